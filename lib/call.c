@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The request/reply core, shared by every operation and every transport:
+ * send one request, take the replies that carry its sequence number and
+ * our port id, finish on the ACK (do) or NLMSG_DONE (dump), retry a dump
+ * that raced a writer, and never wait past the endpoint's deadline.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <libmnl/libmnl.h>
+
+#include "internal.h"
+
+/* nlipc_call_once()'s verdict for a dump marked NLM_F_DUMP_INTR. */
+#define CALL_INTERRUPTED 1
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+int nlipc_deadline(int timeout_ms, long long *deadline)
+{
+	*deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	return 0;
+}
+
+/* Wait for @events on ep's fd; -ETIMEDOUT once @deadline has passed. */
+int nlipc_wait(struct nlipc *ep, short events, long long deadline)
+{
+	struct pollfd pfd = { .fd = ep->fd, .events = events };
+	int left, n;
+
+	do {
+		left = deadline < 0 ? -1 : (int)(deadline - now_ms());
+		if (deadline >= 0 && left <= 0)
+			return -ETIMEDOUT;
+		n = poll(&pfd, 1, left);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return n ? 0 : -ETIMEDOUT;
+}
+
+int nlipc_rx_reserve(struct nlipc *ep, size_t len)
+{
+	void *rx;
+
+	if (len <= ep->rx_size)
+		return 0;
+	if (len > NLIPC_RX_MAX)
+		return -EMSGSIZE;
+	rx = realloc(ep->rx, len);
+	if (!rx)
+		return -ENOMEM;
+	ep->rx = rx;
+	ep->rx_size = len;
+	return 0;
+}
+
+static int call_send(struct nlipc *ep, const struct nlmsghdr *nlh,
+		     long long deadline)
+{
+	int err;
+
+	while ((err = ep->tp->send(ep, nlh, nlh->nlmsg_len)) == -EAGAIN) {
+		err = nlipc_wait(ep, POLLOUT, deadline);
+		if (err)
+			break;
+	}
+	if (err == -ETIMEDOUT)
+		return nlipc_fail(ep, err, "could not send within %d ms",
+				  ep->timeout_ms);
+	if (err)
+		return nlipc_fail(ep, err, "send failed");
+	return 0;
+}
+
+static ssize_t call_recv(struct nlipc *ep, long long deadline)
+{
+	ssize_t n;
+	int err;
+
+	while ((n = ep->tp->recv(ep)) == -EAGAIN) {
+		err = nlipc_wait(ep, POLLIN, deadline);
+		if (err == -ETIMEDOUT)
+			return nlipc_fail(ep, err, "no reply within %d ms",
+					  ep->timeout_ms);
+		if (err)
+			return nlipc_fail(ep, err, "poll failed");
+	}
+	if (n == -ENOBUFS)
+		return nlipc_fail(ep, n, "receive buffer overrun, messages lost");
+	if (n < 0 && !ep->err.code)
+		return nlipc_fail(ep, n, "receive failed");
+	return n;
+}
+
+/*
+ * Walk one received buffer. Returns 1 when the call is complete, 0 to
+ * keep reading, CALL_INTERRUPTED + 1 for a finished interrupted dump, or
+ * a negative errno.
+ */
+static int call_walk(struct nlipc *ep, size_t len, uint32_t seq, bool dump,
+		     bool *intr, nlipc_reply_cb cb, void *arg)
+{
+	const struct nlmsghdr *nlh = ep->rx;
+	int rest = len, err;
+
+	for (; mnl_nlmsg_ok(nlh, rest); nlh = mnl_nlmsg_next(nlh, &rest)) {
+		/* Stale replies to a request that timed out are not ours. */
+		if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != ep->portid)
+			continue;
+		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+			*intr = true;
+
+		switch (nlh->nlmsg_type) {
+		case NLMSG_NOOP:
+			continue;
+		case NLMSG_ERROR:
+			err = nlipc_error_from_ack(ep, nlh);
+			if (err || !dump)
+				return err ? err : 1;
+			continue;
+		case NLMSG_DONE:
+			if (!dump)
+				continue;
+			err = nlipc_error_from_ack(ep, nlh);
+			if (err)
+				return err;
+			return *intr ? CALL_INTERRUPTED + 1 : 1;
+		}
+		if (nlh->nlmsg_type != ep->msg.nlh->nlmsg_type)
+			continue;
+		/* Entries of an interrupted pass are dropped, not delivered. */
+		if (*intr || !cb)
+			continue;
+		err = cb(nlh, arg);
+		if (err < 0)
+			return nlipc_fail(ep, err, "%s", ep->err.msg[0] ?
+					  ep->err.msg : "malformed reply");
+	}
+	if (rest)
+		return nlipc_fail(ep, -EBADMSG, "truncated message from peer");
+	return 0;
+}
+
+static int call_once(struct nlipc *ep, struct nlmsghdr *nlh,
+		     nlipc_reply_cb cb, void *arg)
+{
+	bool dump = nlh->nlmsg_flags & NLM_F_DUMP;
+	bool intr = false;
+	long long deadline;
+	ssize_t n;
+	int ret;
+
+	nlh->nlmsg_seq = ++ep->seq;
+	nlh->nlmsg_pid = 0;
+	nlipc_deadline(ep->timeout_ms, &deadline);
+
+	ret = call_send(ep, nlh, deadline);
+	if (ret)
+		return ret;
+	do {
+		n = call_recv(ep, deadline);
+		if (n < 0)
+			return n;
+		ret = call_walk(ep, n, nlh->nlmsg_seq, dump, &intr, cb, arg);
+	} while (!ret);
+	if (ret < 0)
+		return ret;
+	return ret == CALL_INTERRUPTED + 1 ? CALL_INTERRUPTED : 0;
+}
+
+/**
+ * nlipc_call - send a request and deliver its replies
+ * @ep: the endpoint
+ * @m: the request, from nlipc_msg_start() on @ep
+ * @cb: called for each reply of the family, may be NULL
+ * @arg: passed to @cb
+ *
+ * A do request completes on its ACK, a dump (NLM_F_DUMP) on NLMSG_DONE.
+ * A dump marked NLM_F_DUMP_INTR by a concurrent change is run again, up to
+ * NLIPC_DUMP_TRIES passes, and @cb is told with a NULL message before each
+ * new pass. Returns 0 or a negative errno, with the error record set:
+ * the service's errno and extack, -ETIMEDOUT, -EMSGSIZE for a request too
+ * large, -ENOBUFS for an overrun, -EAGAIN for a dump that never settled.
+ */
+NLIPC_EXPORT int nlipc_call(struct nlipc *ep, struct nlipc_msg *m,
+			    nlipc_reply_cb cb, void *arg)
+{
+	int tries = m->nlh->nlmsg_flags & NLM_F_DUMP ? NLIPC_DUMP_TRIES : 1;
+	int ret, i;
+
+	nlipc_error_clear(ep);
+	ep->err.cmd = 0;
+	if (m->nlh->nlmsg_type == ep->family_id)
+		ep->err.cmd = ((const uint8_t *)mnl_nlmsg_get_payload(m->nlh))[0];
+	if (m->overflow)
+		return nlipc_fail(ep, -EMSGSIZE, "request larger than %d bytes",
+				  NLIPC_TX_SIZE);
+
+	for (i = 0; i < tries; i++) {
+		ret = call_once(ep, m->nlh, cb, arg);
+		/* The core's admin-perm check answers without an extack. */
+		if (ret == -EPERM && !ep->err.msg[0])
+			snprintf(ep->err.msg, sizeof(ep->err.msg),
+				 "%s needs CAP_NET_ADMIN",
+				 nlipc_op_name(ep->err.cmd) ?: "operation");
+		if (ret != CALL_INTERRUPTED)
+			return ret;
+		if (cb && i + 1 < tries) {
+			ret = cb(NULL, arg);
+			if (ret < 0)
+				return nlipc_fail(ep, ret, "dump restart refused");
+		}
+	}
+	return nlipc_fail(ep, -EAGAIN,
+			  "dump interrupted by concurrent changes %d times",
+			  tries);
+}

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Endpoints: opened from a URL through the table of transports. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static const struct nlipc_transport *const transports[] = {
+	&nlipc_transport_netlink,
+};
+
+/* Schemes of the protocol that this build has no transport for yet. */
+static const char *const planned[] = {
+	"unix", "unix+seqpacket", "unix+dgram", "tcp", "udp",
+};
+
+static const struct nlipc_transport *find_transport(struct nlipc *ep,
+						    const char *scheme)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(transports) / sizeof(transports[0]); i++)
+		if (!strcmp(transports[i]->scheme, scheme))
+			return transports[i];
+	for (i = 0; i < sizeof(planned) / sizeof(planned[0]); i++)
+		if (!strcmp(planned[i], scheme)) {
+			nlipc_fail(ep, -EPROTONOSUPPORT,
+				   "transport '%s:' is not available in this build of libnlipc",
+				   scheme);
+			return NULL;
+		}
+	nlipc_fail(ep, -EPROTONOSUPPORT,
+		   "unknown scheme '%s:' (known: netlink, unix, unix+seqpacket, unix+dgram, tcp, udp)",
+		   scheme);
+	return NULL;
+}
+
+static int endpoint_connect(struct nlipc *ep, const char *url)
+{
+	struct nlipc_url u;
+	int err;
+
+	snprintf(ep->url, sizeof(ep->url), "%s", url && *url ? url : "netlink:");
+	err = nlipc_url_parse(&u, url, ep->err.msg, sizeof(ep->err.msg));
+	if (err)
+		return ep->err.code = err;
+
+	ep->tp = find_transport(ep, u.scheme);
+	if (!ep->tp)
+		return ep->err.code;
+
+	err = ep->tp->open(ep, &u);
+	if (err)
+		goto err_forget_transport;
+	err = ep->tp->resolve(ep);
+	if (err)
+		goto err_close_transport;
+	return 0;
+
+err_close_transport:
+	ep->tp->close(ep);
+err_forget_transport:
+	ep->tp = NULL;
+	return err;
+}
+
+/**
+ * nlipc_open - connect to the nlipc service
+ * @ep: receives the endpoint
+ * @url: where the service is: "netlink:" (or NULL) for the kernel module,
+ *	"unix:/path", "unix:@name", "unix+seqpacket:", "unix+dgram:",
+ *	"tcp://host:port" or "udp://host:port" for nlipcd
+ * @err: if not NULL, receives the reason on failure
+ *
+ * Resolves the family on the way, so a missing module or daemon is
+ * reported here. Returns 0, or a negative errno: -ENOENT (family not
+ * registered), -ECONNREFUSED, -ETIMEDOUT, -EINVAL (bad URL),
+ * -EPROTONOSUPPORT (scheme not available), -ENOMEM.
+ */
+NLIPC_EXPORT int nlipc_open(struct nlipc **ep, const char *url,
+			    struct nlipc_error *err)
+{
+	struct nlipc *e;
+	int ret;
+
+	*ep = NULL;
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		goto err_nomem;
+	e->fd = -1;
+	e->timeout_ms = NLIPC_DEFAULT_TIMEOUT_MS;
+	e->tx = malloc(NLIPC_TX_SIZE);
+	e->rx = malloc(NLIPC_RX_SIZE);
+	if (!e->tx || !e->rx)
+		goto err_free;
+	e->rx_size = NLIPC_RX_SIZE;
+	nlipc_error_clear(e);
+
+	ret = endpoint_connect(e, url);
+	if (ret) {
+		if (err)
+			*err = e->err;
+		nlipc_close(e);
+		return ret;
+	}
+	*ep = e;
+	return 0;
+
+err_free:
+	nlipc_close(e);
+err_nomem:
+	if (err) {
+		memset(err, 0, sizeof(*err));
+		err->code = -ENOMEM;
+		err->attr = err->missing_attr = -1;
+	}
+	return -ENOMEM;
+}
+
+/** nlipc_close - close an endpoint and free it; NULL is ignored */
+NLIPC_EXPORT void nlipc_close(struct nlipc *ep)
+{
+	if (!ep)
+		return;
+	if (ep->tp)
+		ep->tp->close(ep);
+	free(ep->tx);
+	free(ep->rx);
+	free(ep);
+}
+
+/**
+ * nlipc_fd - the endpoint's file descriptor, for poll() or epoll
+ * @ep: the endpoint
+ *
+ * Readable when a reply or notification is waiting. Do not read or write
+ * it yourself.
+ */
+NLIPC_EXPORT int nlipc_fd(const struct nlipc *ep)
+{
+	return ep->fd;
+}
+
+/**
+ * nlipc_set_timeout - bound every blocking call on the endpoint
+ * @ep: the endpoint
+ * @timeout_ms: milliseconds, or -1 to wait forever
+ */
+NLIPC_EXPORT void nlipc_set_timeout(struct nlipc *ep, int timeout_ms)
+{
+	ep->timeout_ms = timeout_ms;
+}
+
+/** nlipc_url - the URL the endpoint was opened with */
+NLIPC_EXPORT const char *nlipc_url(const struct nlipc *ep)
+{
+	return ep->url;
+}
+
+/** nlipc_version - the library's version string */
+NLIPC_EXPORT const char *nlipc_version(void)
+{
+	return PACKAGE_VERSION;
+}

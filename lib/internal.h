@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* libnlipc's private declarations: the endpoint and its helpers. */
+#ifndef _NLIPC_INTERNAL_H
+#define _NLIPC_INTERNAL_H
+
+#include <config.h>
+#include <stdarg.h>
+#include <nlipc/nlipc.h>
+
+#include "transport.h"
+#include "url.h"
+
+/* Requests up to a ping of the largest payload, with headers. */
+#define NLIPC_TX_SIZE		(72 * 1024)
+/* Receive buffers start at 32 KiB and grow to fit a larger message. */
+#define NLIPC_RX_SIZE		(32 * 1024)
+#define NLIPC_RX_MAX		(1024 * 1024)
+/* A dump that keeps racing writers is given up after this many passes. */
+#define NLIPC_DUMP_TRIES	8
+
+#define NLIPC_EXPORT		__attribute__((visibility("default")))
+
+struct nlipc_msg {
+	struct nlipc *ep;
+	struct nlmsghdr *nlh;
+	int overflow;		/* a put did not fit: the call fails */
+};
+
+struct nlipc_group {
+	char name[16];
+	unsigned int id;
+};
+
+struct nlipc {
+	const struct nlipc_transport *tp;
+	void *tp_priv;
+	int fd;
+	uint32_t portid;	/* ours, as the service knows it */
+	uint16_t family_id;
+	uint8_t family_version;
+	uint32_t seq;
+	int timeout_ms;
+	char url[256];
+
+	struct nlipc_group groups[4];
+	unsigned int n_groups;
+
+	struct nlipc_msg msg;
+	void *tx;
+	void *rx;
+	size_t rx_size;
+
+	struct nlipc_error err;
+};
+
+/* error.c */
+int nlipc_fail(struct nlipc *ep, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void nlipc_error_clear(struct nlipc *ep);
+int nlipc_error_from_ack(struct nlipc *ep, const struct nlmsghdr *nlh);
+
+/* call.c */
+int nlipc_deadline(int timeout_ms, long long *deadline);
+int nlipc_wait(struct nlipc *ep, short events, long long deadline);
+int nlipc_rx_reserve(struct nlipc *ep, size_t len);
+
+#endif /* _NLIPC_INTERNAL_H */

@@ -1,0 +1,27 @@
+# libnlipc: versioned, only the public nlipc_* symbols exported. The
+# objects are also kept as a convenience library, so unit tests reach the
+# internals the version script hides.
+noinst_LTLIBRARIES = lib/libnlipc-core.la
+lib_libnlipc_core_la_SOURCES = \
+	lib/internal.h lib/transport.h lib/url.h \
+	lib/endpoint.c lib/url.c lib/error.c lib/msg.c lib/call.c \
+	lib/ops.c lib/names.c \
+	lib/transport/netlink.c
+lib_libnlipc_core_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden \
+	$(LIBNL_CFLAGS) $(LIBNL_GENL_CFLAGS) $(LIBMNL_CFLAGS)
+lib_libnlipc_core_la_LIBADD = $(LIBNL_GENL_LIBS) $(LIBNL_LIBS) $(LIBMNL_LIBS)
+
+lib_LTLIBRARIES += lib/libnlipc.la
+lib_libnlipc_la_SOURCES =
+lib_libnlipc_la_LIBADD = lib/libnlipc-core.la
+lib_libnlipc_la_LDFLAGS = -version-info $(LIBNLIPC_LT_VERSION) \
+	-Wl,--version-script=$(top_srcdir)/lib/libnlipc.map
+EXTRA_lib_libnlipc_la_DEPENDENCIES = lib/libnlipc.map
+EXTRA_DIST += lib/libnlipc.map
+
+nlipcincludedir = $(includedir)/nlipc
+nlipcinclude_HEADERS = include/nlipc/nlipc.h
+uapiincludedir = $(includedir)/linux
+uapiinclude_HEADERS = include/uapi/linux/nlipc.h
+
+pkgconfig_DATA = lib/nlipc.pc

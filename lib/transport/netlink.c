@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * netlink: the kernel module, over AF_NETLINK/NETLINK_GENERIC. libnl-genl
+ * sets the socket up and resolves the family; the core's libmnl codec does
+ * the rest on the raw fd.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <netlink/netlink.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+
+#include "../internal.h"
+
+static struct nl_sock *sock(struct nlipc *ep)
+{
+	return ep->tp_priv;
+}
+
+static int set_opt(struct nlipc *ep, int opt, int val)
+{
+	if (setsockopt(ep->fd, SOL_NETLINK, opt, &val, sizeof(val)) < 0)
+		return nlipc_fail(ep, -errno, "setsockopt(%d): %s", opt,
+				  strerror(errno));
+	return 0;
+}
+
+static int netlink_open(struct nlipc *ep, const struct nlipc_url *url)
+{
+	struct nl_sock *sk;
+	int err;
+
+	sk = nl_socket_alloc();
+	if (!sk)
+		return nlipc_fail(ep, -ENOMEM, "out of memory");
+	/* Port 0: the kernel picks a unique port id at bind time. */
+	nl_socket_set_local_port(sk, 0);
+	err = genl_connect(sk);
+	if (err) {
+		nl_socket_free(sk);
+		return nlipc_fail(ep, -EIO,
+				  "cannot open a generic netlink socket: %s",
+				  nl_geterror(err));
+	}
+	ep->tp_priv = sk;
+	ep->fd = nl_socket_get_fd(sk);
+	ep->portid = nl_socket_get_local_port(sk);
+
+	err = set_opt(ep, NETLINK_EXT_ACK, 1);
+	if (!err)
+		err = set_opt(ep, NETLINK_CAP_ACK, 1);
+	if (err) {
+		nl_socket_free(sk);
+		ep->tp_priv = NULL;
+		ep->fd = -1;
+	}
+	return err;
+}
+
+static void netlink_close(struct nlipc *ep)
+{
+	nl_socket_free(sock(ep));
+	ep->tp_priv = NULL;
+	ep->fd = -1;
+}
+
+static int netlink_resolve(struct nlipc *ep)
+{
+	struct timeval tv = {
+		.tv_sec = ep->timeout_ms / 1000,
+		.tv_usec = ep->timeout_ms % 1000 * 1000,
+	};
+	int id, err = 0;
+
+	/* libnl blocks while resolving: bound it, then go non-blocking. */
+	if (ep->timeout_ms >= 0)
+		setsockopt(ep->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	id = genl_ctrl_resolve(sock(ep), NLIPC_FAMILY_NAME);
+	if (id == -NLE_OBJ_NOTFOUND)
+		err = nlipc_fail(ep, -ENOENT,
+				 "generic netlink family '" NLIPC_FAMILY_NAME
+				 "' not found: is the module loaded? (sudo insmod kmod/nlipc.ko, or run the command inside nlipc-vm)");
+	else if (id < 0)
+		err = nlipc_fail(ep, -EIO, "cannot resolve family '%s': %s",
+				 NLIPC_FAMILY_NAME, nl_geterror(id));
+	if (err)
+		return err;
+	ep->family_id = id;
+
+	err = nl_socket_set_nonblocking(sock(ep));
+	if (err)
+		return nlipc_fail(ep, -EIO, "cannot make the socket non-blocking");
+	return 0;
+}
+
+static int netlink_send(struct nlipc *ep, const void *buf, size_t len)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+
+	if (sendto(ep->fd, buf, len, 0, (struct sockaddr *)&kernel,
+		   sizeof(kernel)) < 0)
+		return -errno;
+	return 0;
+}
+
+static ssize_t netlink_recv(struct nlipc *ep)
+{
+	struct sockaddr_nl from;
+	socklen_t fromlen;
+	ssize_t n;
+	int err;
+
+	for (;;) {
+		/* Size the datagram first, so nothing is ever truncated. */
+		n = recv(ep->fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+		if (n < 0)
+			return -errno;
+		err = nlipc_rx_reserve(ep, n);
+		if (err)
+			return nlipc_fail(ep, err, "message of %zd bytes too large",
+					  n);
+		fromlen = sizeof(from);
+		n = recvfrom(ep->fd, ep->rx, ep->rx_size, MSG_DONTWAIT,
+			     (struct sockaddr *)&from, &fromlen);
+		if (n < 0)
+			return -errno;
+		/* Only the kernel speaks for the family; drop anyone else. */
+		if (from.nl_pid == 0)
+			return n;
+	}
+}
+
+static int netlink_join(struct nlipc *ep, unsigned int group)
+{
+	int err = nl_socket_add_membership(sock(ep), group);
+
+	return err ? nlipc_fail(ep, -EIO, "cannot join group %u: %s", group,
+				nl_geterror(err)) : 0;
+}
+
+const struct nlipc_transport nlipc_transport_netlink = {
+	.scheme = "netlink",
+	.open = netlink_open,
+	.close = netlink_close,
+	.resolve = netlink_resolve,
+	.send = netlink_send,
+	.recv = netlink_recv,
+	.join = netlink_join,
+};
