@@ -1,7 +1,7 @@
 # kmod/nlipc.ko through Kbuild. For out-of-tree (VPATH) builds the sources
 # are linked into the build folder, since Kbuild builds where M= points.
 kmod_sources = kmod/Kbuild kmod/nlipc.h kmod/main.c kmod/netlink.c \
-	kmod/stats.c kmod/ping.c kmod/info.c
+	kmod/stats.c kmod/ping.c kmod/info.c kmod/kv.c kmod/bus.c
 EXTRA_DIST += $(kmod_sources)
 
 KBUILD = $(MAKE) -C $(KERNEL_DIR) M=$(abs_builddir)/kmod \
@@ -17,11 +17,11 @@ kmod/nlipc.ko: $(kmod_sources) include/uapi/linux/nlipc.h
 	@if test "$(abs_srcdir)" != "$(abs_builddir)"; then \
 		for f in $(kmod_sources); do ln -sf "$(abs_srcdir)/$$f" "$$f"; done; \
 	fi
-	$(AM_V_GEN)$(KBUILD) modules
+	+$(AM_V_GEN)$(KBUILD) modules
 
 # The module through sparse and W=1; any warning fails.
 kmod-check: kmod/nlipc.ko
-	$(AM_V_GEN)$(KBUILD) C=2 CHECK=sparse W=1 modules 2>&1 | \
+	+$(AM_V_GEN)$(KBUILD) C=2 CHECK=sparse W=1 modules 2>&1 | \
 		tee kmod/check.log; ! grep -E 'warning|error' kmod/check.log
 
 clean-local: clean-kmod

@@ -25,15 +25,20 @@ static int __init nlipc_init(void)
 	err = nlipc_stats_init();
 	if (err)
 		return err;
+	err = nlipc_kv_init();
+	if (err)
+		goto err_uninit_stats;
 
 	/* Last: once registered, requests can arrive. */
 	err = nlipc_nl_init();
 	if (err)
-		goto err_uninit_stats;
+		goto err_uninit_kv;
 
 	pr_info("nlipc " NLIPC_VERSION " loaded\n");
 	return 0;
 
+err_uninit_kv:
+	nlipc_kv_uninit();
 err_uninit_stats:
 	nlipc_stats_uninit();
 	return err;
@@ -43,6 +48,7 @@ static void __exit nlipc_exit(void)
 {
 	/* Unregistering waits for running handlers and ends open dumps. */
 	nlipc_nl_uninit();
+	nlipc_kv_uninit();
 	nlipc_stats_uninit();
 }
 

@@ -11,6 +11,12 @@
 
 extern struct genl_family nlipc_nl_family;
 
+/* Multicast groups, by their index in the family's table. */
+enum {
+	NLIPC_NLGRP_EVENTS,
+	NLIPC_NLGRP_BUS,
+};
+
 /* main.c */
 u64 nlipc_uptime_ms(void);
 
@@ -31,8 +37,23 @@ int nlipc_nl_ping_doit(struct sk_buff *skb, struct genl_info *info);
 int nlipc_nl_info_get_doit(struct sk_buff *skb, struct genl_info *info);
 int nlipc_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info);
 int nlipc_nl_stats_reset_doit(struct sk_buff *skb, struct genl_info *info);
+int nlipc_nl_kv_set_doit(struct sk_buff *skb, struct genl_info *info);
+int nlipc_nl_kv_get_doit(struct sk_buff *skb, struct genl_info *info);
+int nlipc_nl_kv_get_start(struct netlink_callback *cb);
+int nlipc_nl_kv_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int nlipc_nl_kv_del_doit(struct sk_buff *skb, struct genl_info *info);
+int nlipc_nl_publish_doit(struct sk_buff *skb, struct genl_info *info);
 
 /* ping.c */
 extern unsigned int nlipc_ping_max_payload;
+
+/* kv.c: the per-namespace store */
+extern unsigned int nlipc_kv_max_entries;
+extern unsigned int nlipc_kv_max_key_len;
+extern unsigned int nlipc_kv_max_value_len;
+extern unsigned long nlipc_kv_max_bytes;
+int nlipc_kv_init(void);
+void nlipc_kv_uninit(void);
+void nlipc_kv_usage(const struct net *net, u32 *entries, u64 *bytes);
 
 #endif /* _NLIPC_H */

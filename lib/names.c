@@ -37,6 +37,9 @@ static const char *const kv_attrs[] = {
 	[NLIPC_A_KV_KEY] = "key",
 	[NLIPC_A_KV_VALUE] = "value",
 	[NLIPC_A_KV_KEY_PREFIX] = "key-prefix",
+	[NLIPC_A_KV_CREATE] = "create",
+	[NLIPC_A_KV_EXCL] = "excl",
+	[NLIPC_A_KV_REPLACE] = "replace",
 };
 
 static const char *const bus_attrs[] = {
