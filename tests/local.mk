@@ -2,8 +2,8 @@
 LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
 AM_TESTS_ENVIRONMENT = \
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
-	PYTHON3='$(PYTHON3)' KERNEL_DIR='$(KERNEL_DIR)'; export top_srcdir \
-	top_builddir PYTHON3 KERNEL_DIR;
+	PYTHON3='$(PYTHON3)' KERNEL_DIR='$(KERNEL_DIR)' NLIPC_TAP=1; \
+	export top_srcdir top_builddir PYTHON3 KERNEL_DIR NLIPC_TAP;
 
 # Unit tests (cmocka) of the library's internals.
 unit_cflags = $(AM_CFLAGS) -I$(top_srcdir)/lib $(CMOCKA_CFLAGS) $(LIBMNL_CFLAGS)
@@ -14,3 +14,18 @@ tests_unit_test_url_LDADD = $(unit_ldadd)
 tests_unit_test_call_CFLAGS = $(unit_cflags)
 tests_unit_test_call_LDADD = $(unit_ldadd)
 TESTS += tests/unit/test-url tests/unit/test-call
+
+# The spec and the UAPI header agree.
+TEST_EXTENSIONS = .py .sh
+PY_LOG_DRIVER = $(LOG_DRIVER)
+PY_LOG_COMPILER = $(PYTHON3)
+SH_LOG_DRIVER = $(LOG_DRIVER)
+SH_LOG_COMPILER = $(SHELL)
+TESTS += tests/spec-uapi.py
+
+# The module: sparse-clean, then its tests inside nlipc-vm.
+TESTS += tests/kmod-check.sh tests/vm/kernel.sh
+
+EXTRA_DIST += tests/spec-uapi.py tests/kmod-check.sh tests/vm/kernel.sh \
+	tests/vm/kernel-tests.py tests/vm/nl.py
+CLEANFILES += kernel-dmesg.log
