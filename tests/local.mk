@@ -29,3 +29,9 @@ TESTS += tests/kmod-check.sh tests/vm/kernel.sh
 EXTRA_DIST += tests/spec-uapi.py tests/kmod-check.sh tests/vm/kernel.sh \
 	tests/vm/kernel-tests.py tests/vm/nl.py
 CLEANFILES += kernel-dmesg.log
+
+# libnlipc(3)'s example, against the installed library and the module.
+check_PROGRAMS += examples/ping-stats
+examples_ping_stats_LDADD = lib/libnlipc.la
+TESTS += tests/example.sh
+EXTRA_DIST += tests/example.sh
