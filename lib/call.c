@@ -144,8 +144,9 @@ static int call_walk(struct nlipc *ep, size_t len, uint32_t seq, bool dump,
 			continue;
 		err = cb(nlh, arg);
 		if (err < 0)
-			return nlipc_fail(ep, err, "%s", ep->err.msg[0] ?
-					  ep->err.msg : "malformed reply");
+			return nlipc_fail(ep, err, "%s", err == -EBADMSG ?
+					  "malformed reply from the service" :
+					  "stopped by the reply callback");
 	}
 	if (rest)
 		return nlipc_fail(ep, -EBADMSG, "truncated message from peer");
@@ -201,6 +202,9 @@ NLIPC_EXPORT int nlipc_call(struct nlipc *ep, struct nlipc_msg *m,
 
 	nlipc_error_clear(ep);
 	ep->err.cmd = 0;
+	if (ep->subscribed)
+		return nlipc_fail(ep, -EBUSY,
+				  "this endpoint receives notifications; send requests on another");
 	if (m->nlh->nlmsg_type == ep->family_id)
 		ep->err.cmd = ((const uint8_t *)mnl_nlmsg_get_payload(m->nlh))[0];
 	if (m->overflow)

@@ -15,6 +15,8 @@
 /* Receive buffers start at 32 KiB and grow to fit a larger message. */
 #define NLIPC_RX_SIZE		(32 * 1024)
 #define NLIPC_RX_MAX		(1024 * 1024)
+/* Socket buffers: room for the largest reply and its ACK. */
+#define NLIPC_SOCK_BUFSIZE	(1024 * 1024)
 /* A dump that keeps racing writers is given up after this many passes. */
 #define NLIPC_DUMP_TRIES	8
 
@@ -24,11 +26,6 @@ struct nlipc_msg {
 	struct nlipc *ep;
 	struct nlmsghdr *nlh;
 	int overflow;		/* a put did not fit: the call fails */
-};
-
-struct nlipc_group {
-	char name[16];
-	unsigned int id;
 };
 
 struct nlipc {
@@ -42,8 +39,8 @@ struct nlipc {
 	int timeout_ms;
 	char url[256];
 
-	struct nlipc_group groups[4];
-	unsigned int n_groups;
+	bool subscribed;	/* receives notifications, sends nothing */
+	size_t ev_off, ev_left;	/* notifications not yet taken from rx */
 
 	struct nlipc_msg msg;
 	void *tx;
@@ -58,6 +55,9 @@ int nlipc_fail(struct nlipc *ep, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void nlipc_error_clear(struct nlipc *ep);
 int nlipc_error_from_ack(struct nlipc *ep, const struct nlmsghdr *nlh);
+
+/* kv.c */
+int nlipc_kv_entry_parse(const struct nlmsghdr *nlh, struct nlipc_kv_entry *e);
 
 /* call.c */
 int nlipc_deadline(int timeout_ms, long long *deadline);

@@ -30,9 +30,9 @@ struct nlipc_transport {
 	void (*close)(struct nlipc *ep);
 
 	/*
-	 * Resolve the nlipc family: set ep->family_id and the multicast
-	 * group ids in ep->groups. Blocks up to the timeout. Negative errno
-	 * (-ENOENT: family not registered) with an error message.
+	 * Resolve the nlipc family: set ep->family_id. Blocks up to the
+	 * timeout. Negative errno (-ENOENT: family not registered) with an
+	 * error message.
 	 */
 	int (*resolve)(struct nlipc *ep);
 
@@ -54,8 +54,12 @@ struct nlipc_transport {
 	 */
 	ssize_t (*recv)(struct nlipc *ep);
 
-	/* Join multicast group id on ep's socket. Negative errno. */
-	int (*join)(struct nlipc *ep, unsigned int group);
+	/*
+	 * Resolve the family's multicast group @name and join it on ep's
+	 * socket. Blocks up to the timeout. Negative errno (-ENOENT: no such
+	 * group) with an error message.
+	 */
+	int (*join)(struct nlipc *ep, const char *name);
 };
 
 extern const struct nlipc_transport nlipc_transport_netlink;

@@ -35,3 +35,11 @@ check_PROGRAMS += examples/ping-stats
 examples_ping_stats_LDADD = lib/libnlipc.la
 TESTS += tests/example.sh
 EXTRA_DIST += tests/example.sh
+
+# The conformance suite: one program, any URL ($NLIPC_URL); here against
+# the module over netlink, in the VM.
+check_PROGRAMS += tests/conformance/conformance
+tests_conformance_conformance_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) -pthread
+tests_conformance_conformance_LDADD = lib/libnlipc.la $(CMOCKA_LIBS) -lpthread
+TESTS += tests/vm/conformance.sh
+EXTRA_DIST += tests/vm/conformance.sh

@@ -142,6 +142,54 @@ int nlipc_stats_get(struct nlipc *ep, struct nlipc_op_stats *ops,
 		    size_t max_ops);
 int nlipc_stats_reset(struct nlipc *ep);
 
+/* kv-set flags, with rtnetlink's NLM_F_CREATE/EXCL/REPLACE meanings. */
+#define NLIPC_KV_CREATE		0x1	/**< create a missing key */
+#define NLIPC_KV_EXCL		0x2	/**< fail if the key exists */
+#define NLIPC_KV_REPLACE	0x4	/**< replace an existing key */
+
+/** One entry of the store, pointing into a received message. */
+struct nlipc_kv_entry {
+	const void *key;
+	size_t key_len;
+	const void *value;	/**< NULL in a kv-del notification */
+	size_t value_len;
+};
+
+/** Called per listed entry, and with NULL when the listing restarts. */
+typedef int (*nlipc_kv_cb)(const struct nlipc_kv_entry *e, void *arg);
+
+int nlipc_kv_set(struct nlipc *ep, const void *key, size_t key_len,
+		 const void *value, size_t value_len, unsigned int flags);
+long nlipc_kv_get(struct nlipc *ep, const void *key, size_t key_len,
+		  void *value, size_t cap);
+int nlipc_kv_del(struct nlipc *ep, const void *key, size_t key_len);
+int nlipc_kv_list(struct nlipc *ep, const void *prefix, size_t prefix_len,
+		  nlipc_kv_cb cb, void *arg);
+
+/* ------------------------------------------------------------------ */
+/* Notifications and the bus                                            */
+/* ------------------------------------------------------------------ */
+
+/** A notification; pointers are into the endpoint's receive buffer. */
+struct nlipc_event {
+	uint8_t cmd;		/**< NLIPC_CMD_KV_SET_NTF, _KV_DEL_NTF, _PUBLISH_NTF */
+	const void *key;	/**< kv: the key */
+	size_t key_len;
+	const void *value;	/**< kv-set-ntf: the new value */
+	size_t value_len;
+	const char *topic;	/**< publish-ntf: the topic */
+	const void *payload;	/**< publish-ntf: the payload, may be NULL */
+	size_t payload_len;
+	uint32_t sender;	/**< publish-ntf: the publisher's port id */
+	const struct nlmsghdr *nlh;	/**< the whole message */
+};
+
+int nlipc_subscribe(struct nlipc *ep, const char *group);
+int nlipc_next_event(struct nlipc *ep, struct nlipc_event *ev,
+		     int timeout_ms);
+int nlipc_publish(struct nlipc *ep, const char *topic, const void *payload,
+		  size_t len);
+
 #ifdef __cplusplus
 }
 #endif

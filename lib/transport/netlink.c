@@ -5,6 +5,7 @@
  * the rest on the raw fd.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -48,6 +49,11 @@ static int netlink_open(struct nlipc *ep, const struct nlipc_url *url)
 	ep->tp_priv = sk;
 	ep->fd = nl_socket_get_fd(sk);
 	ep->portid = nl_socket_get_local_port(sk);
+	/*
+	 * libnl set 32 KiB, too small for a 64 KiB reply and its ACK: ask
+	 * for more (the kernel caps it at net.core.rmem_max/wmem_max).
+	 */
+	nl_socket_set_buffer_size(sk, NLIPC_SOCK_BUFSIZE, NLIPC_SOCK_BUFSIZE);
 
 	err = set_opt(ep, NETLINK_EXT_ACK, 1);
 	if (!err)
@@ -133,12 +139,23 @@ static ssize_t netlink_recv(struct nlipc *ep)
 	}
 }
 
-static int netlink_join(struct nlipc *ep, unsigned int group)
+static int netlink_join(struct nlipc *ep, const char *name)
 {
-	int err = nl_socket_add_membership(sock(ep), group);
+	int group, err;
 
-	return err ? nlipc_fail(ep, -EIO, "cannot join group %u: %s", group,
-				nl_geterror(err)) : 0;
+	/* libnl's resolver needs a blocking socket; SO_RCVTIMEO bounds it. */
+	fcntl(ep->fd, F_SETFL, fcntl(ep->fd, F_GETFL) & ~O_NONBLOCK);
+	group = genl_ctrl_resolve_grp(sock(ep), NLIPC_FAMILY_NAME, name);
+	fcntl(ep->fd, F_SETFL, fcntl(ep->fd, F_GETFL) | O_NONBLOCK);
+	if (group < 0)
+		return nlipc_fail(ep, -ENOENT,
+				  "family '%s' has no multicast group '%s'",
+				  NLIPC_FAMILY_NAME, name);
+	err = nl_socket_add_membership(sock(ep), group);
+	if (err)
+		return nlipc_fail(ep, -EIO, "cannot join group '%s': %s", name,
+				  nl_geterror(err));
+	return 0;
 }
 
 const struct nlipc_transport nlipc_transport_netlink = {

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Notifications: an endpoint subscribed to the events or bus group, which
+ * from then on only receives, and publish, which is an ordinary request.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+
+#include "internal.h"
+
+/**
+ * nlipc_subscribe - receive a multicast group's notifications
+ * @ep: the endpoint; from now on it only receives (nlipc_call() on it
+ *	fails with -EBUSY), so use another endpoint for requests
+ * @group: NLIPC_MCGRP_EVENTS (kv changes) or NLIPC_MCGRP_BUS (publish)
+ *
+ * May be called again to join the other group too. Returns 0 or a
+ * negative errno with the error record set.
+ */
+NLIPC_EXPORT int nlipc_subscribe(struct nlipc *ep, const char *group)
+{
+	int err;
+
+	nlipc_error_clear(ep);
+	err = ep->tp->join(ep, group);
+	if (err)
+		return err;
+	ep->subscribed = true;
+	return 0;
+}
+
+static int event_parse(const struct nlmsghdr *nlh, struct nlipc_event *ev)
+{
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[NLIPC_A_BUS_MAX + 1] = {};
+	struct nlipc_kv_entry e;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->nlh = nlh;
+	ev->cmd = genl->cmd;
+	switch (genl->cmd) {
+	case NLIPC_CMD_KV_SET_NTF:
+	case NLIPC_CMD_KV_DEL_NTF:
+		if (nlipc_kv_entry_parse(nlh, &e))
+			return -EBADMSG;
+		ev->key = e.key;
+		ev->key_len = e.key_len;
+		ev->value = e.value;
+		ev->value_len = e.value_len;
+		return 0;
+	case NLIPC_CMD_PUBLISH_NTF:
+		if (nlipc_attr_parse(nlh, tb, NLIPC_A_BUS_MAX) ||
+		    !tb[NLIPC_A_BUS_TOPIC] ||
+		    mnl_attr_validate(tb[NLIPC_A_BUS_TOPIC], MNL_TYPE_NUL_STRING) ||
+		    !tb[NLIPC_A_BUS_SENDER] ||
+		    mnl_attr_validate(tb[NLIPC_A_BUS_SENDER], MNL_TYPE_U32))
+			return -EBADMSG;
+		ev->topic = mnl_attr_get_str(tb[NLIPC_A_BUS_TOPIC]);
+		ev->sender = mnl_attr_get_u32(tb[NLIPC_A_BUS_SENDER]);
+		if (tb[NLIPC_A_BUS_PAYLOAD]) {
+			ev->payload = mnl_attr_get_payload(tb[NLIPC_A_BUS_PAYLOAD]);
+			ev->payload_len = mnl_attr_get_payload_len(tb[NLIPC_A_BUS_PAYLOAD]);
+		}
+		return 0;
+	}
+	return -ENOMSG;		/* a notification this library does not know */
+}
+
+/* The next notification already received, or 0 if none is left. */
+static int event_take(struct nlipc *ep, struct nlipc_event *ev)
+{
+	const struct nlmsghdr *nlh;
+	int left, err;
+
+	while (ep->ev_left) {
+		nlh = (const struct nlmsghdr *)((char *)ep->rx + ep->ev_off);
+		left = ep->ev_left;
+		if (!mnl_nlmsg_ok(nlh, left)) {
+			ep->ev_left = 0;
+			return nlipc_fail(ep, -EBADMSG,
+					  "truncated notification from peer");
+		}
+		mnl_nlmsg_next(nlh, &left);
+		ep->ev_off += ep->ev_left - left;
+		ep->ev_left = left;
+		if (nlh->nlmsg_type != ep->family_id)
+			continue;
+		err = event_parse(nlh, ev);
+		if (err == -ENOMSG)
+			continue;
+		if (err)
+			return nlipc_fail(ep, err, "malformed notification");
+		return 1;
+	}
+	return 0;
+}
+
+/**
+ * nlipc_next_event - wait for the next notification
+ * @ep: a subscribed endpoint
+ * @ev: filled with the notification, valid until the next call on @ep
+ * @timeout_ms: how long to wait, 0 to poll, -1 forever
+ *
+ * Returns 1 with @ev filled, 0 if none came in time, or a negative errno
+ * with the error record set: -ENOBUFS when notifications were lost
+ * because the socket overran (resync, e.g. list the store again, then
+ * carry on calling this).
+ */
+NLIPC_EXPORT int nlipc_next_event(struct nlipc *ep, struct nlipc_event *ev,
+				  int timeout_ms)
+{
+	long long deadline;
+	ssize_t n;
+	int err;
+
+	nlipc_error_clear(ep);
+	if (!ep->subscribed)
+		return nlipc_fail(ep, -EINVAL, "endpoint is not subscribed");
+	nlipc_deadline(timeout_ms, &deadline);
+	for (;;) {
+		err = event_take(ep, ev);
+		if (err)
+			return err;
+		n = ep->tp->recv(ep);
+		if (n == -EAGAIN) {
+			err = nlipc_wait(ep, POLLIN, deadline);
+			if (err == -ETIMEDOUT)
+				return 0;
+			if (err)
+				return nlipc_fail(ep, err, "poll failed");
+			continue;
+		}
+		if (n == -ENOBUFS)
+			return nlipc_fail(ep, n,
+					  "overrun: notifications were lost; resync, then go on");
+		if (n < 0)
+			return ep->err.code ? n : nlipc_fail(ep, n, "receive failed");
+		ep->ev_off = 0;
+		ep->ev_left = n;
+	}
+}
+
+/**
+ * nlipc_publish - send a message to every subscriber of the bus
+ * @ep: the endpoint (not a subscribed one)
+ * @topic: a non-empty string of up to 255 bytes
+ * @payload: the message, may be NULL
+ * @len: its length
+ *
+ * Subscribers of the publisher's network namespace receive the topic,
+ * the payload and the publisher's port id. Returns 0 once the service has
+ * sent it, or a negative errno with the error record set.
+ */
+NLIPC_EXPORT int nlipc_publish(struct nlipc *ep, const char *topic,
+			       const void *payload, size_t len)
+{
+	struct nlipc_msg *m = nlipc_msg_start(ep, NLIPC_CMD_PUBLISH, 0);
+
+	nlipc_msg_put_str(m, NLIPC_A_BUS_TOPIC, topic);
+	if (payload || len)
+		nlipc_msg_put(m, NLIPC_A_BUS_PAYLOAD, payload, len);
+	return nlipc_call(ep, m, NULL, NULL);
+}
