@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nlipc(1): the global options and the table of commands. Each command
+ * lives in cmd_<object>.c, parses its own options and opens the endpoint
+ * itself, so "nlipc COMMAND -h" works where no service is reachable.
+ */
+#include <config.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nlipc.h"
+
+struct cli_opts cli = {
+	.url = "netlink:",
+	.timeout_ms = NLIPC_DEFAULT_TIMEOUT_MS,
+};
+
+static const struct {
+	const char *name;
+	int (*function)(int argc, char **argv);
+	const char *help;
+} commands[] = {
+	{ "ping", cmd_ping_main,
+	  "echo payloads through the service and time them" },
+	{ "info", cmd_info_main,
+	  "show the service's version, uptime and limits" },
+	{ "stats", cmd_stats_main,
+	  "show or reset the per-operation counters" },
+	{ "family", cmd_family_main,
+	  "show the family's operations, groups and policies" },
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f,
+		"Usage: nlipc [OPTIONS] COMMAND [ARGS]\n"
+		"       nlipc help [COMMAND]\n"
+		"\n"
+		"Options:\n"
+		"  -c, --connect URL      the service: netlink: (the kernel module, default),\n"
+		"                         unix:/path, unix:@name, tcp://host:port, udp://host:port;\n"
+		"                         NLIPC_CONNECT in the environment sets the default\n"
+		"  -j, --json             print one JSON document\n"
+		"  -p, --pretty           print indented JSON (implies -j)\n"
+		"  -t, --timeout SECONDS  bound every request (default %g, 0 waits forever)\n"
+		"  -h, --help             show this help\n"
+		"  -V, --version          show the tool's and the library's versions\n"
+		"\n"
+		"Commands:\n", NLIPC_DEFAULT_TIMEOUT_MS / 1000.0);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
+	fprintf(f,
+		"\n"
+		"Run 'nlipc COMMAND -h' for the options of a command.\n"
+		"\n"
+		"Exit status: 0 success, 1 the service refused or failed the operation,\n"
+		"2 usage error, 3 cannot reach the service, 4 timeout.\n");
+}
+
+/* For mistakes: the full help is one "nlipc help" away. */
+static void short_usage(FILE *f)
+{
+	fprintf(f, "Usage: nlipc [OPTIONS] COMMAND [ARGS]; 'nlipc help' lists both\n");
+}
+
+/* Print the complaint, then the usage on stderr; exit code 2. */
+int cli_usage_error(const char *cmd, void (*cmd_usage)(FILE *f),
+		    const char *fmt, ...)
+{
+	struct nlipc_error e = { .code = -EINVAL, .attr = -1, .missing_attr = -1 };
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
+	va_end(ap);
+	/* "Invalid argument: " would add nothing to the message in text. */
+	if (is_json_context())
+		print_error(cmd, &e);
+	else
+		fprintf(stderr, "nlipc: %s%s%s\n", cmd ? cmd : "",
+			cmd ? ": " : "", e.msg);
+	if (cmd_usage == usage) {
+		short_usage(stderr);
+	} else if (cmd_usage) {
+		if (!is_json_context())
+			fputc('\n', stderr);
+		cmd_usage(stderr);
+	}
+	return EXIT_USAGE;
+}
+
+/* getopt_long() returned '?' or ':' (the option string starts with ':'). */
+int cli_bad_option(const char *cmd, int c, char **argv,
+		   void (*cmd_usage)(FILE *f))
+{
+	if (c == ':')
+		return cli_usage_error(cmd, cmd_usage,
+				       "option '%s' needs an argument",
+				       argv[optind - 1]);
+	if (optopt)
+		return cli_usage_error(cmd, cmd_usage, "unknown option '-%c'",
+				       optopt);
+	return cli_usage_error(cmd, cmd_usage, "unknown option '%s'",
+			       argv[optind - 1]);
+}
+
+int cli_exit_code(int err)
+{
+	if (!err)
+		return EXIT_OK;
+	return err == -ETIMEDOUT ? EXIT_TIMEOUT : EXIT_REFUSED;
+}
+
+/* Report a failed call on @ep and turn it into an exit code. */
+int cli_fail(const char *cmd, struct nlipc *ep, int err)
+{
+	print_error(cmd, nlipc_error(ep));
+	return cli_exit_code(err);
+}
+
+/*
+ * Open the endpoint named by -c with the -t timeout. Returns 0, or the
+ * exit code after reporting why the service cannot be reached (a URL
+ * that does not parse is a usage error).
+ */
+int cli_connect(const char *cmd, struct nlipc **ep)
+{
+	struct nlipc_error err;
+	int ret;
+
+	ret = nlipc_open(ep, cli.url, &err);
+	if (ret) {
+		print_error(cmd, &err);
+		return ret == -EINVAL ? EXIT_USAGE : EXIT_UNREACHABLE;
+	}
+	nlipc_set_timeout(*ep, cli.timeout_ms);
+	return 0;
+}
+
+static int parse_timeout(const char *arg)
+{
+	char *end;
+	double s;
+
+	errno = 0;
+	s = strtod(arg, &end);
+	if (errno || end == arg || *end || !(s >= 0) || s * 1000 > INT_MAX)
+		return cli_usage_error(NULL, usage,
+				       "invalid timeout '%s' (seconds, e.g. 0.5)",
+				       arg);
+	/* 0 waits forever; anything else is at least a millisecond. */
+	cli.timeout_ms = s ? (int)ceil(s * 1000) : -1;
+	return 0;
+}
+
+static int show_version(void)
+{
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "version", "nlipc %s", PACKAGE_VERSION);
+	print_string(PRINT_ANY, "library", " (libnlipc %s)", nlipc_version());
+	close_json_object();
+	print_nl();
+	return EXIT_OK;
+}
+
+static int run(const char *name, int argc, char **argv)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(commands[i].name, name))
+			continue;
+		/* Each command parses its own options from argv[0] = name. */
+		optind = 0;
+		return commands[i].function(argc, argv);
+	}
+	return cli_usage_error(NULL, usage, "unknown command '%s'", name);
+}
+
+static int help(int argc, char **argv)
+{
+	char *cmd_argv[] = { argv[1], "--help", NULL };
+
+	if (argc < 2) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (argc > 2)
+		return cli_usage_error("help", usage, "too many arguments");
+	return run(argv[1], 2, cmd_argv);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option long_opts[] = {
+		{ "connect", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{}
+	};
+	const char *env = getenv("NLIPC_CONNECT");
+	bool version = false;
+	const char *timeout = NULL;
+	int c, ret, err;
+
+	if (env && *env)
+		cli.url = env;
+
+	opterr = 0;
+	/* "+": options after the command belong to the command. */
+	while ((c = getopt_long(argc, argv, "+:c:jpt:hV", long_opts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			cli.url = optarg;
+			break;
+		case 'j':
+			cli.json = true;
+			break;
+		case 'p':
+			cli.json = cli.pretty = true;
+			break;
+		case 't':
+			timeout = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		case 'V':
+			version = true;
+			break;
+		default:
+			print_init(cli.json, cli.pretty);
+			ret = cli_bad_option(NULL, c, argv, usage);
+			goto out;
+		}
+	}
+	print_init(cli.json, cli.pretty);
+
+	if (timeout && (ret = parse_timeout(timeout)))
+		goto out;
+	if (version) {
+		ret = show_version();
+		goto out;
+	}
+	if (optind >= argc) {
+		ret = cli_usage_error(NULL, usage, "no command given");
+		goto out;
+	}
+	if (!strcmp(argv[optind], "help"))
+		ret = help(argc - optind, argv + optind);
+	else
+		ret = run(argv[optind], argc - optind, argv + optind);
+
+out:
+	err = print_finish();
+	if (err && !ret) {
+		fprintf(stderr, "nlipc: cannot write the output: %s\n",
+			strerror(-err));
+		ret = EXIT_REFUSED;
+	}
+	return ret;
+}

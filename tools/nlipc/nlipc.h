@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * nlipc(1): the global options, the output helpers every command prints
+ * through (so -j and -p work everywhere), and one entry point per command.
+ */
+#ifndef _NLIPC_TOOL_H
+#define _NLIPC_TOOL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <nlipc/nlipc.h>
+
+/* Exit codes, documented in nlipc(1) and in the help text. */
+enum {
+	EXIT_OK = 0,
+	EXIT_REFUSED = 1,	/* the service refused or failed the op */
+	EXIT_USAGE = 2,
+	EXIT_UNREACHABLE = 3,	/* nlipc_open() failed */
+	EXIT_TIMEOUT = 4,
+};
+
+struct cli_opts {
+	const char *url;	/* -c, NLIPC_CONNECT, or "netlink:" */
+	int timeout_ms;		/* -t; -1 waits forever */
+	bool json;
+	bool pretty;
+};
+
+extern struct cli_opts cli;
+
+/* main.c */
+int cli_connect(const char *cmd, struct nlipc **ep);
+int cli_exit_code(int err);
+int cli_fail(const char *cmd, struct nlipc *ep, int err);
+int cli_usage_error(const char *cmd, void (*usage)(FILE *f), const char *fmt,
+		    ...) __attribute__((format(printf, 3, 4)));
+int cli_bad_option(const char *cmd, int c, char **argv,
+		   void (*cmd_usage)(FILE *f));
+
+/* print.c: text with printf formats, or one JSON document at the end. */
+enum output_type {
+	PRINT_FP = 1,		/* text only */
+	PRINT_JSON = 2,		/* JSON only */
+	PRINT_ANY = PRINT_FP | PRINT_JSON,
+};
+
+void print_init(bool json, bool pretty);
+int print_finish(void);
+bool is_json_context(void);
+
+void open_json_object(const char *key);
+void close_json_object(void);
+void open_json_array(const char *key);
+void close_json_array(void);
+
+void print_string(enum output_type t, const char *key, const char *fmt,
+		  const char *value);
+void print_uint(enum output_type t, const char *key, const char *fmt,
+		unsigned int value);
+void print_u64(enum output_type t, const char *key, const char *fmt,
+	       uint64_t value);
+void print_s64(enum output_type t, const char *key, const char *fmt,
+	       int64_t value);
+void print_float(enum output_type t, const char *key, const char *fmt,
+		 double value);
+void print_fmt(enum output_type t, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void print_nl(void);
+
+void print_error_object(const char *key, const struct nlipc_error *e);
+void print_error(const char *cmd, const struct nlipc_error *e);
+void print_errorf(const char *cmd, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* One per command, in cmd_<object>.c; each returns an exit code. */
+int cmd_ping_main(int argc, char **argv);
+int cmd_info_main(int argc, char **argv);
+int cmd_stats_main(int argc, char **argv);
+int cmd_family_main(int argc, char **argv);
+
+#endif /* _NLIPC_TOOL_H */
