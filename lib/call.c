@@ -207,6 +207,10 @@ NLIPC_EXPORT int nlipc_call(struct nlipc *ep, struct nlipc_msg *m,
 				  "this endpoint receives notifications; send requests on another");
 	if (m->nlh->nlmsg_type == ep->family_id)
 		ep->err.cmd = ((const uint8_t *)mnl_nlmsg_get_payload(m->nlh))[0];
+	if (m->overflow == -E2BIG)
+		return nlipc_fail(ep, -EMSGSIZE,
+				  "attribute longer than netlink's %d bytes",
+				  (int)(UINT16_MAX - MNL_ATTR_HDRLEN));
 	if (m->overflow)
 		return nlipc_fail(ep, -EMSGSIZE, "request larger than %d bytes",
 				  NLIPC_TX_SIZE);

@@ -82,6 +82,21 @@ err_forget_transport:
 NLIPC_EXPORT int nlipc_open(struct nlipc **ep, const char *url,
 			    struct nlipc_error *err)
 {
+	return nlipc_open_timeout(ep, url, NLIPC_DEFAULT_TIMEOUT_MS, err);
+}
+
+/**
+ * nlipc_open_timeout - nlipc_open() with the endpoint's timeout set first
+ * @ep: receives the endpoint
+ * @url: as for nlipc_open()
+ * @timeout_ms: bounds connecting and resolving, then every call; -1: none
+ * @err: if not NULL, receives the reason on failure
+ *
+ * Returns as nlipc_open() does.
+ */
+NLIPC_EXPORT int nlipc_open_timeout(struct nlipc **ep, const char *url,
+				    int timeout_ms, struct nlipc_error *err)
+{
 	struct nlipc *e;
 	int ret;
 
@@ -90,7 +105,7 @@ NLIPC_EXPORT int nlipc_open(struct nlipc **ep, const char *url,
 	if (!e)
 		goto err_nomem;
 	e->fd = -1;
-	e->timeout_ms = NLIPC_DEFAULT_TIMEOUT_MS;
+	e->timeout_ms = timeout_ms;
 	e->tx = malloc(NLIPC_TX_SIZE);
 	e->rx = malloc(NLIPC_RX_SIZE);
 	if (!e->tx || !e->rx)

@@ -25,7 +25,7 @@
 struct nlipc_msg {
 	struct nlipc *ep;
 	struct nlmsghdr *nlh;
-	int overflow;		/* a put did not fit: the call fails */
+	int overflow;		/* why a put failed (-E2BIG, -EMSGSIZE), or 0 */
 };
 
 struct nlipc {

@@ -73,9 +73,21 @@ NLIPC_EXPORT uint16_t nlipc_family_id(const struct nlipc *ep)
 NLIPC_EXPORT void nlipc_msg_put(struct nlipc_msg *m, uint16_t type,
 				const void *data, size_t len)
 {
-	if (len > UINT16_MAX - MNL_ATTR_HDRLEN ||
-	    !mnl_attr_put_check(m->nlh, NLIPC_TX_SIZE, type, len, data))
-		m->overflow = 1;
+	struct nlattr *a;
+
+	if (m->overflow)
+		return;
+	if (len > UINT16_MAX - MNL_ATTR_HDRLEN) {
+		m->overflow = -E2BIG;
+		return;
+	}
+	a = (struct nlattr *)mnl_nlmsg_get_payload_tail(m->nlh);
+	if (!mnl_attr_put_check(m->nlh, NLIPC_TX_SIZE, type, len, data)) {
+		m->overflow = -EMSGSIZE;
+		return;
+	}
+	/* The buffer is reused: never send an earlier request's bytes. */
+	memset((char *)mnl_attr_get_payload(a) + len, 0, MNL_ALIGN(len) - len);
 }
 
 NLIPC_EXPORT void nlipc_msg_put_u32(struct nlipc_msg *m, uint16_t type,

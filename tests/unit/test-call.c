@@ -356,8 +356,39 @@ static void oversized_request_is_not_sent(void **state)
 
 	p.payload = calloc(1, p.len);
 	assert_int_equal(nlipc_ping(ep, &p), -EMSGSIZE);
+	assert_non_null(strstr(nlipc_error(ep)->msg, "attribute longer"));
 	assert_int_equal(fake.sends, 0);
 	free((void *)p.payload);
+}
+
+static void full_request_is_not_sent(void **state)
+{
+	static char big[40000];
+	struct nlipc *ep = *state;
+	struct nlipc_msg *m;
+
+	m = nlipc_msg_start(ep, NLIPC_CMD_PUBLISH, 0);
+	nlipc_msg_put(m, NLIPC_A_BUS_PAYLOAD, big, sizeof(big));
+	nlipc_msg_put(m, NLIPC_A_BUS_PAYLOAD, big, sizeof(big));
+	assert_int_equal(nlipc_call(ep, m, NULL, NULL), -EMSGSIZE);
+	assert_non_null(strstr(nlipc_error(ep)->msg, "request larger"));
+	assert_int_equal(fake.sends, 0);
+}
+
+/* The send buffer is reused: padding must not carry old bytes out. */
+static void attribute_padding_is_zeroed(void **state)
+{
+	struct nlipc *ep = *state;
+	struct nlipc_msg *m;
+	const char *a;
+
+	memset(ep->tx, 0xa5, NLIPC_TX_SIZE);
+	m = nlipc_msg_start(ep, NLIPC_CMD_KV_GET, 0);
+	nlipc_msg_put(m, NLIPC_A_KV_KEY, "abc", 3);
+	a = (const char *)nlipc_msg_hdr(m) + NLMSG_HDRLEN + GENL_HDRLEN;
+	assert_int_equal(nlipc_msg_hdr(m)->nlmsg_len,
+			 NLMSG_HDRLEN + GENL_HDRLEN + 8);
+	assert_memory_equal(a + 4, "abc\0", 4);
 }
 
 int main(void)
@@ -374,6 +405,8 @@ int main(void)
 		T(overrun_is_reported),
 		T(malformed_reply_is_refused),
 		T(oversized_request_is_not_sent),
+		T(full_request_is_not_sent),
+		T(attribute_padding_is_zeroed),
 #undef T
 	};
 
