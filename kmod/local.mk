@@ -31,5 +31,5 @@ clean-kmod:
 	-if test "$(abs_srcdir)" != "$(abs_builddir)"; then \
 		rm -f $(kmod_sources); \
 	fi
-.PHONY: kmod-check clean-kmod
 endif
+.PHONY: kmod-check clean-kmod

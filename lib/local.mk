@@ -27,4 +27,4 @@ uapiinclude_HEADERS = include/uapi/linux/nlipc.h
 pkgconfig_DATA = lib/nlipc.pc
 
 dist_man_MANS += doc/libnlipc.3
-EXTRA_DIST += doc/protocol.md
+

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Set nlipc up on Debian 12 and run its main job:
+#   1. install the Debian packages the build, the VM and the tests need
+#      (as root; otherwise print the apt-get line to run),
+#   2. autoreconf, configure and build everything, the module included,
+#   3. boot the module in the VM, query it, and compare IPC families
+#      (skip with --no-demo).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+packages=(
+	build-essential autoconf automake libtool pkg-config
+	libnl-3-dev libnl-genl-3-dev libmnl-dev libjson-c-dev libcmocka-dev
+	linux-headers-amd64 linux-image-amd64 kmod sparse
+	qemu-system-x86 busybox-static cpio
+	python3 python3-yaml gnuplot-nox iproute2 util-linux
+)
+
+demo=1
+for arg; do
+	case $arg in
+	--no-demo) demo=0 ;;
+	-h | --help)
+		echo "usage: $0 [--no-demo]"
+		exit 0 ;;
+	*) echo "$0: unknown option '$arg'" >&2; exit 2 ;;
+	esac
+done
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing+=("$p")
+done
+if ((${#missing[@]})); then
+	if ((EUID != 0)); then
+		echo "These Debian packages are needed; as root, run:" >&2
+		echo "  apt-get install -y --no-install-recommends ${missing[*]}" >&2
+		exit 1
+	fi
+	echo "== installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+echo "== building"
+autoreconf -fi >/dev/null
+./configure -q
+make -j"$(nproc)" >/dev/null
+
+if ((demo)); then
+	make demo
+fi
