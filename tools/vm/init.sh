@@ -37,12 +37,18 @@ mount -t devtmpfs dev $R/dev
 mkdir -p $R/dev/pts $R/dev/shm
 mount -t devpts -o newinstance,ptmxmode=0666 devpts $R/dev/pts
 mount -t tmpfs tmpfs $R/dev/shm
-# Writable scratch space where the command expects it; the mounts hide the
-# host's (read-only) contents of these directories.
-for d in tmp run var/tmp; do
-	mount -t tmpfs -o mode=1777 tmpfs $R/$d || die "cannot mount tmpfs on /$d"
+# Writable /tmp and /var/tmp that still show the host's files (a clone or
+# build under /tmp works): an overlay of a tmpfs on the read-only share.
+for d in tmp var/tmp; do
+	o=/overlay/$d
+	mkdir -p $o && mount -t tmpfs tmpfs $o && mkdir $o/up $o/work &&
+		chmod 1777 $o/up &&
+		mount -t overlay overlay \
+			-o lowerdir=$R/$d,upperdir=$o/up,workdir=$o/work $R/$d ||
+		mount -t tmpfs -o mode=1777 tmpfs $R/$d ||
+		die "cannot mount a writable /$d"
 done
-chmod 755 $R/run
+mount -t tmpfs -o mode=755 tmpfs $R/run || die "cannot mount tmpfs on /run"
 mount -t debugfs debugfs $R/sys/kernel/debug 2>/dev/null
 S=/run/nlipc-vm
 mkdir -p $R$S
