@@ -1,0 +1,1 @@
+# nlipcd tests: written next.

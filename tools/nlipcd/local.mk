@@ -1,0 +1,1 @@
+# nlipcd: written next.
