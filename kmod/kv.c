@@ -120,13 +120,18 @@ static struct nlipc_kv_entry *kv_find(struct nlipc_kv_store *s,
 static struct nlipc_kv_entry *kv_get_entry(struct nlipc_kv_store *s,
 					   const struct nlattr *key)
 {
+	u32 hash = kv_hash(nla_data(key), nla_len(key));
 	struct nlipc_kv_entry *e;
 
+	/*
+	 * An entry whose last reference is gone was replaced or deleted, and
+	 * is already out of the table: look again rather than report the key
+	 * missing while it is being replaced.
+	 */
 	rcu_read_lock();
-	e = kv_find(s, nla_data(key), nla_len(key),
-		    kv_hash(nla_data(key), nla_len(key)));
-	if (e && !refcount_inc_not_zero(&e->ref))
-		e = NULL;
+	do {
+		e = kv_find(s, nla_data(key), nla_len(key), hash);
+	} while (e && !refcount_inc_not_zero(&e->ref));
 	rcu_read_unlock();
 	return e;
 }
@@ -271,17 +276,17 @@ int nlipc_nl_kv_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		goto err_unlock;
 
+	/* A replace swaps in place: readers see the old or the new, never none. */
 	if (old) {
-		hash_del_rcu(&old->node);
+		hlist_replace_rcu(&old->node, &e->node);
 		list_replace_rcu(&old->list, &e->list);
 		s->bytes -= old->key_len + old->value_len;
-		s->count--;
 	} else {
+		hash_add_rcu(s->buckets, &e->node, e->hash);
 		list_add_tail_rcu(&e->list, &s->entries);
+		s->count++;
 	}
-	hash_add_rcu(s->buckets, &e->node, e->hash);
 	s->bytes += key_len + value_len;
-	s->count++;
 	s->gen = s->gen + 1 ?: 1;
 	kv_notify(net, ntf);
 	mutex_unlock(&s->lock);

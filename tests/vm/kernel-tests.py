@@ -418,6 +418,32 @@ def test_kv_dump_racing_a_writer_is_marked_interrupted():
     kv_clear(w)
 
 
+def test_kv_replace_never_hides_the_key_from_readers():
+    w, r = Genl(), Genl()
+    kv_set(w, b'steady', b'0')
+    stop = threading.Event()
+
+    def replace():
+        i = 0
+        while not stop.is_set():
+            i += 1
+            kv_set(w, b'steady', b'%d' % i, ('replace',))
+    t = threading.Thread(target=replace)
+    t.start()
+    try:
+        missing = 0
+        for _ in range(2000):
+            try:
+                kv_get(r, b'steady')
+            except NetlinkError as e:
+                missing += e.code == errno.ENOENT
+    finally:
+        stop.set()
+        t.join()
+    w.do(fam(), CMD['kv-del'], attr(KV['key'], b'steady'))
+    assert missing == 0, f'key missing {missing} times while being replaced'
+
+
 def events_sub(rcvbuf=None, group='events'):
     s = Genl(rcvbuf=rcvbuf)
     s.join(Family().groups[group])
