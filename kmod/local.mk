@@ -24,12 +24,12 @@ kmod-check: kmod/nlipc.ko
 	+$(AM_V_GEN)$(KBUILD) C=2 CHECK=sparse W=1 modules 2>&1 | \
 		tee kmod/check.log; ! grep -E 'warning|error' kmod/check.log
 
-clean-local: clean-kmod
+endif
+
 clean-kmod:
-	-$(KBUILD) clean >/dev/null
+	-test -z "$(KERNEL_DIR)" || $(KBUILD) clean >/dev/null
 	-rm -f kmod/check.log
 	-if test "$(abs_srcdir)" != "$(abs_builddir)"; then \
 		rm -f $(kmod_sources); \
 	fi
-endif
 .PHONY: kmod-check clean-kmod

@@ -1,0 +1,38 @@
+# Fuzz targets: LLVMFuzzerTestOneInput over each parser that reads bytes
+# from a peer or a user. make check replays every corpus (crash
+# reproducers included) with any compiler; make fuzz runs libFuzzer with
+# clang, ASan and UBSan for FUZZ_SECONDS per target, growing the corpus.
+FUZZ_SECONDS = 30
+FUZZ_CC = clang
+FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined
+fuzz_cppflags = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
+
+check_PROGRAMS += tests/fuzz/replay-url
+tests_fuzz_replay_url_SOURCES = tests/fuzz/fuzz-url.c tests/fuzz/replay.c \
+	lib/url.c
+tests_fuzz_replay_url_CPPFLAGS = $(fuzz_cppflags) \
+	-DCORPUS_DIR='"$(abs_top_srcdir)/tests/fuzz/corpus/url"'
+TESTS += tests/fuzz/replay-url
+
+tests/fuzz/fuzz-url: tests/fuzz/fuzz-url.c lib/url.c
+	$(AM_V_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) $(fuzz_cppflags) -o $@ $^
+
+fuzz_targets = url
+fuzz: $(fuzz_targets:%=tests/fuzz/fuzz-%)
+	@for t in $(fuzz_targets); do \
+		echo "== fuzz $$t for $(FUZZ_SECONDS) s"; \
+		mkdir -p tests/fuzz/new/$$t; \
+		tests/fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) \
+			-artifact_prefix=tests/fuzz/crash-$$t- \
+			tests/fuzz/new/$$t $(top_srcdir)/tests/fuzz/corpus/$$t \
+			>tests/fuzz/$$t.log 2>&1; rc=$$?; \
+		grep -aE 'DONE|ERROR|SUMMARY' tests/fuzz/$$t.log; \
+		test $$rc = 0 || exit 1; \
+	done
+.PHONY: fuzz
+CLEANFILES += $(fuzz_targets:%=tests/fuzz/fuzz-%)
+clean-fuzz:
+	-rm -rf tests/fuzz/new
+.PHONY: clean-fuzz
+EXTRA_DIST += tests/fuzz/corpus
