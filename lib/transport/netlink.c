@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <unistd.h>
 #include <netlink/netlink.h>
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
@@ -29,25 +30,40 @@ static int set_opt(struct nlipc *ep, int opt, int val)
 	return 0;
 }
 
+/*
+ * A socket bound to port 0, so the kernel picks a unique port id (libnl's
+ * own choice would be the pid plus random bits), handed to libnl.
+ */
 static int netlink_open(struct nlipc *ep, const struct nlipc_url *url)
 {
+	struct sockaddr_nl addr = { .nl_family = AF_NETLINK };
 	struct nl_sock *sk;
-	int err;
+	int fd, err;
 
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (fd < 0)
+		return nlipc_fail(ep, -errno,
+				  "cannot open a generic netlink socket: %s",
+				  strerror(errno));
+	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		err = nlipc_fail(ep, -errno, "cannot bind a netlink socket: %s",
+				 strerror(errno));
+		goto err_close_fd;
+	}
 	sk = nl_socket_alloc();
-	if (!sk)
-		return nlipc_fail(ep, -ENOMEM, "out of memory");
-	/* Port 0: the kernel picks a unique port id at bind time. */
-	nl_socket_set_local_port(sk, 0);
-	err = genl_connect(sk);
+	if (!sk) {
+		err = nlipc_fail(ep, -ENOMEM, "out of memory");
+		goto err_close_fd;
+	}
+	err = nl_socket_set_fd(sk, NETLINK_GENERIC, fd);
 	if (err) {
 		nl_socket_free(sk);
-		return nlipc_fail(ep, -EIO,
-				  "cannot open a generic netlink socket: %s",
-				  nl_geterror(err));
+		err = nlipc_fail(ep, -EIO, "libnl refused the socket: %s",
+				 nl_geterror(err));
+		goto err_close_fd;
 	}
 	ep->tp_priv = sk;
-	ep->fd = nl_socket_get_fd(sk);
+	ep->fd = fd;
 	ep->portid = nl_socket_get_local_port(sk);
 	/*
 	 * libnl set 32 KiB, too small for a 64 KiB reply and its ACK: ask
@@ -63,6 +79,10 @@ static int netlink_open(struct nlipc *ep, const struct nlipc_url *url)
 		ep->tp_priv = NULL;
 		ep->fd = -1;
 	}
+	return err;
+
+err_close_fd:
+	close(fd);
 	return err;
 }
 
