@@ -4,10 +4,14 @@ tools_nlipc_nlipc_SOURCES = \
 	tools/nlipc/nlipc.h \
 	tools/nlipc/main.c \
 	tools/nlipc/print.c \
+	tools/nlipc/bytes.c \
 	tools/nlipc/cmd_ping.c \
 	tools/nlipc/cmd_info.c \
 	tools/nlipc/cmd_stats.c \
-	tools/nlipc/cmd_family.c
+	tools/nlipc/cmd_family.c \
+	tools/nlipc/cmd_kv.c \
+	tools/nlipc/cmd_monitor.c \
+	tools/nlipc/cmd_publish.c
 tools_nlipc_nlipc_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(LIBMNL_CFLAGS)
 tools_nlipc_nlipc_LDADD = lib/libnlipc.la $(JSONC_LIBS) $(LIBMNL_LIBS) -lm
 

@@ -34,6 +34,14 @@ static const struct {
 	  "show or reset the per-operation counters" },
 	{ "family", cmd_family_main,
 	  "show the family's operations, groups and policies" },
+	{ "kv", cmd_kv_main,
+	  "set, get, delete and list keys of the store" },
+	{ "monitor", cmd_monitor_main,
+	  "print key changes and bus messages as they happen" },
+	{ "publish", cmd_publish_main,
+	  "send a message to the bus's subscribers" },
+	{ "subscribe", cmd_subscribe_main,
+	  "print the bus's messages, of one topic or all" },
 };
 
 static void usage(FILE *f)
@@ -56,7 +64,7 @@ static void usage(FILE *f)
 		"\n"
 		"Commands:\n", NLIPC_DEFAULT_TIMEOUT_MS / 1000.0);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
 	fprintf(f,
 		"\n"
 		"Run 'nlipc COMMAND -h' for the options of a command.\n"

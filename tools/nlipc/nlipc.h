@@ -7,6 +7,7 @@
 #define _NLIPC_TOOL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <nlipc/nlipc.h>
@@ -56,6 +57,8 @@ void close_json_array(void);
 
 void print_string(enum output_type t, const char *key, const char *fmt,
 		  const char *value);
+void print_bool(enum output_type t, const char *key, const char *fmt,
+		bool value);
 void print_uint(enum output_type t, const char *key, const char *fmt,
 		unsigned int value);
 void print_u64(enum output_type t, const char *key, const char *fmt,
@@ -66,6 +69,8 @@ void print_float(enum output_type t, const char *key, const char *fmt,
 		 double value);
 void print_fmt(enum output_type t, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+void print_bytes(enum output_type t, const char *key, const char *fmt,
+		 const void *data, size_t len, bool hex);
 void print_nl(void);
 
 void print_error_object(const char *key, const struct nlipc_error *e);
@@ -73,10 +78,41 @@ void print_error(const char *cmd, const struct nlipc_error *e);
 void print_errorf(const char *cmd, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* bytes.c: keys, values and payloads, which may be binary. */
+struct bytes {
+	void *data;
+	size_t len;
+};
+
+int cli_bytes_arg(const char *cmd, void (*usage)(FILE *f), const char *what,
+		  const char *arg, bool hex, struct bytes *b);
+int cli_bytes_file(const char *cmd, const char *path, size_t max,
+		   struct bytes *b);
+void bytes_free(struct bytes *b);
+bool bytes_printable(const void *data, size_t len);
+char *bytes_hex(const void *data, size_t len, const char *prefix);
+
+/*
+ * cmd_monitor.c: the notification loop monitor and subscribe share. The
+ * handler gets each notification, or NULL for an overrun; it returns 1
+ * for one it printed (counted against -c), 0 for one it skipped, or a
+ * negative errno to stop.
+ */
+typedef int (*monitor_fn)(const struct nlipc_event *ev, void *arg);
+
+int monitor_loop(const char *cmd, struct nlipc *ep, unsigned long count,
+		 monitor_fn fn, void *arg);
+int monitor_parse_count(const char *cmd, void (*usage)(FILE *f),
+			const char *arg, unsigned long *count);
+
 /* One per command, in cmd_<object>.c; each returns an exit code. */
 int cmd_ping_main(int argc, char **argv);
 int cmd_info_main(int argc, char **argv);
 int cmd_stats_main(int argc, char **argv);
 int cmd_family_main(int argc, char **argv);
+int cmd_kv_main(int argc, char **argv);
+int cmd_monitor_main(int argc, char **argv);
+int cmd_publish_main(int argc, char **argv);
+int cmd_subscribe_main(int argc, char **argv);
 
 #endif /* _NLIPC_TOOL_H */

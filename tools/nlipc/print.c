@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <json.h>
 
@@ -136,6 +137,15 @@ void print_string(enum output_type t, const char *key, const char *fmt,
 		json_add(key, value ? json_object_new_string(value) : NULL);
 }
 
+/* In text @fmt gets "true" or "false". */
+void print_bool(enum output_type t, const char *key, const char *fmt,
+		bool value)
+{
+	PRINT_TEXT(t, fmt, value ? "true" : "false");
+	if (WANT_JSON(t))
+		json_add(key, json_object_new_boolean(value));
+}
+
 void print_uint(enum output_type t, const char *key, const char *fmt,
 		unsigned int value)
 {
@@ -187,6 +197,42 @@ void print_fmt(enum output_type t, const char *key, const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	print_string(t, key, "%s", buf);
+}
+
+/*
+ * Bytes that need not be text (keys, values, payloads). In JSON a string
+ * under @key when they are printable UTF-8, else their hex digits under
+ * "@key_hex"; in text through @fmt (one %s) as they are, or as "0x" and
+ * hex digits. With @hex always hex: "@key_hex", and bare digits in text.
+ */
+void print_bytes(enum output_type t, const char *key, const char *fmt,
+		 const void *data, size_t len, bool hex)
+{
+	bool text = !hex && bytes_printable(data, len);
+	char name[64];
+	char *s;
+
+	if (!(out.json ? WANT_JSON(t) : (t & PRINT_FP) && fmt))
+		return;
+	if (text)
+		s = strndup(data ? data : "", len);
+	else
+		s = bytes_hex(data, len, out.json || hex ? "" : "0x");
+	if (!s) {
+		/* Nothing sensible to print instead: stop here. */
+		fflush(stdout);
+		fputs("nlipc: out of memory\n", stderr);
+		exit(EXIT_REFUSED);
+	}
+	PRINT_TEXT(t, fmt, s);
+	if (WANT_JSON(t)) {
+		if (!text && key) {
+			snprintf(name, sizeof(name), "%s_hex", key);
+			key = name;
+		}
+		json_add(key, json_object_new_string(s));
+	}
+	free(s);
 }
 
 void print_nl(void)
@@ -279,7 +325,11 @@ void print_errorf(const char *cmd, int code, const char *fmt, ...)
 	print_error(cmd, &e);
 }
 
-/* Write the JSON document, if any. Returns 0 or a negative errno. */
+/*
+ * Write the JSON document built so far, if any, and flush stdout: at exit,
+ * and after each record of a stream (monitor, subscribe), which is then
+ * one document per line. Returns 0 or a negative errno.
+ */
 int print_finish(void)
 {
 	int flags = JSON_C_TO_STRING_NOSLASHESCAPE;
