@@ -4,9 +4,13 @@
 nlipc=${NLIPC:-nlipc}
 run() {
 	printf '\n$ nlipc %s\n' "$*"
-	$nlipc "$@"
+	$nlipc "$@" 2>&1
 }
 run ping -c 3 -i 0.2 -s 1000
 run info
+run kv set greeting "hello, kernel"
+run kv set --create counter 1
+run kv set --create counter 2    # refused: the key exists
+run kv list
 run stats
 run -j info
