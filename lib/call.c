@@ -3,7 +3,8 @@
  * The request/reply core, shared by every operation and every transport:
  * send one request, take the replies that carry its sequence number and
  * our port id, finish on the ACK (do) or NLMSG_DONE (dump), retry a dump
- * that raced a writer, and never wait past the endpoint's deadline.
+ * that raced a writer, resend a request a lossy transport may have lost,
+ * and never wait past the endpoint's deadline.
  */
 #include <errno.h>
 #include <poll.h>
@@ -14,11 +15,12 @@
 #include <libmnl/libmnl.h>
 
 #include "internal.h"
+#include "bridge.h"
 
 /* nlipc_call_once()'s verdict for a dump marked NLM_F_DUMP_INTR. */
 #define CALL_INTERRUPTED 1
 
-static long long now_ms(void)
+long long nlipc_now_ms(void)
 {
 	struct timespec ts;
 
@@ -28,18 +30,18 @@ static long long now_ms(void)
 
 int nlipc_deadline(int timeout_ms, long long *deadline)
 {
-	*deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	*deadline = timeout_ms < 0 ? -1 : nlipc_now_ms() + timeout_ms;
 	return 0;
 }
 
-/* Wait for @events on ep's fd; -ETIMEDOUT once @deadline has passed. */
-int nlipc_wait(struct nlipc *ep, short events, long long deadline)
+/* Wait for @events on @fd; -ETIMEDOUT once @deadline (-1: never) passed. */
+int nlipc_poll(int fd, short events, long long deadline)
 {
-	struct pollfd pfd = { .fd = ep->fd, .events = events };
+	struct pollfd pfd = { .fd = fd, .events = events };
 	int left, n;
 
 	do {
-		left = deadline < 0 ? -1 : (int)(deadline - now_ms());
+		left = deadline < 0 ? -1 : (int)(deadline - nlipc_now_ms());
 		if (deadline >= 0 && left <= 0)
 			return -ETIMEDOUT;
 		n = poll(&pfd, 1, left);
@@ -47,6 +49,12 @@ int nlipc_wait(struct nlipc *ep, short events, long long deadline)
 	if (n < 0)
 		return -errno;
 	return n ? 0 : -ETIMEDOUT;
+}
+
+/* Wait for @events on ep's fd; -ETIMEDOUT once @deadline has passed. */
+int nlipc_wait(struct nlipc *ep, short events, long long deadline)
+{
+	return nlipc_poll(ep->fd, events, deadline);
 }
 
 int nlipc_rx_reserve(struct nlipc *ep, size_t len)
@@ -65,16 +73,17 @@ int nlipc_rx_reserve(struct nlipc *ep, size_t len)
 	return 0;
 }
 
-static int call_send(struct nlipc *ep, const struct nlmsghdr *nlh,
-		     long long deadline)
+static int call_send(struct nlipc *ep, const struct nlmsghdr *nlh)
 {
 	int err;
 
 	while ((err = ep->tp->send(ep, nlh, nlh->nlmsg_len)) == -EAGAIN) {
-		err = nlipc_wait(ep, POLLOUT, deadline);
+		err = nlipc_wait(ep, POLLOUT, ep->deadline);
 		if (err)
 			break;
 	}
+	if (err && ep->err.code)
+		return err;	/* the transport said why */
 	if (err == -ETIMEDOUT)
 		return nlipc_fail(ep, err, "could not send within %d ms",
 				  ep->timeout_ms);
@@ -83,13 +92,41 @@ static int call_send(struct nlipc *ep, const struct nlmsghdr *nlh,
 	return 0;
 }
 
-static ssize_t call_recv(struct nlipc *ep, long long deadline)
+/* Resending a request on a lossy transport: when, and how often so far. */
+struct call_retry {
+	long long at;		/* -1: the transport is reliable */
+	unsigned int sends;
+};
+
+static ssize_t call_recv(struct nlipc *ep, const struct nlmsghdr *req,
+			 struct call_retry *retry)
 {
+	long long until;
 	ssize_t n;
 	int err;
 
 	while ((n = ep->tp->recv(ep)) == -EAGAIN) {
-		err = nlipc_wait(ep, POLLIN, deadline);
+		until = ep->deadline;
+		if (retry->at >= 0 && (until < 0 || retry->at < until))
+			until = retry->at;
+		err = nlipc_wait(ep, POLLIN, until);
+		if (err == -ETIMEDOUT && until != ep->deadline) {
+			/*
+			 * The request or its answer was lost: send it again,
+			 * same seq. The service answers a repeat from its
+			 * cache, so a write still takes effect once.
+			 */
+			err = call_send(ep, req);
+			if (err)
+				return err;
+			retry->sends++;
+			retry->at = nlipc_now_ms() + NLIPC_BRIDGE_UDP_RETRY_MS;
+			continue;
+		}
+		if (err == -ETIMEDOUT && retry->sends > 1)
+			return nlipc_fail(ep, err,
+					  "no reply within %d ms (request sent %u times)",
+					  ep->timeout_ms, retry->sends);
 		if (err == -ETIMEDOUT)
 			return nlipc_fail(ep, err, "no reply within %d ms",
 					  ep->timeout_ms);
@@ -104,6 +141,18 @@ static ssize_t call_recv(struct nlipc *ep, long long deadline)
 }
 
 /*
+ * What follows the ACK in the same buffer: after a join, the group's
+ * first notifications, left for nlipc_next_event().
+ */
+static void call_keep_rest(struct nlipc *ep, const struct nlmsghdr *nlh,
+			   int rest)
+{
+	nlh = mnl_nlmsg_next(nlh, &rest);
+	ep->ev_off = (const char *)nlh - (const char *)ep->rx;
+	ep->ev_left = rest > 0 ? rest : 0;
+}
+
+/*
  * Walk one received buffer. Returns 1 when the call is complete, 0 to
  * keep reading, CALL_INTERRUPTED + 1 for a finished interrupted dump, or
  * a negative errno.
@@ -115,8 +164,27 @@ static int call_walk(struct nlipc *ep, size_t len, uint32_t seq, bool dump,
 	int rest = len, err;
 
 	for (; mnl_nlmsg_ok(nlh, rest); nlh = mnl_nlmsg_next(nlh, &rest)) {
-		/* Stale replies to a request that timed out are not ours. */
-		if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != ep->portid)
+		/*
+		 * Stale replies to a request that timed out, and duplicates
+		 * of an answer a lossy transport delivered twice, are not
+		 * ours. Nor are notifications: on a subscribed endpoint
+		 * joining another group they are lost, and said so. But a
+		 * daemon refusing our first request outright (byte order)
+		 * may not have read its seq.
+		 */
+		if (nlh->nlmsg_seq != seq &&
+		    !(ep->learn_portid && !nlh->nlmsg_seq &&
+		      nlh->nlmsg_type == NLMSG_ERROR)) {
+			if (ep->subscribed && !nlh->nlmsg_seq)
+				ep->ev_lost = true;
+			continue;
+		}
+		/* The first reply over a bridge tells us our port id. */
+		if (ep->learn_portid) {
+			ep->portid = nlh->nlmsg_pid;
+			ep->learn_portid = false;
+		}
+		if (nlh->nlmsg_pid != ep->portid)
 			continue;
 		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
 			*intr = true;
@@ -126,9 +194,10 @@ static int call_walk(struct nlipc *ep, size_t len, uint32_t seq, bool dump,
 			continue;
 		case NLMSG_ERROR:
 			err = nlipc_error_from_ack(ep, nlh);
-			if (err || !dump)
-				return err ? err : 1;
-			continue;
+			if (!err && dump)
+				continue;
+			call_keep_rest(ep, nlh, rest);
+			return err ? err : 1;
 		case NLMSG_DONE:
 			if (!dump)
 				continue;
@@ -156,21 +225,26 @@ static int call_walk(struct nlipc *ep, size_t len, uint32_t seq, bool dump,
 static int call_once(struct nlipc *ep, struct nlmsghdr *nlh,
 		     nlipc_reply_cb cb, void *arg)
 {
+	struct call_retry retry = { .at = -1, .sends = 1 };
 	bool dump = nlh->nlmsg_flags & NLM_F_DUMP;
 	bool intr = false;
-	long long deadline;
 	ssize_t n;
 	int ret;
 
-	nlh->nlmsg_seq = ++ep->seq;
+	/* 0 is the notifications' seq: never use it for a request. */
+	if (!++ep->seq)
+		++ep->seq;
+	nlh->nlmsg_seq = ep->seq;
 	nlh->nlmsg_pid = 0;
-	nlipc_deadline(ep->timeout_ms, &deadline);
+	nlipc_deadline(ep->timeout_ms, &ep->deadline);
 
-	ret = call_send(ep, nlh, deadline);
+	ret = call_send(ep, nlh);
 	if (ret)
 		return ret;
+	if (ep->tp->flags & NLIPC_TP_LOSSY)
+		retry.at = nlipc_now_ms() + NLIPC_BRIDGE_UDP_RETRY_MS;
 	do {
-		n = call_recv(ep, deadline);
+		n = call_recv(ep, nlh, &retry);
 		if (n < 0)
 			return n;
 		ret = call_walk(ep, n, nlh->nlmsg_seq, dump, &intr, cb, arg);
@@ -178,6 +252,68 @@ static int call_once(struct nlipc *ep, struct nlmsghdr *nlh,
 	if (ret < 0)
 		return ret;
 	return ret == CALL_INTERRUPTED + 1 ? CALL_INTERRUPTED : 0;
+}
+
+/*
+ * nlipc_call() for the library's own requests, which may go out on a
+ * subscribed endpoint (the controller's join).
+ */
+int nlipc_transact(struct nlipc *ep, struct nlipc_msg *m, nlipc_reply_cb cb,
+		   void *arg)
+{
+	bool dump = m->nlh->nlmsg_flags & NLM_F_DUMP;
+	const struct nlipc_transport *tp = ep->tp;
+	int tries = dump ? NLIPC_DUMP_TRIES : 1;
+	int ret, i;
+
+	nlipc_error_clear(ep);
+	ep->err.cmd = 0;
+	if (m->nlh->nlmsg_type == ep->family_id)
+		ep->err.cmd = ((const uint8_t *)mnl_nlmsg_get_payload(m->nlh))[0];
+	if (m->overflow == -E2BIG)
+		return nlipc_fail(ep, -EMSGSIZE,
+				  "attribute longer than netlink's %d bytes",
+				  (int)(UINT16_MAX - MNL_ATTR_HDRLEN));
+	if (m->overflow)
+		return nlipc_fail(ep, -EMSGSIZE, "request larger than %d bytes",
+				  NLIPC_TX_SIZE);
+	if (tp->msg_max && m->nlh->nlmsg_len > tp->msg_max)
+		return nlipc_fail(ep, -EMSGSIZE,
+				  "request of %u bytes does not fit one %s datagram (%zu bytes): use a stream transport (tcp:// or unix:)",
+				  m->nlh->nlmsg_len, tp->scheme, tp->msg_max);
+	if (dump && (tp->flags & NLIPC_TP_LOSSY))
+		return nlipc_fail(ep, -EOPNOTSUPP,
+				  "dumps are not available over %s: a lost datagram would silently drop entries; use tcp:// or unix:",
+				  tp->scheme);
+	/* Notifications not yet taken would be overwritten by the reply. */
+	if (ep->ev_left) {
+		ep->ev_left = 0;
+		if (ep->subscribed)
+			ep->ev_lost = true;
+	}
+
+	for (i = 0; i < tries; i++) {
+		ret = call_once(ep, m->nlh, cb, arg);
+		/* The core's admin-perm check answers without an extack. */
+		if (ret == -EPERM && !ep->err.msg[0])
+			snprintf(ep->err.msg, sizeof(ep->err.msg),
+				 "%s needs CAP_NET_ADMIN",
+				 nlipc_op_name(ep->err.cmd) ?: "operation");
+		if (ret == -EMSGSIZE && tp->msg_max && !ep->err.msg[0])
+			snprintf(ep->err.msg, sizeof(ep->err.msg),
+				 "a %s datagram carries at most %zu bytes: use a stream transport (tcp:// or unix:)",
+				 tp->scheme, tp->msg_max);
+		if (ret != CALL_INTERRUPTED)
+			return ret;
+		if (cb && i + 1 < tries) {
+			ret = cb(NULL, arg);
+			if (ret < 0)
+				return nlipc_fail(ep, ret, "dump restart refused");
+		}
+	}
+	return nlipc_fail(ep, -EAGAIN,
+			  "dump interrupted by concurrent changes %d times",
+			  tries);
 }
 
 /**
@@ -190,47 +326,20 @@ static int call_once(struct nlipc *ep, struct nlmsghdr *nlh,
  * A do request completes on its ACK, a dump (NLM_F_DUMP) on NLMSG_DONE.
  * A dump marked NLM_F_DUMP_INTR by a concurrent change is run again, up to
  * NLIPC_DUMP_TRIES passes, and @cb is told with a NULL message before each
- * new pass. Returns 0 or a negative errno, with the error record set:
- * the service's errno and extack, -ETIMEDOUT, -EMSGSIZE for a request too
- * large, -ENOBUFS for an overrun, -EAGAIN for a dump that never settled.
+ * new pass. Over UDP an unanswered request is sent again, with the same
+ * sequence number, until the timeout. Returns 0 or a negative errno, with
+ * the error record set: the service's errno and extack, -ETIMEDOUT,
+ * -EMSGSIZE for a request too large (for a UDP datagram too), -ENOBUFS
+ * for an overrun, -EAGAIN for a dump that never settled, -EOPNOTSUPP for
+ * a dump over UDP.
  */
 NLIPC_EXPORT int nlipc_call(struct nlipc *ep, struct nlipc_msg *m,
 			    nlipc_reply_cb cb, void *arg)
 {
-	int tries = m->nlh->nlmsg_flags & NLM_F_DUMP ? NLIPC_DUMP_TRIES : 1;
-	int ret, i;
-
 	nlipc_error_clear(ep);
 	ep->err.cmd = 0;
 	if (ep->subscribed)
 		return nlipc_fail(ep, -EBUSY,
 				  "this endpoint receives notifications; send requests on another");
-	if (m->nlh->nlmsg_type == ep->family_id)
-		ep->err.cmd = ((const uint8_t *)mnl_nlmsg_get_payload(m->nlh))[0];
-	if (m->overflow == -E2BIG)
-		return nlipc_fail(ep, -EMSGSIZE,
-				  "attribute longer than netlink's %d bytes",
-				  (int)(UINT16_MAX - MNL_ATTR_HDRLEN));
-	if (m->overflow)
-		return nlipc_fail(ep, -EMSGSIZE, "request larger than %d bytes",
-				  NLIPC_TX_SIZE);
-
-	for (i = 0; i < tries; i++) {
-		ret = call_once(ep, m->nlh, cb, arg);
-		/* The core's admin-perm check answers without an extack. */
-		if (ret == -EPERM && !ep->err.msg[0])
-			snprintf(ep->err.msg, sizeof(ep->err.msg),
-				 "%s needs CAP_NET_ADMIN",
-				 nlipc_op_name(ep->err.cmd) ?: "operation");
-		if (ret != CALL_INTERRUPTED)
-			return ret;
-		if (cb && i + 1 < tries) {
-			ret = cb(NULL, arg);
-			if (ret < 0)
-				return nlipc_fail(ep, ret, "dump restart refused");
-		}
-	}
-	return nlipc_fail(ep, -EAGAIN,
-			  "dump interrupted by concurrent changes %d times",
-			  tries);
+	return nlipc_transact(ep, m, cb, arg);
 }

@@ -4,37 +4,52 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/random.h>
 
 #include "internal.h"
 
 static const struct nlipc_transport *const transports[] = {
 	&nlipc_transport_netlink,
+	&nlipc_transport_unix,
+	&nlipc_transport_unix_seqpacket,
+	&nlipc_transport_unix_dgram,
+	&nlipc_transport_tcp,
+	&nlipc_transport_udp,
 };
 
-/* Schemes of the protocol that this build has no transport for yet. */
-static const char *const planned[] = {
-	"unix", "unix+seqpacket", "unix+dgram", "tcp", "udp",
-};
+#define N_TRANSPORTS	(sizeof(transports) / sizeof(transports[0]))
 
 static const struct nlipc_transport *find_transport(struct nlipc *ep,
 						    const char *scheme)
 {
-	size_t i;
+	char known[128] = "";
+	size_t i, len = 0;
 
-	for (i = 0; i < sizeof(transports) / sizeof(transports[0]); i++)
+	for (i = 0; i < N_TRANSPORTS; i++)
 		if (!strcmp(transports[i]->scheme, scheme))
 			return transports[i];
-	for (i = 0; i < sizeof(planned) / sizeof(planned[0]); i++)
-		if (!strcmp(planned[i], scheme)) {
-			nlipc_fail(ep, -EPROTONOSUPPORT,
-				   "transport '%s:' is not available in this build of libnlipc",
-				   scheme);
-			return NULL;
-		}
-	nlipc_fail(ep, -EPROTONOSUPPORT,
-		   "unknown scheme '%s:' (known: netlink, unix, unix+seqpacket, unix+dgram, tcp, udp)",
-		   scheme);
+	for (i = 0; i < N_TRANSPORTS && len < sizeof(known); i++)
+		len += snprintf(known + len, sizeof(known) - len, "%s%s",
+				i ? ", " : "", transports[i]->scheme);
+	nlipc_fail(ep, -EPROTONOSUPPORT, "unknown scheme '%s:' (known: %s)",
+		   scheme, known);
 	return NULL;
+}
+
+/*
+ * Start the sequence numbers somewhere unpredictable: nlipcd remembers
+ * answered seqs per UDP peer address, and a new socket may get the
+ * address (and port) a recent one had.
+ */
+static uint32_t first_seq(void)
+{
+	uint32_t seq;
+
+	if (getrandom(&seq, sizeof(seq), GRND_NONBLOCK) != sizeof(seq))
+		seq = time(NULL) ^ ((uint32_t)getpid() << 16);
+	return seq;
 }
 
 static int endpoint_connect(struct nlipc *ep, const char *url)
@@ -75,9 +90,12 @@ err_forget_transport:
  * @err: if not NULL, receives the reason on failure
  *
  * Resolves the family on the way, so a missing module or daemon is
- * reported here. Returns 0, or a negative errno: -ENOENT (family not
- * registered), -ECONNREFUSED, -ETIMEDOUT, -EINVAL (bad URL),
- * -EPROTONOSUPPORT (scheme not available), -ENOMEM.
+ * reported here, with a hint in the error record. Returns 0, or a negative
+ * errno: -ENOENT (family not registered, or no socket at a unix: path),
+ * -ECONNREFUSED (nothing listens there), -ETIMEDOUT, -EINVAL (bad URL),
+ * -ENAMETOOLONG (socket path too long), -EHOSTUNREACH (host name not
+ * resolved), -EPROTO (nlipcd differs in byte order), -EPROTONOSUPPORT
+ * (unknown scheme), -ENOMEM.
  */
 NLIPC_EXPORT int nlipc_open(struct nlipc **ep, const char *url,
 			    struct nlipc_error *err)
@@ -106,6 +124,7 @@ NLIPC_EXPORT int nlipc_open_timeout(struct nlipc **ep, const char *url,
 		goto err_nomem;
 	e->fd = -1;
 	e->timeout_ms = timeout_ms;
+	e->seq = first_seq();
 	e->tx = malloc(NLIPC_TX_SIZE);
 	e->rx = malloc(NLIPC_RX_SIZE);
 	if (!e->tx || !e->rx)

@@ -17,14 +17,24 @@
  *	fails with -EBUSY), so use another endpoint for requests
  * @group: NLIPC_MCGRP_EVENTS (kv changes) or NLIPC_MCGRP_BUS (publish)
  *
- * May be called again to join the other group too. Returns 0 or a
- * negative errno with the error record set.
+ * May be called again to join the other group too (notifications that
+ * arrive while it joins are lost, and nlipc_next_event() says so with
+ * -ENOBUFS). Returns 0 or a negative errno with the error record set:
+ * -ENOENT (no such group), -EOPNOTSUPP over UDP, which could lose
+ * notifications without anyone noticing.
  */
 NLIPC_EXPORT int nlipc_subscribe(struct nlipc *ep, const char *group)
 {
 	int err;
 
 	nlipc_error_clear(ep);
+	if (ep->tp->flags & NLIPC_TP_LOSSY)
+		return nlipc_fail(ep, -EOPNOTSUPP,
+				  "subscriptions are not available over %s: a lost datagram would lose notifications unnoticed; use tcp:// or unix:",
+				  ep->tp->scheme);
+	/* Left over from requests: not notifications. */
+	if (!ep->subscribed)
+		ep->ev_left = 0;
 	err = ep->tp->join(ep, group);
 	if (err)
 		return err;
@@ -69,6 +79,19 @@ static int event_parse(const struct nlmsghdr *nlh, struct nlipc_event *ev)
 	return -ENOMSG;		/* a notification this library does not know */
 }
 
+/*
+ * doc/bridge.md's overrun marker: nlipcd dropped notifications for us,
+ * which a netlink socket reports as ENOBUFS from recv().
+ */
+static bool is_overrun(const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+
+	return nlh->nlmsg_type == NLMSG_ERROR && !nlh->nlmsg_seq &&
+	       mnl_nlmsg_get_payload_len(nlh) >= sizeof(e->error) &&
+	       e->error == -ENOBUFS;
+}
+
 /* The next notification already received, or 0 if none is left. */
 static int event_take(struct nlipc *ep, struct nlipc_event *ev)
 {
@@ -86,6 +109,9 @@ static int event_take(struct nlipc *ep, struct nlipc_event *ev)
 		mnl_nlmsg_next(nlh, &left);
 		ep->ev_off += ep->ev_left - left;
 		ep->ev_left = left;
+		if (is_overrun(nlh))
+			return nlipc_fail(ep, -ENOBUFS,
+					  "overrun: notifications were lost; resync, then go on");
 		if (nlh->nlmsg_type != ep->family_id)
 			continue;
 		err = event_parse(nlh, ev);
@@ -106,8 +132,8 @@ static int event_take(struct nlipc *ep, struct nlipc_event *ev)
  *
  * Returns 1 with @ev filled, 0 if none came in time, or a negative errno
  * with the error record set: -ENOBUFS when notifications were lost
- * because the socket overran (resync, e.g. list the store again, then
- * carry on calling this).
+ * because the socket (or, over a bridge, nlipcd's queue for us) overran
+ * (resync, e.g. list the store again, then carry on calling this).
  */
 NLIPC_EXPORT int nlipc_next_event(struct nlipc *ep, struct nlipc_event *ev,
 				  int timeout_ms)
@@ -119,6 +145,11 @@ NLIPC_EXPORT int nlipc_next_event(struct nlipc *ep, struct nlipc_event *ev,
 	nlipc_error_clear(ep);
 	if (!ep->subscribed)
 		return nlipc_fail(ep, -EINVAL, "endpoint is not subscribed");
+	if (ep->ev_lost) {
+		ep->ev_lost = false;
+		return nlipc_fail(ep, -ENOBUFS,
+				  "notifications were lost while joining a group; resync, then go on");
+	}
 	nlipc_deadline(timeout_ms, &deadline);
 	for (;;) {
 		err = event_take(ep, ev);

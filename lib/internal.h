@@ -5,6 +5,7 @@
 
 #include <config.h>
 #include <stdarg.h>
+#include <linux/genetlink.h>
 #include <nlipc/nlipc.h>
 
 #include "transport.h"
@@ -19,6 +20,8 @@
 #define NLIPC_SOCK_BUFSIZE	(1024 * 1024)
 /* A dump that keeps racing writers is given up after this many passes. */
 #define NLIPC_DUMP_TRIES	8
+/* Multicast groups kept from a bridged getfamily reply. */
+#define NLIPC_GROUPS_MAX	8
 
 #define NLIPC_EXPORT		__attribute__((visibility("default")))
 
@@ -26,6 +29,11 @@ struct nlipc_msg {
 	struct nlipc *ep;
 	struct nlmsghdr *nlh;
 	int overflow;		/* why a put failed (-E2BIG, -EMSGSIZE), or 0 */
+};
+
+struct nlipc_group {
+	char name[GENL_NAMSIZ];
+	uint32_t id;
 };
 
 struct nlipc {
@@ -37,10 +45,18 @@ struct nlipc {
 	uint8_t family_version;
 	uint32_t seq;
 	int timeout_ms;
+	long long deadline;	/* of the call in progress (nlipc_deadline) */
 	char url[256];
+
+	/* Bridged transports (ctrl.c): what the first exchange taught us. */
+	bool learn_portid;	/* take our port id from the next reply */
+	bool order_checked;	/* the peer has our byte order */
+	struct nlipc_group groups[NLIPC_GROUPS_MAX];
+	unsigned int ngroups;
 
 	bool subscribed;	/* receives notifications, sends nothing */
 	size_t ev_off, ev_left;	/* notifications not yet taken from rx */
+	bool ev_lost;		/* some were lost while joining a group */
 
 	struct nlipc_msg msg;
 	void *tx;
@@ -60,8 +76,18 @@ int nlipc_error_from_ack(struct nlipc *ep, const struct nlmsghdr *nlh);
 int nlipc_kv_entry_parse(const struct nlmsghdr *nlh, struct nlipc_kv_entry *e);
 
 /* call.c */
+long long nlipc_now_ms(void);
 int nlipc_deadline(int timeout_ms, long long *deadline);
+int nlipc_poll(int fd, short events, long long deadline);
 int nlipc_wait(struct nlipc *ep, short events, long long deadline);
 int nlipc_rx_reserve(struct nlipc *ep, size_t len);
+int nlipc_transact(struct nlipc *ep, struct nlipc_msg *m, nlipc_reply_cb cb,
+		   void *arg);
+
+/* ctrl.c: the resolve and join ops of the bridged transports */
+int nlipc_ctrl_resolve(struct nlipc *ep);
+int nlipc_ctrl_join(struct nlipc *ep, const char *name);
+int nlipc_ctrl_check_order(struct nlipc *ep, const struct nlmsghdr *nlh,
+			   size_t max);
 
 #endif /* _NLIPC_INTERNAL_H */

@@ -3,10 +3,11 @@
 # internals the version script hides.
 noinst_LTLIBRARIES = lib/libnlipc-core.la
 lib_libnlipc_core_la_SOURCES = \
-	lib/internal.h lib/transport.h lib/url.h \
+	lib/internal.h lib/transport.h lib/url.h lib/bridge.h \
 	lib/endpoint.c lib/url.c lib/error.c lib/msg.c lib/call.c \
-	lib/ops.c lib/kv.c lib/events.c lib/names.c \
-	lib/transport/netlink.c
+	lib/ops.c lib/kv.c lib/events.c lib/names.c lib/ctrl.c \
+	lib/transport/netlink.c lib/transport/sock.h lib/transport/sock.c \
+	lib/transport/unix.c lib/transport/inet.c
 lib_libnlipc_core_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden \
 	$(LIBNL_CFLAGS) $(LIBNL_GENL_CFLAGS) $(LIBMNL_CFLAGS)
 lib_libnlipc_core_la_LIBADD = $(LIBNL_GENL_LIBS) $(LIBNL_LIBS) $(LIBMNL_LIBS)

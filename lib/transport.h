@@ -2,27 +2,49 @@
 /*
  * The transport contract. A transport moves whole netlink messages between
  * an endpoint and the service; it knows nothing of the family's operations.
- * Each lives in transport/<name>.c and exports only its const ops table.
+ * Each lives in transport/<name>.c and exports only its const ops tables,
+ * one per URL scheme it serves.
  * All fds are non-blocking; the core polls, with the endpoint's deadline,
  * before calling recv() and after send() reports -EAGAIN.
  */
 #ifndef _NLIPC_TRANSPORT_H
 #define _NLIPC_TRANSPORT_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 struct nlipc;
 struct nlipc_url;
 
+/*
+ * Datagrams may be lost or duplicated (UDP). The core then sends a request
+ * left unanswered for NLIPC_BRIDGE_UDP_RETRY_MS again, with the same
+ * sequence number, until the deadline, and refuses dumps and
+ * subscriptions: a lost datagram would drop entries or notifications
+ * without anyone noticing.
+ */
+#define NLIPC_TP_LOSSY		0x1
+
 struct nlipc_transport {
 	/* URL scheme this transport serves, e.g. "netlink". */
 	const char *scheme;
 
+	/* NLIPC_TP_* */
+	unsigned int flags;
+
 	/*
-	 * Connect ep to the service named by url and set ep->fd and
-	 * ep->portid. May block up to the endpoint's timeout. On failure
-	 * returns a negative errno with a message in ep's error record and
-	 * leaves nothing open.
+	 * Largest request one datagram carries, or 0 for no limit beyond
+	 * the core's own. The core fails a larger request with -EMSGSIZE.
+	 */
+	size_t msg_max;
+
+	/*
+	 * Connect ep to the service named by url and set ep->fd, and
+	 * ep->portid if the transport knows it at once (netlink: the kernel
+	 * gives it at bind time; message transports learn it in resolve()).
+	 * May block up to the endpoint's timeout. On failure returns a
+	 * negative errno with a message in ep's error record and leaves
+	 * nothing open.
 	 */
 	int (*open)(struct nlipc *ep, const struct nlipc_url *url);
 
@@ -30,9 +52,9 @@ struct nlipc_transport {
 	void (*close)(struct nlipc *ep);
 
 	/*
-	 * Resolve the nlipc family: set ep->family_id. Blocks up to the
-	 * timeout. Negative errno (-ENOENT: family not registered) with an
-	 * error message.
+	 * Resolve the nlipc family: set ep->family_id (and ep->portid if
+	 * open() could not). Blocks up to the timeout. Negative errno
+	 * (-ENOENT: family not registered) with an error message.
 	 */
 	int (*resolve)(struct nlipc *ep);
 
@@ -40,17 +62,23 @@ struct nlipc_transport {
 	 * Send one buffer holding one or more whole messages. Returns 0 once
 	 * all of it is sent, -EAGAIN if nothing could be sent without
 	 * blocking (the core polls for POLLOUT and calls again), or another
-	 * negative errno. Never sends part of a datagram.
+	 * negative errno, with a message in the error record if it has more
+	 * to say than the errno. Never sends part of a datagram. On a
+	 * stream, once part of the buffer is out, it waits for room itself
+	 * until ep->deadline; if that passes, the stream is out of step and
+	 * every later call fails.
 	 */
 	int (*send)(struct nlipc *ep, const void *buf, size_t len);
 
 	/*
 	 * Take the next whole datagram (which may hold several messages)
-	 * or, on a stream, the next whole message, into ep->rx, growing it
-	 * as needed. Returns its length, -EAGAIN if none is complete yet,
-	 * -ENOBUFS if the kernel dropped messages for this socket (an
-	 * overrun the caller must resync from), or another negative errno.
-	 * Never blocks.
+	 * or, on a stream, every whole message received so far (at least
+	 * one), into ep->rx, growing it as needed. Returns its length,
+	 * -EAGAIN if nothing whole is there yet, -ENOBUFS if the kernel
+	 * dropped messages for this socket (an overrun the caller must
+	 * resync from), or another negative errno, with a message in the
+	 * error record if it has more to say than the errno. What it
+	 * returned stays in ep->rx until the next call. Never blocks.
 	 */
 	ssize_t (*recv)(struct nlipc *ep);
 
@@ -63,5 +91,10 @@ struct nlipc_transport {
 };
 
 extern const struct nlipc_transport nlipc_transport_netlink;
+extern const struct nlipc_transport nlipc_transport_unix;
+extern const struct nlipc_transport nlipc_transport_unix_seqpacket;
+extern const struct nlipc_transport nlipc_transport_unix_dgram;
+extern const struct nlipc_transport nlipc_transport_tcp;
+extern const struct nlipc_transport nlipc_transport_udp;
 
 #endif /* _NLIPC_TRANSPORT_H */

@@ -15,6 +15,25 @@ tests_unit_test_call_CFLAGS = $(unit_cflags)
 tests_unit_test_call_LDADD = $(unit_ldadd)
 TESTS += tests/unit/test-url tests/unit/test-call
 
+# The bridged transports, for real over sockets, against a fake nlipcd.
+bridge_tests = tests/unit/test-bridge tests/unit/test-stream \
+	tests/unit/test-udp tests/unit/test-connect
+check_PROGRAMS += $(bridge_tests)
+TESTS += $(bridge_tests)
+fake_nlipcd = tests/unit/fake-nlipcd.c tests/unit/fake-nlipcd.h
+tests_unit_test_bridge_SOURCES = tests/unit/test-bridge.c $(fake_nlipcd)
+tests_unit_test_bridge_CFLAGS = $(unit_cflags) -pthread
+tests_unit_test_bridge_LDADD = $(unit_ldadd) -lpthread
+tests_unit_test_stream_SOURCES = tests/unit/test-stream.c $(fake_nlipcd)
+tests_unit_test_stream_CFLAGS = $(unit_cflags) -pthread
+tests_unit_test_stream_LDADD = $(unit_ldadd) -lpthread
+tests_unit_test_udp_SOURCES = tests/unit/test-udp.c $(fake_nlipcd)
+tests_unit_test_udp_CFLAGS = $(unit_cflags) -pthread
+tests_unit_test_udp_LDADD = $(unit_ldadd) -lpthread
+tests_unit_test_connect_SOURCES = tests/unit/test-connect.c $(fake_nlipcd)
+tests_unit_test_connect_CFLAGS = $(unit_cflags) -pthread
+tests_unit_test_connect_LDADD = $(unit_ldadd) -lpthread
+
 # The spec and the UAPI header agree.
 TEST_EXTENSIONS = .py .sh
 PY_LOG_DRIVER = $(LOG_DRIVER)

@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Socket plumbing shared by the AF_UNIX and AF_INET transports. On a
+ * stream, messages come back to back, each framed by its nlmsg_len, split
+ * across reads or several to a read; on a datagram socket, each datagram
+ * is one batch of whole messages, sized with MSG_PEEK | MSG_TRUNC before
+ * it is taken so nothing is ever cut.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+
+#include "../internal.h"
+#include "../bridge.h"
+#include "sock.h"
+
+/* An AF_UNIX listener with a full backlog: how long to wait between tries. */
+#define SOCK_BACKLOG_RETRY_MS	10
+
+struct nlipc_sock {
+	int type;		/* SOCK_STREAM, SOCK_SEQPACKET or SOCK_DGRAM */
+	size_t used;		/* stream: bytes received into ep->rx */
+	size_t taken;		/* stream: of which recv handed out */
+	bool broken;		/* stream: out of step with the peer */
+};
+
+static struct nlipc_sock *priv(struct nlipc *ep)
+{
+	return ep->tp_priv;
+}
+
+/**
+ * nlipc_sock_connect - connect a non-blocking socket within a deadline
+ * @fd: the socket
+ * @sa: the peer's address
+ * @len: its length
+ * @deadline: from nlipc_deadline(), -1 for none
+ *
+ * Returns 0, or a negative errno for the caller to explain: -ETIMEDOUT
+ * once @deadline passes, or connect()'s own.
+ */
+int nlipc_sock_connect(int fd, const struct sockaddr *sa, socklen_t len,
+		       long long deadline)
+{
+	socklen_t errlen = sizeof(int);
+	long long left;
+	int err;
+
+	while (connect(fd, sa, len) < 0) {
+		if (errno == EINPROGRESS || errno == EINTR)
+			goto wait;
+		if (errno != EAGAIN)
+			return -errno;
+		/* AF_UNIX backlog full: nothing to poll for, so try again. */
+		left = deadline < 0 ? SOCK_BACKLOG_RETRY_MS :
+		       deadline - nlipc_now_ms();
+		if (left <= 0)
+			return -ETIMEDOUT;
+		poll(NULL, 0, left < SOCK_BACKLOG_RETRY_MS ? left :
+			      SOCK_BACKLOG_RETRY_MS);
+	}
+	return 0;
+
+wait:
+	err = nlipc_poll(fd, POLLOUT, deadline);
+	if (err)
+		return err;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &errlen) < 0)
+		return -errno;
+	return -err;
+}
+
+/**
+ * nlipc_sock_init - make a connected socket the endpoint's
+ * @ep: the endpoint
+ * @fd: a connected, non-blocking socket, which ep owns from now on
+ *
+ * Returns 0, or -ENOMEM with the error record set and @fd closed.
+ */
+int nlipc_sock_init(struct nlipc *ep, int fd)
+{
+	socklen_t len = sizeof(int);
+	struct nlipc_sock *s;
+
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		close(fd);
+		return nlipc_fail(ep, -ENOMEM, "out of memory");
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &s->type, &len) < 0)
+		s->type = SOCK_STREAM;
+	ep->tp_priv = s;
+	ep->fd = fd;
+	return 0;
+}
+
+/** nlipc_sock_close - close the endpoint's socket and forget its state */
+void nlipc_sock_close(struct nlipc *ep)
+{
+	close(ep->fd);
+	free(ep->tp_priv);
+	ep->tp_priv = NULL;
+	ep->fd = -1;
+}
+
+/* Say what a failed send() or recv() means for someone running nlipc. */
+static int sock_fail(struct nlipc *ep, int err, const char *what)
+{
+	switch (err) {
+	case -ECONNREFUSED:
+		return nlipc_fail(ep, err,
+				  "nothing answers at %s: is nlipcd running? (nlipcd --listen %s)",
+				  ep->url, ep->url);
+	case -ECONNRESET:
+	case -EPIPE:
+		return nlipc_fail(ep, err, "nlipcd closed the connection");
+	}
+	return nlipc_fail(ep, err, "%s on %s failed", what, ep->url);
+}
+
+static int stream_broken(struct nlipc *ep)
+{
+	return nlipc_fail(ep, -EPIPE,
+			  "the connection to %s is out of step after an earlier error: open a new endpoint",
+			  ep->url);
+}
+
+/**
+ * nlipc_sock_send_stream - the send op of a stream transport
+ * @ep: the endpoint
+ * @buf: whole messages
+ * @len: their length
+ *
+ * Once the first byte is out the rest must follow, or the peer would read
+ * the next request as this one's tail: it waits for room until the call's
+ * deadline, and if that passes the connection is given up.
+ */
+int nlipc_sock_send_stream(struct nlipc *ep, const void *buf, size_t len)
+{
+	struct nlipc_sock *s = priv(ep);
+	const char *p = buf;
+	ssize_t n;
+	int err;
+
+	if (s->broken)
+		return stream_broken(ep);
+	while (len) {
+		n = send(ep->fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n >= 0) {
+			p += n;
+			len -= n;
+			continue;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN)
+			return sock_fail(ep, -errno, "send");
+		if (p == buf)
+			return -EAGAIN;
+		err = nlipc_wait(ep, POLLOUT, ep->deadline);
+		if (err) {
+			s->broken = true;
+			return nlipc_fail(ep, err,
+					  "could not send a whole request within %d ms; the connection is given up",
+					  ep->timeout_ms);
+		}
+	}
+	return 0;
+}
+
+/*
+ * How many bytes at the start of ep->rx hold whole messages, 0 if not one
+ * is whole yet (ep->rx then has room for it), or a negative errno.
+ */
+static ssize_t stream_whole(struct nlipc *ep, struct nlipc_sock *s)
+{
+	const struct nlmsghdr *nlh;
+	size_t off = 0;
+	uint32_t len;
+	int err;
+
+	while (s->used - off >= NLMSG_HDRLEN) {
+		nlh = (const struct nlmsghdr *)((const char *)ep->rx + off);
+		err = nlipc_ctrl_check_order(ep, nlh, NLIPC_BRIDGE_MSG_MAX);
+		if (err)
+			return err;
+		len = nlh->nlmsg_len;
+		/* Aligned, so the core's walk steps from one to the next. */
+		if (len < NLMSG_HDRLEN || len > NLIPC_BRIDGE_MSG_MAX ||
+		    len % NLMSG_ALIGNTO)
+			return nlipc_fail(ep, -EBADMSG,
+					  "malformed message from nlipcd: length %u",
+					  len);
+		if (s->used - off < len) {
+			if (off)
+				break;
+			err = nlipc_rx_reserve(ep, len);
+			if (err)
+				return nlipc_fail(ep, err,
+						  "no room for a message of %u bytes",
+						  len);
+			break;
+		}
+		off += len;
+	}
+	return off;
+}
+
+/**
+ * nlipc_sock_recv_stream - the recv op of a stream transport
+ * @ep: the endpoint
+ *
+ * Hands out every whole message received so far; a partial one stays at
+ * the end of ep->rx and is moved to its start on the next call.
+ */
+ssize_t nlipc_sock_recv_stream(struct nlipc *ep)
+{
+	struct nlipc_sock *s = priv(ep);
+	ssize_t n;
+
+	if (s->broken)
+		return stream_broken(ep);
+	if (s->taken) {
+		s->used -= s->taken;
+		memmove(ep->rx, (char *)ep->rx + s->taken, s->used);
+		s->taken = 0;
+	}
+	for (;;) {
+		n = stream_whole(ep, s);
+		if (n) {
+			if (n < 0)
+				s->broken = true;
+			else
+				s->taken = n;
+			return n;
+		}
+		n = recv(ep->fd, (char *)ep->rx + s->used,
+			 ep->rx_size - s->used, MSG_DONTWAIT);
+		if (n > 0) {
+			s->used += n;
+			continue;
+		}
+		if (!n) {
+			s->broken = true;
+			return nlipc_fail(ep, -ECONNRESET, "%s",
+					  s->used ? "nlipcd closed the connection in the middle of a message" :
+					  "nlipcd closed the connection");
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN)
+			return -EAGAIN;
+		return sock_fail(ep, -errno, "receive");
+	}
+}
+
+/** nlipc_sock_send_dgram - the send op of a datagram transport */
+int nlipc_sock_send_dgram(struct nlipc *ep, const void *buf, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = send(ep->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	while (n < 0 && errno == EINTR);
+	if (n >= 0)
+		return 0;
+	if (errno == EAGAIN)
+		return -EAGAIN;
+	return sock_fail(ep, -errno, "send");
+}
+
+/**
+ * nlipc_sock_recv_dgram - the recv op of a datagram transport
+ * @ep: the endpoint
+ *
+ * Takes one datagram. On a seqpacket socket an empty read is the daemon
+ * closing; on the others an empty datagram is skipped.
+ */
+ssize_t nlipc_sock_recv_dgram(struct nlipc *ep)
+{
+	struct nlipc_sock *s = priv(ep);
+	ssize_t n;
+	int err;
+
+	for (;;) {
+		n = recv(ep->fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN ? -EAGAIN :
+			       sock_fail(ep, -errno, "receive");
+		if (!n && s->type == SOCK_SEQPACKET)
+			return nlipc_fail(ep, -ECONNRESET,
+					  "nlipcd closed the connection");
+		err = nlipc_rx_reserve(ep, n);
+		if (err) {
+			/* Take it anyway, or it would block the queue. */
+			(void)recv(ep->fd, ep->rx, ep->rx_size, MSG_DONTWAIT);
+			return nlipc_fail(ep, err,
+					  "datagram of %zd bytes from nlipcd is too large",
+					  n);
+		}
+		n = recv(ep->fd, ep->rx, ep->rx_size, MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN ? -EAGAIN :
+			       sock_fail(ep, -errno, "receive");
+		if (!n)
+			continue;
+		if ((size_t)n >= NLMSG_HDRLEN) {
+			err = nlipc_ctrl_check_order(ep, ep->rx, n);
+			if (err)
+				return err;
+		}
+		return n;
+	}
+}
