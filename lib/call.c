@@ -163,7 +163,7 @@ static int call_walk(struct nlipc *ep, size_t len, uint32_t seq, bool dump,
 	const struct nlmsghdr *nlh = ep->rx;
 	int rest = len, err;
 
-	for (; mnl_nlmsg_ok(nlh, rest); nlh = mnl_nlmsg_next(nlh, &rest)) {
+	for (; nlipc_nlmsg_ok(nlh, rest); nlh = mnl_nlmsg_next(nlh, &rest)) {
 		/*
 		 * Stale replies to a request that timed out, and duplicates
 		 * of an answer a lossy transport delivered twice, are not

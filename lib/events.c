@@ -101,7 +101,7 @@ static int event_take(struct nlipc *ep, struct nlipc_event *ev)
 	while (ep->ev_left) {
 		nlh = (const struct nlmsghdr *)((char *)ep->rx + ep->ev_off);
 		left = ep->ev_left;
-		if (!mnl_nlmsg_ok(nlh, left)) {
+		if (!nlipc_nlmsg_ok(nlh, left)) {
 			ep->ev_left = 0;
 			return nlipc_fail(ep, -EBADMSG,
 					  "truncated notification from peer");

@@ -66,6 +66,18 @@ struct nlipc {
 	struct nlipc_error err;
 };
 
+/*
+ * libmnl 1.0.4's mnl_nlmsg_ok() compares nlmsg_len as an int, so a length
+ * of 2 GiB or more passes and mnl_nlmsg_next() leaps out of the buffer
+ * (found by tests/fuzz/fuzz-reply). Every walk over a peer's bytes uses
+ * this instead.
+ */
+static inline bool nlipc_nlmsg_ok(const struct nlmsghdr *nlh, int len)
+{
+	return len >= (int)sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) &&
+	       nlh->nlmsg_len <= (unsigned int)len;
+}
+
 /* error.c */
 int nlipc_fail(struct nlipc *ep, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

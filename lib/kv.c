@@ -70,7 +70,8 @@ static int get_cb(const struct nlmsghdr *nlh, void *arg)
 	struct get_ctx *ctx = arg;
 	struct nlipc_kv_entry e;
 
-	if (nlipc_kv_entry_parse(nlh, &e))
+	/* A kv-get reply always carries the value, empty or not. */
+	if (nlipc_kv_entry_parse(nlh, &e) || !e.value)
 		return -EBADMSG;
 	ctx->len = e.value_len;
 	if (ctx->value)

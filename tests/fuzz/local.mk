@@ -18,7 +18,29 @@ TESTS += tests/fuzz/replay-url
 tests/fuzz/fuzz-url: tests/fuzz/fuzz-url.c lib/url.c
 	$(AM_V_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) $(fuzz_cppflags) -o $@ $^
 
-fuzz_targets = url
+# Targets over the library's decoders link all of it, as it is built.
+fuzz_lib_cflags = $(fuzz_cppflags) -I$(top_builddir) $(LIBNL_CFLAGS) \
+	$(LIBNL_GENL_CFLAGS) $(LIBMNL_CFLAGS)
+fuzz_lib_libs = $(LIBNL_GENL_LIBS) $(LIBNL_LIBS) $(LIBMNL_LIBS)
+fuzz_lib_sources = $(filter %.c,$(lib_libnlipc_core_la_SOURCES))
+
+check_PROGRAMS += tests/fuzz/replay-reply tests/fuzz/replay-stream
+tests_fuzz_replay_reply_SOURCES = tests/fuzz/fuzz-reply.c tests/fuzz/replay.c
+tests_fuzz_replay_reply_CPPFLAGS = $(fuzz_cppflags) $(LIBMNL_CFLAGS) \
+	-DCORPUS_DIR='"$(abs_top_srcdir)/tests/fuzz/corpus/reply"'
+tests_fuzz_replay_reply_LDADD = lib/libnlipc-core.la $(LIBMNL_LIBS)
+tests_fuzz_replay_stream_SOURCES = tests/fuzz/fuzz-stream.c tests/fuzz/replay.c
+tests_fuzz_replay_stream_CPPFLAGS = $(fuzz_cppflags) $(LIBMNL_CFLAGS) \
+	-DCORPUS_DIR='"$(abs_top_srcdir)/tests/fuzz/corpus/stream"'
+tests_fuzz_replay_stream_LDADD = lib/libnlipc-core.la $(LIBMNL_LIBS)
+TESTS += tests/fuzz/replay-reply tests/fuzz/replay-stream
+
+tests/fuzz/fuzz-reply tests/fuzz/fuzz-stream: tests/fuzz/fuzz-%: \
+		tests/fuzz/fuzz-%.c $(fuzz_lib_sources) config.h
+	$(AM_V_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) $(fuzz_lib_cflags) -o $@ \
+		$< $(addprefix $(top_srcdir)/,$(fuzz_lib_sources)) $(fuzz_lib_libs)
+
+fuzz_targets = url reply stream
 fuzz: $(fuzz_targets:%=tests/fuzz/fuzz-%)
 	@for t in $(fuzz_targets); do \
 		echo "== fuzz $$t for $(FUZZ_SECONDS) s"; \
