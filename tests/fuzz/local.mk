@@ -57,4 +57,4 @@ CLEANFILES += $(fuzz_targets:%=tests/fuzz/fuzz-%)
 clean-fuzz:
 	-rm -rf tests/fuzz/new
 .PHONY: clean-fuzz
-EXTRA_DIST += tests/fuzz/corpus
+EXTRA_DIST += tests/fuzz/corpus tests/fuzz/capture.sh tests/fuzz/capture.py
