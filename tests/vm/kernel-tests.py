@@ -401,6 +401,44 @@ def test_kv_dumps_of_every_shape():
         reload()
 
 
+def dump_datagrams(g):
+    """A whole dump as a list of datagrams, each a list of entry keys."""
+    seq = g.send(fam(), CMD['kv-get'],
+                 flags=nl.NLM_F_REQUEST | nl.NLM_F_ACK | nl.NLM_F_DUMP)
+    grams = []
+    while True:
+        keys = []
+        for mtype, flags, mseq, pid, payload in g.recv_msgs():
+            assert mseq == seq
+            if mtype == nl.NLMSG_DONE:
+                return grams + ([keys] if keys else [])
+            keys.append(nl.Msg(mtype, flags, mseq, pid, payload).get(KV['key']))
+        grams.append(keys)
+
+
+def test_kv_dump_of_exactly_one_full_message():
+    """Find how many entries of one size fill a dump message, then dump
+    exactly that many (one message) and one more (two): nothing is lost or
+    repeated at the boundary."""
+    g = Genl()
+    kv_clear(g)
+    value = b'z' * 1000
+    for i in range(200):
+        kv_set(g, b'f%03d' % i, value)
+    full = len(dump_datagrams(g)[0])
+    assert 1 < full < 200, full
+    kv_clear(g)
+    for i in range(full):
+        kv_set(g, b'f%03d' % i, value)
+    grams = dump_datagrams(g)
+    assert len(grams) == 1 and len(grams[0]) == full, [len(x) for x in grams]
+    kv_set(g, b'f%03d' % full, value)
+    grams = dump_datagrams(g)
+    assert [len(x) for x in grams] == [full, 1], [len(x) for x in grams]
+    assert sorted(grams[0] + grams[1]) == [b'f%03d' % i for i in range(full + 1)]
+    kv_clear(g)
+
+
 def test_kv_dump_racing_a_writer_is_marked_interrupted():
     g, w = Genl(), Genl()
     for i in range(3000):
