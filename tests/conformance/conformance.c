@@ -18,6 +18,17 @@
 #include <nlipc/nlipc.h>
 
 static const char *url;
+/* UDP: one datagram per request and reply, no dumps, no subscriptions. */
+static bool lossy;
+
+/* Over UDP a dump or a subscription must be refused, clearly. */
+#define SKIP_IF_LOSSY(call) do {					\
+	if (lossy) {							\
+		assert_int_equal((call), -EOPNOTSUPP);			\
+		assert_true(nlipc_error(ep)->msg[0]);			\
+		return;							\
+	}								\
+} while (0)
 
 static struct nlipc *open_ep(void)
 {
@@ -58,11 +69,17 @@ static void ping_echoes_payload_and_cookie(void **state)
 	struct nlipc *ep = *state;
 	static char payload[65531], reply[65531];
 	uint32_t sizes[] = { 0, 1, 56, 1500, 32768, 65531 };
-	size_t i;
+	size_t i, n = sizeof(sizes) / sizeof(sizes[0]);
 
 	for (i = 0; i < sizeof(payload); i++)
 		payload[i] = (char)(i * 7 + 3);
-	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+	if (lossy) {	/* the largest ping does not fit a UDP datagram */
+		struct nlipc_ping p = { .payload = payload, .len = 65531 };
+
+		assert_int_equal(nlipc_ping(ep, &p), -EMSGSIZE);
+		n--;
+	}
+	for (i = 0; i < n; i++) {
 		struct nlipc_ping p = {
 			.payload = payload, .len = sizes[i],
 			.has_cookie = true, .cookie = 0x1122334455667788ULL + i,
@@ -160,7 +177,9 @@ static void kv_set_get_del_with_flags(void **state)
 	struct nlipc *ep = *state;
 	char buf[64];
 
-	kv_clear(ep, "c.");
+	nlipc_kv_del(ep, "c.a", 3);
+	nlipc_kv_del(ep, "c.b", 3);
+	nlipc_kv_del(ep, "c.c", 3);
 	assert_int_equal(nlipc_kv_set(ep, "c.a", 3, "1", 1, 0), -ENOENT);
 	assert_string_equal(nlipc_error(ep)->attr_name, "key");
 	CHECK(nlipc_kv_set(ep, "c.a", 3, "1", 1, NLIPC_KV_CREATE | NLIPC_KV_EXCL));
@@ -185,7 +204,8 @@ static void kv_set_get_del_with_flags(void **state)
 	assert_int_equal(nlipc_kv_del(ep, "c.a", 3), -ENOENT);
 	assert_int_equal(nlipc_kv_set(ep, "", 0, "x", 1, NLIPC_KV_CREATE), -ERANGE);
 	assert_int_equal(nlipc_kv_set(ep, "c.a", 3, "x", 1, 0x80), -EINVAL);
-	kv_clear(ep, "c.");
+	CHECK(nlipc_kv_del(ep, "c.b", 3));
+	CHECK(nlipc_kv_del(ep, "c.c", 3));
 }
 
 struct keys {
@@ -227,6 +247,7 @@ static void kv_list_with_prefix(void **state)
 	long n = 0;
 	int i;
 
+	SKIP_IF_LOSSY(nlipc_kv_list(ep, "l.", 2, count_cb, &n));
 	kv_clear(ep, "l.");
 	for (i = 0; i < 1000; i++) {
 		snprintf(key, sizeof(key), "l.%s.%04d", i % 2 ? "odd" : "even", i);
@@ -276,6 +297,7 @@ static void kv_list_racing_writers_is_consistent(void **state)
 	int i, ok = 0, again = 0;
 	char name[32];
 
+	SKIP_IF_LOSSY(nlipc_kv_list(ep, "r.s", 3, keys_cb, &k));
 	kv_clear(ep, "r.");
 	for (i = 0; i < 2000; i++) {
 		snprintf(name, sizeof(name), "r.s%04d", i);
@@ -315,6 +337,13 @@ static void events_arrive_in_order(void **state)
 	char value[16];
 	int i, s;
 
+	if (lossy) {
+		sub[0] = open_ep();
+		assert_int_equal(nlipc_subscribe(sub[0], NLIPC_MCGRP_EVENTS),
+				 -EOPNOTSUPP);
+		nlipc_close(sub[0]);
+		return;
+	}
 	for (s = 0; s < 2; s++) {
 		sub[s] = open_ep();
 		CHECK(nlipc_subscribe(sub[s], NLIPC_MCGRP_EVENTS));
@@ -350,6 +379,10 @@ static void publish_reaches_subscribers(void **state)
 	struct nlipc_event ev;
 	int s;
 
+	if (lossy) {	/* publishing is a plain request; receiving is not */
+		CHECK(nlipc_publish(ep, "greetings", "hi", 2));
+		return;
+	}
 	for (s = 0; s < 3; s++) {
 		sub[s] = open_ep();
 		CHECK(nlipc_subscribe(sub[s], NLIPC_MCGRP_BUS));
@@ -378,6 +411,12 @@ static void overrun_is_surfaced(void **state)
 	struct nlipc_event ev;
 	int i, r = 1;
 
+	if (lossy) {
+		assert_int_equal(nlipc_subscribe(sub, NLIPC_MCGRP_EVENTS),
+				 -EOPNOTSUPP);
+		nlipc_close(sub);
+		return;
+	}
 	CHECK(nlipc_subscribe(sub, NLIPC_MCGRP_EVENTS));
 	/* Far more than a default socket buffer holds, unread. */
 	for (i = 0; i < 400; i++)
@@ -451,6 +490,7 @@ int main(void)
 	};
 
 	url = getenv("NLIPC_URL");
+	lossy = url && !strncmp(url, "udp:", 4);
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 	return cmocka_run_group_tests_name("conformance", tests, NULL, NULL);
 }
