@@ -169,15 +169,21 @@ static int kv_fill(struct sk_buff *msg, const struct nlipc_kv_entry *e,
 
 /*
  * Notifications go out under the store's lock, so every subscriber sees
- * changes in the order they were made.
+ * changes in the order they were made. A notification that could not be
+ * built still tells the listeners: ENOBUFS on their sockets, as for an
+ * overrun, so they re-dump rather than miss a change.
  */
 static void kv_notify(struct net *net, struct sk_buff *msg)
 {
-	if (msg)
+	if (IS_ERR(msg))
+		genl_set_err(&nlipc_nl_family, net, 0, NLIPC_NLGRP_EVENTS,
+			     -ENOBUFS);
+	else if (msg)
 		genlmsg_multicast_netns(&nlipc_nl_family, net, msg, 0,
 					NLIPC_NLGRP_EVENTS, GFP_KERNEL);
 }
 
+/* NULL when nobody listens, an ERR_PTR when the message can't be built. */
 static struct sk_buff *kv_ntf_new(struct net *net,
 				  const struct nlipc_kv_entry *e, u8 cmd)
 {
@@ -188,9 +194,11 @@ static struct sk_buff *kv_ntf_new(struct net *net,
 		return NULL;
 	msg = genlmsg_new(kv_msg_size(e->key_len, set ? e->value_len : 0),
 			  GFP_KERNEL);
-	if (msg && kv_fill(msg, e, 0, 0, cmd, set, NULL)) {
+	if (!msg)
+		return ERR_PTR(-ENOMEM);
+	if (kv_fill(msg, e, 0, 0, cmd, set, NULL)) {
 		nlmsg_free(msg);
-		msg = NULL;
+		return ERR_PTR(-EMSGSIZE);
 	}
 	return msg;
 }
@@ -297,7 +305,8 @@ int nlipc_nl_kv_set_doit(struct sk_buff *skb, struct genl_info *info)
 
 err_unlock:
 	mutex_unlock(&s->lock);
-	nlmsg_free(ntf);
+	if (!IS_ERR(ntf))
+		nlmsg_free(ntf);
 	kfree(e);
 	return err;
 }
