@@ -62,3 +62,7 @@ tests_conformance_conformance_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) -pthread
 tests_conformance_conformance_LDADD = lib/libnlipc.la $(CMOCKA_LIBS) -lpthread
 TESTS += tests/vm/conformance.sh
 EXTRA_DIST += tests/vm/conformance.sh
+
+# ... and against nlipcd's user backend, over every transport.
+TESTS += tests/conformance/bridge.sh
+EXTRA_DIST += tests/conformance/bridge.sh

@@ -1,1 +1,8 @@
-# nlipcd tests: written next.
+# nlipcd's tests: on the host against the user backend, then in nlipc-vm
+# against the module (kernel backend, and both backends' answers held to
+# the module's byte for byte).
+TESTS += tests/nlipcd/daemon.sh tests/nlipcd/vm.sh
+EXTRA_DIST += tests/nlipcd/daemon.sh tests/nlipcd/vm.sh \
+	tests/nlipcd/daemon-tests.py tests/nlipcd/wire.py \
+	tests/nlipcd/wire-diff.py tests/nlipcd/vm-run.sh \
+	tests/nlipcd/vm-wire.sh tests/nlipcd/vm-kernel.py

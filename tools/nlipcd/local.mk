@@ -1,1 +1,45 @@
-# nlipcd: written next.
+# nlipcd: the bridge daemon. It reuses libnlipc's internals (the URL
+# parser) from the convenience library, and libmnl for its messages.
+bin_PROGRAMS += tools/nlipcd/nlipcd
+tools_nlipcd_nlipcd_SOURCES = \
+	tools/nlipcd/nlipcd.h \
+	tools/nlipcd/backend.h \
+	tools/nlipcd/policy.h \
+	tools/nlipcd/kv.h \
+	tools/nlipcd/main.c \
+	tools/nlipcd/listen.c \
+	tools/nlipcd/client.h \
+	tools/nlipcd/client.c \
+	tools/nlipcd/frame.c \
+	tools/nlipcd/admit.c \
+	tools/nlipcd/udp.c \
+	tools/nlipcd/dgram.c \
+	tools/nlipcd/reply.c \
+	tools/nlipcd/request.c \
+	tools/nlipcd/ctrl.c \
+	tools/nlipcd/policy.c \
+	tools/nlipcd/kv.c \
+	tools/nlipcd/backend_user.c \
+	tools/nlipcd/backend_kernel.c
+tools_nlipcd_nlipcd_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
+tools_nlipcd_nlipcd_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS)
+tools_nlipcd_nlipcd_LDADD = lib/libnlipc-core.la $(LIBMNL_LIBS)
+
+dist_man_MANS += doc/nlipcd.8
+EXTRA_DIST += tools/nlipcd/nlipcd.service tools/nlipcd/nlipcd.socket
+
+# systemd units: the socket as it is, the service with our bindir. Override
+# systemdunitdir on the make command line for another layout.
+systemdunitdir = $(prefix)/lib/systemd/system
+install-data-local: install-nlipcd-units
+uninstall-local: uninstall-nlipcd-units
+install-nlipcd-units:
+	$(MKDIR_P) '$(DESTDIR)$(systemdunitdir)'
+	sed 's|[@]bindir[@]|$(bindir)|g' '$(srcdir)/tools/nlipcd/nlipcd.service' \
+		>'$(DESTDIR)$(systemdunitdir)/nlipcd.service'
+	$(INSTALL_DATA) '$(srcdir)/tools/nlipcd/nlipcd.socket' \
+		'$(DESTDIR)$(systemdunitdir)/nlipcd.socket'
+uninstall-nlipcd-units:
+	rm -f '$(DESTDIR)$(systemdunitdir)/nlipcd.service' \
+		'$(DESTDIR)$(systemdunitdir)/nlipcd.socket'
+.PHONY: install-nlipcd-units uninstall-nlipcd-units

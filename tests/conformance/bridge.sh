@@ -1,0 +1,36 @@
+#!/bin/sh
+# The conformance suite against nlipcd's user backend, over every
+# transport at once: one daemon listening on all of them, the suite run
+# once per URL, each result renumbered into one TAP stream.
+daemon="$top_builddir/tools/nlipcd/nlipcd"
+suite="$top_builddir/tests/conformance/conformance"
+dir=$(mktemp -d)
+port=$((20000 + $$ % 20000))
+urls="unix:$dir/s unix:@nlipc-conf-$$ unix+seqpacket:$dir/sp unix+dgram:$dir/dg
+tcp://127.0.0.1:$port tcp://[::1]:$port udp://127.0.0.1:$port udp://[::1]:$port"
+
+# shellcheck disable=SC2086
+"$daemon" --backend user --allow-remote-write --quiet $urls 2>"$dir/log" &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
+i=0
+while [ ! -S "$dir/dg" ] && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+
+n=0
+for url in $urls; do
+	NLIPC_URL=$url "$suite" >"$dir/out" 2>&1
+	while read -r line; do
+		case $line in
+		"ok "* | "not ok "*)
+			n=$((n + 1))
+			verdict=${line%% [0-9]*}
+			echo "$verdict $n - $url: ${line#* - }" ;;
+		"#"*) echo "$line" ;;
+		esac
+	done <"$dir/out"
+done
+kill -0 $pid 2>/dev/null || echo "not ok $((n = n + 1)) - nlipcd died: $(tail -n 3 "$dir/log")"
+echo "1..$n"

@@ -1,0 +1,751 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""daemon-tests.py NLIPCD NLIPC: what is nlipcd's own, on the host with
+the user backend: permissions, read-only network clients, socket files,
+signals, socket activation, UDP deduplication, fairness, limits, hostile
+input, idleness, overruns, dumps, and the nlipc tool on every transport.
+
+Speaks TAP; each test is a function named test_*, run in file order, each
+with its own daemon and a time limit. NLIPCD_TEST=substring runs some."""
+
+import errno
+import os
+import random
+import signal
+import socket
+import stat
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import wire  # noqa: E402
+from wire import attr, u32, strz, msg  # noqa: E402
+
+NLIPCD, NLIPC = sys.argv[1], sys.argv[2]
+RA = wire.NLM_F_REQUEST | wire.NLM_F_ACK
+NOBODY = 65534
+TEST_TIMEOUT = 60
+
+
+class Skip(Exception):
+    pass
+
+
+def free_port(kind=socket.SOCK_STREAM):
+    s = socket.socket(socket.AF_INET, kind)
+    s.bind(('127.0.0.1', 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Daemon:
+    """nlipcd with some URLs in a private directory; stopped by stop()."""
+
+    def __init__(self, *args, urls=None, env=None, wait=True, preexec=None,
+                 pass_fds=()):
+        self.dir = tempfile.mkdtemp(prefix='nlipcd-test.')
+        os.chmod(self.dir, 0o755)
+        self.port = free_port()
+        self.udp_port = free_port(socket.SOCK_DGRAM)
+        self.url = {
+            'unix': f'unix:{self.dir}/s',
+            'seqpacket': f'unix+seqpacket:{self.dir}/sp',
+            'dgram': f'unix+dgram:{self.dir}/dg',
+            'tcp': f'tcp://127.0.0.1:{self.port}',
+            'udp': f'udp://127.0.0.1:{self.udp_port}',
+        }
+        if urls is None:
+            urls = list(self.url.values())
+        self.log_path = os.path.join(self.dir, 'log')
+        self.log = open(self.log_path, 'w')
+        self.proc = subprocess.Popen(
+            [NLIPCD, '--backend', 'user', '--log-level', 'debug', *args, *urls],
+            stderr=self.log, stdout=self.log, env=env, preexec_fn=preexec,
+            pass_fds=pass_fds)
+        if wait:
+            self.wait_ready()
+
+    def wait_ready(self, timeout=5):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if 'ready' in self.text():
+                return
+            if self.proc.poll() is not None:
+                raise AssertionError('nlipcd exited: ' + self.text())
+            time.sleep(0.02)
+        raise AssertionError('nlipcd not ready: ' + self.text())
+
+    def text(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def stop(self, sig=signal.SIGTERM, timeout=5):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            rc = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise AssertionError('nlipcd did not stop on ' + str(sig))
+        return rc
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def cleanup(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+        subprocess.run(['rm', '-rf', self.dir])
+
+
+_daemons = []
+
+
+def daemon(*args, **kw):
+    d = Daemon(*args, **kw)
+    _daemons.append(d)
+    return d
+
+
+def in_child(fn, uid=None):
+    """fn() in a forked child (as uid); its small result, or its error."""
+    import pickle
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        try:
+            if uid is not None:
+                os.setgroups([])
+                os.setgid(uid)
+                os.setuid(uid)
+            res = ('ok', fn())
+        except BaseException as e:
+            res = ('err', f'{type(e).__name__}: {e}\n{traceback.format_exc()}')
+        with os.fdopen(w, 'wb') as f:
+            pickle.dump(res, f)
+        os._exit(0)
+    os.close(w)
+    with os.fdopen(r, 'rb') as f:
+        data = f.read()
+    os.waitpid(pid, 0)
+    kind, val = pickle.loads(data)
+    if kind == 'err':
+        raise AssertionError('in child: ' + val)
+    return val
+
+
+def expect_error(code, fn, *args, **kw):
+    try:
+        fn(*args, **kw)
+    except wire.Error as e:
+        assert e.code == -code, f'expected {errno.errorcode[code]}, got {e}'
+        return e
+    raise AssertionError(f'expected {errno.errorcode[code]}, got success')
+
+
+def kv_get(c, key):
+    r, _ = c.call(wire.KV_GET, attr(wire.KV_KEY, key))
+    return r[0][1][wire.KV_VALUE][0]
+
+
+def stats(c):
+    r, _ = c.call(wire.STATS_GET)
+    out = {}
+    for op in r[0][1][1]:
+        a = wire.parse_attrs(op)
+        out[struct.unpack('=I', a[1][0])[0]] = tuple(
+            struct.unpack('=Q', a[k][0])[0] for k in (2, 3, 4, 5))
+    return out
+
+
+def nlipc(*args, timeout=10, input=None):
+    return subprocess.run([NLIPC, *args], capture_output=True, text=True,
+                          timeout=timeout, input=input)
+
+
+def percentile(v, p):
+    v = sorted(v)
+    return v[min(len(v) - 1, int(len(v) * p))]
+
+
+# ------------------------------------------------------------ permissions ---
+
+def writes_as_uid(urls):
+    """kv-set, kv-del, stats-reset and reads over each URL; errnos."""
+    def run():
+        out = {}
+        for url in urls:
+            c = wire.connect(url)
+            c.call(wire.PING)
+            c.call(wire.INFO_GET)
+            res = []
+            for cmd, a in ((wire.KV_SET, attr(1, b'k') + attr(2, b'v') +
+                            attr(wire.KV_CREATE) + attr(wire.KV_REPLACE)),
+                           (wire.KV_DEL, attr(1, b'k')),
+                           (wire.STATS_RESET, b'')):
+                try:
+                    c.call(cmd, a)
+                    res.append(0)
+                except wire.Error as e:
+                    res.append((e.code, e.text))
+            c.call(wire.PUBLISH, strz(1, 'anyone may publish'))
+            out[url] = res
+            c.close()
+        return out
+    return run
+
+
+def test_unix_writes_need_an_allowed_uid():
+    if os.getuid() != 0:
+        raise Skip('needs root to run a client as another uid')
+    d = daemon('--socket-mode', '0666')
+    urls = [d.url['unix'], d.url['seqpacket'], d.url['dgram']]
+    for url, res in in_child(writes_as_uid(urls), uid=NOBODY).items():
+        for code, text in res:
+            assert code == -errno.EPERM, (url, code, text)
+            assert 'needs root' in text and 'uid 65534' in text, (url, text)
+    for url, res in in_child(writes_as_uid(urls)).items():
+        assert res == [0, 0, 0], (url, res)
+    d = daemon('--socket-mode', '0666', '--allow-uid', str(NOBODY))
+    urls = [d.url['unix'], d.url['seqpacket'], d.url['dgram']]
+    for url, res in in_child(writes_as_uid(urls), uid=NOBODY).items():
+        assert res == [0, 0, 0], (url, res)
+
+
+def test_network_clients_are_read_only():
+    d = daemon()
+    for url in (d.url['tcp'], d.url['udp']):
+        c = wire.connect(url)
+        c.call(wire.PING)
+        c.call(wire.INFO_GET)
+        expect_error(errno.ENOENT, kv_get, c, b'k')
+        for cmd, a in ((wire.KV_SET, attr(1, b'k') + attr(2, b'v') + attr(4)),
+                       (wire.KV_DEL, attr(1, b'k')), (wire.STATS_RESET, b''),
+                       (wire.PUBLISH, strz(1, 't'))):
+            e = expect_error(errno.EPERM, c.call, cmd, a)
+            assert '--allow-remote-write' in e.text, e
+    d = daemon('--allow-remote-write')
+    for url in (d.url['tcp'], d.url['udp']):
+        c = wire.connect(url)
+        wire.kv_set(c, b'k', b'v')
+        c.call(wire.KV_DEL, attr(1, b'k'))
+        c.call(wire.PUBLISH, strz(1, 't'))
+
+
+# ----------------------------------------------------------- socket files ---
+
+def test_stale_socket_is_removed_a_live_one_is_kept():
+    d0 = daemon(urls=['tcp://127.0.0.1:0'])
+    path = os.path.join(d0.dir, 'stale')
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.bind(path)
+    s.close()                               # the file stays: nobody listens
+    d = daemon(urls=['unix:' + path])
+    assert 'removing the stale socket' in d.text(), d.text()
+    wire.connect('unix:' + path).call(wire.PING)
+
+    # A live server on the path: refused, and the server keeps its socket.
+    live = os.path.join(d0.dir, 'live')
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    srv.bind(live)
+    srv.listen(1)
+    d2 = daemon(urls=['unix:' + live], wait=False)
+    assert d2.proc.wait(5) != 0
+    assert 'in use by a running server' in d2.text(), d2.text()
+    assert stat.S_ISSOCK(os.stat(live).st_mode)
+    cl = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    cl.connect(live)
+    cl.close()
+    srv.close()
+
+    # Another nlipcd: same. And a file that is no socket is left alone.
+    d3 = daemon(urls=['unix:' + path], wait=False)
+    assert d3.proc.wait(5) != 0 and 'in use' in d3.text(), d3.text()
+    wire.connect('unix:' + path).call(wire.PING)
+    plain = os.path.join(d0.dir, 'plain')
+    open(plain, 'w').write('keep me')
+    d4 = daemon(urls=['unix:' + plain], wait=False)
+    assert d4.proc.wait(5) != 0 and 'not a socket' in d4.text(), d4.text()
+    assert open(plain).read() == 'keep me'
+
+
+def test_socket_files_get_the_requested_mode():
+    old = os.umask(0)                       # nlipcd must not depend on ours
+    try:
+        d = daemon()
+        for k in ('unix', 'seqpacket', 'dgram'):
+            mode = stat.S_IMODE(os.stat(d.url[k].split(':', 1)[1]).st_mode)
+            assert mode == 0o660, (k, oct(mode))
+        d = daemon('--socket-mode', '0600')
+        for k in ('unix', 'seqpacket', 'dgram'):
+            mode = stat.S_IMODE(os.stat(d.url[k].split(':', 1)[1]).st_mode)
+            assert mode == 0o600, (k, oct(mode))
+    finally:
+        os.umask(old)
+    d = daemon('--socket-mode', '0640', '--socket-group', '65534',
+               urls=None)
+    st = os.stat(d.url['unix'].split(':', 1)[1])
+    assert stat.S_IMODE(st.st_mode) == 0o640 and st.st_gid == 65534, st
+
+
+def test_sigterm_and_sigint_stop_cleanly():
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        d = daemon()
+        files = [d.url[k].split(':', 1)[1] for k in ('unix', 'seqpacket', 'dgram')]
+        sub = wire.connect(d.url['unix'])
+        sub.join('events')
+        busy = wire.connect(d.url['tcp'])
+        busy.send(struct.pack('=IHH', 100, 0x20, 5))  # half a message
+        t0 = time.time()
+        assert d.stop(sig) == 0, d.text()
+        assert time.time() - t0 < 2
+        for f in files:
+            assert not os.path.exists(f), f
+        assert 'stopping' in d.text()
+        assert sub.messages(timeout=1) is None     # EOF, not a hang
+
+
+def test_socket_activation_with_listen_fds():
+    tmp = tempfile.mkdtemp(prefix='nlipcd-act.')
+    stream_path, dgram_path = tmp + '/s', tmp + '/dg'
+    s1 = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s1.bind(stream_path)
+    s1.listen(16)
+    s2 = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s2.bind(dgram_path)
+    s3 = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s3.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s3.bind(('127.0.0.1', 0))
+    s3.listen(16)
+    port = s3.getsockname()[1]
+    fds = (s1.fileno(), s2.fileno(), s3.fileno())
+
+    def as_systemd():
+        # What systemd does: the sockets from fd 3, and our pid, which
+        # exec keeps.
+        for i, fd in enumerate(fds):
+            os.dup2(fd, 3 + i)
+            os.set_inheritable(3 + i, True)
+        os.environ['LISTEN_FDS'] = str(len(fds))
+        os.environ['LISTEN_PID'] = str(os.getpid())
+    # Kept open in the child, which dup2()s over 3..5 before exec.
+    d = daemon(urls=[], preexec=as_systemd, pass_fds=fds + (3, 4, 5))
+    s1.close()
+    s2.close()
+    s3.close()
+    for url in ('unix:' + stream_path, 'unix+dgram:' + dgram_path,
+                f'tcp://127.0.0.1:{port}'):
+        c = wire.connect(url)
+        c.call(wire.PING)
+        assert c.fid == 0x20
+    assert d.stop() == 0
+    # systemd owns activated sockets' files: they stay.
+    assert os.path.exists(stream_path) and os.path.exists(dgram_path)
+    subprocess.run(['rm', '-rf', tmp])
+
+
+# -------------------------------------------------------------------- UDP ---
+
+def test_udp_retried_write_takes_effect_once():
+    d = daemon('--allow-remote-write')
+    sub = wire.connect(d.url['unix'])
+    sub.join('events')
+    admin = wire.connect(d.url['unix'])
+    admin.call(wire.STATS_RESET)
+    u = wire.connect(d.url['udp'])
+    req = msg(u.fid, wire.KV_SET, attr(1, b'once') + attr(2, b'v') +
+              attr(wire.KV_CREATE) + attr(wire.KV_EXCL), RA, seq=77)
+    replies = []
+    for _ in range(2):
+        u.send(req)
+        chunk = u.read_chunk(5)
+        assert chunk, 'no reply'
+        replies.append(chunk)
+    assert replies[0] == replies[1], replies
+    code = wire.ack_of(wire.split(replies[0])[0][2], wire.split(replies[0])[0][5])[0]
+    assert code == 0, code
+    # One effect: one request counted, one notification.
+    assert stats(admin)[wire.KV_SET][:2] == (1, 0), stats(admin)
+    ev = sub.event(timeout=2)
+    assert ev and ev[0] == wire.KV_SET_NTF, ev
+    assert sub.event(timeout=0.3) is None, 'a second notification'
+    # A new sequence number is a new request: excl now refuses it.
+    u.send(req[:8] + struct.pack('=I', 78) + req[12:])
+    m = wire.split(u.read_chunk(5))[0]
+    assert wire.ack_of(m[2], m[5])[0] == -errno.EEXIST
+
+
+def test_udp_refuses_dumps_joins_and_large_answers():
+    d = daemon('--allow-remote-write')
+    u = wire.connect(d.url['udp'])
+    e = expect_error(errno.EOPNOTSUPP, u.call, wire.KV_GET, dump=True)
+    assert 'UDP' in e.text, e
+    e = expect_error(errno.EOPNOTSUPP, u.join, 'events')
+    assert 'UDP' in e.text, e
+    e = expect_error(errno.EMSGSIZE, u.call, wire.PING, u32(3, 65531))
+    assert 'UDP' in e.text and 'tcp://' in e.text, e
+    u.call(wire.PING, u32(3, 60000))
+
+
+# -------------------------------------------------------------- fairness ---
+
+def test_slow_and_stuck_clients_do_not_delay_others():
+    d = daemon('--allow-remote-write')
+    w = wire.connect(d.url['unix'])
+    for i in range(3000):
+        wire.kv_set(w, b'fill%05d' % i, b'x' * 200)
+    stuck = []
+    # Subscribers that never read, on every transport that has them.
+    for k in ('unix', 'seqpacket', 'dgram', 'tcp'):
+        s = wire.connect(d.url[k], bufsize=4096)
+        s.join('events')
+        s.join('bus')
+        stuck.append(s)
+    # Dumps nobody reads, a request never finished, a request flood
+    # whose answers nobody reads.
+    for k in ('unix', 'seqpacket', 'tcp'):
+        s = wire.connect(d.url[k], bufsize=4096)
+        s.send(msg(s.fid, wire.KV_GET, flags=RA | wire.NLM_F_DUMP, seq=9))
+        stuck.append(s)
+    half = wire.Conn(d.url['unix'])
+    half.send(struct.pack('=IHHII', 60000, 0x20, 5, 1, 0) + b'\1\1\0\0')
+    flood = wire.connect(d.url['tcp'], bufsize=4096)
+    for i in range(2000):
+        try:
+            flood.sock.send(msg(flood.fid, wire.PING, u32(3, 60000), seq=i + 100))
+        except BlockingIOError:
+            break
+
+    for k in ('unix', 'dgram', 'tcp'):
+        c = wire.connect(d.url[k])
+        lat = []
+        for i in range(1500):
+            t0 = time.perf_counter()
+            if i % 3:
+                c.call(wire.PING, attr(1, b'p' * 64))
+            else:       # 3 KB events for the subscribers that do not read
+                wire.kv_set(c, b'w', b'%d' % i * 600)
+            lat.append(time.perf_counter() - t0)
+        p50, p99, top = percentile(lat, .5), percentile(lat, .99), max(lat)
+        print(f'# {k}: {len(lat)} requests beside 9 stuck clients: '
+              f'p50 {p50 * 1e6:.0f} us, p99 {p99 * 1e6:.0f} us, '
+              f'max {top * 1e3:.1f} ms')
+        assert p99 < 0.02 and top < 0.5, (k, p99, top)
+    # The stuck subscribers were dropped notifications, not the daemon.
+    assert d.alive()
+    s = stuck[0]
+    s.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+    seen_overrun = False
+    for _ in range(5000):
+        ev = s.event(timeout=1)
+        if ev is None:
+            break
+        if ev[0] == 'error':
+            assert ev[1][0] == -errno.ENOBUFS and 'overrun' in ev[1][1], ev
+            seen_overrun = True
+    assert seen_overrun, 'no overrun marker for a subscriber that did not read'
+
+
+# ----------------------------------------------------------------- limits ---
+
+def test_connection_limits_answer_then_close():
+    d = daemon('--max-clients', '3', '--max-clients-per-uid', '2',
+               '--allow-remote-write')
+    a = wire.connect(d.url['unix'])
+    b = wire.connect(d.url['unix'])
+    c = wire.Conn(d.url['unix'])
+    e = expect_error(errno.EUSERS, c.resolve)
+    assert 'limit 2' in e.text, e
+    assert c.messages(timeout=2) is None        # and closed
+    t = wire.connect(d.url['tcp'])              # another "uid": an address
+    t.call(wire.PING)
+    x = wire.Conn(d.url['tcp'])
+    e = expect_error(errno.EMFILE, x.resolve)
+    assert 'too many clients' in e.text, e
+    a.close()
+    time.sleep(0.2)
+    wire.connect(d.url['tcp']).call(wire.PING)
+    b.call(wire.PING)
+    assert 'refused' in d.text()
+
+
+def test_idle_clients_are_closed_subscribers_are_not():
+    d = daemon('--idle-timeout', '1')
+    idle = wire.connect(d.url['unix'])
+    sub = wire.connect(d.url['unix'])
+    sub.join('bus')
+    t0 = time.time()
+    assert idle.messages(timeout=5) is None, 'idle connection not closed'
+    took = time.time() - t0
+    assert 0.5 < took < 3.5, took
+    time.sleep(1.5)
+    pub = wire.connect(d.url['unix'])
+    pub.call(wire.PUBLISH, strz(1, 'still there?'))
+    ev = sub.event(timeout=2)
+    assert ev and ev[0] == wire.PUBLISH_NTF, ev
+
+
+def test_store_limits_are_the_modules():
+    d = daemon('--kv-max-entries', '3', '--kv-max-key-len', '8',
+               '--kv-max-value-len', '16', '--kv-max-bytes', '40',
+               '--ping-max-payload', '1000')
+    c = wire.connect(d.url['unix'])
+    e = expect_error(errno.EMSGSIZE, wire.kv_set, c, b'k' * 9, b'v')
+    assert 'kv_max_key_len' in e.text and e.offs == 20, e
+    e = expect_error(errno.EMSGSIZE, wire.kv_set, c, b'k', b'v' * 17)
+    assert 'kv_max_value_len' in e.text, e
+    for i in range(3):
+        wire.kv_set(c, b'k%d' % i, b'v' * 8)
+    e = expect_error(errno.ENOSPC, wire.kv_set, c, b'k3', b'v')
+    assert 'kv_max_entries' in e.text, e
+    wire.kv_set(c, b'k0', b'v' * 16)
+    e = expect_error(errno.ENOSPC, wire.kv_set, c, b'k1', b'v' * 11)
+    assert 'kv_max_bytes' in e.text, e
+    assert kv_get(c, b'k1') == b'v' * 8
+    e = expect_error(errno.EMSGSIZE, c.call, wire.PING, attr(1, b'x' * 1001))
+    assert 'ping_max_payload' in e.text and e.offs == 20, e
+    e = expect_error(errno.EMSGSIZE, c.call, wire.PING,
+                     attr(1, b'x') + u32(3, 1001))
+    assert 'reply size' in e.text and e.offs == 28, e
+
+
+# --------------------------------------------------------- hostile input ---
+
+def raw_answer(url, data, timeout=3):
+    c = wire.Conn(url)
+    c.send(data)
+    got = c.messages(timeout=timeout)
+    eof = got is None or c.messages(timeout=1) is None
+    c.close()
+    return got, eof
+
+
+def test_garbage_gets_an_error_and_the_daemon_lives():
+    d = daemon('--max-msg', '70000')
+    u, sp, dg = d.url['unix'], d.url['seqpacket'], d.url['dgram']
+    # Streams: an impossible length is answered, then the connection ends.
+    for length, code in ((200000, errno.EMSGSIZE), (8, errno.EINVAL)):
+        got, eof = raw_answer(u, struct.pack('=IHHII', length, 0x20, 5, 3, 0))
+        m = got[0]
+        a = wire.ack_of(m[2], m[5])
+        assert m[1] == wire.NLMSG_ERROR and a[0] == -code and a[1], a
+        assert m[3] == 3 and eof, (m, eof)
+    # Datagrams: too large, too short, a bad length; the socket stays.
+    for url in (sp, dg):
+        c = wire.Conn(url)
+        c.send(msg(0x20, wire.PING, attr(1, b'x' * 65000) + attr(1, b'y' * 6000), seq=5))
+        m = c.messages()[0]
+        a = wire.ack_of(m[2], m[5])
+        assert a[0] == -errno.EMSGSIZE and '70000' in a[1], a
+        c.send(b'\1\2\3')
+        m = c.messages()[0]
+        a = wire.ack_of(m[2], m[5])
+        assert a[0] == -errno.EINVAL and 'shorter' in a[1], a
+        c.send(struct.pack('=IHHII', 64, 0x20, 5, 6, 0) + b'\1\1\0\0')
+        m = c.messages()[0]
+        a = wire.ack_of(m[2], m[5])
+        assert a[0] == -errno.EINVAL and 'nlmsg_len' in a[1], a
+        c.resolve()
+        c.call(wire.PING)
+    # The other byte order: refused in the client's own order.
+    ping = msg(0x20, wire.PING, seq=0x01020304)
+    swapped = struct.pack('>IHHII', *struct.unpack('=IHHII', ping[:16])) + ping[16:]
+    c = wire.Conn(u)
+    c.send(swapped)
+    data = b''
+    while len(data) < 20:
+        chunk = c.read_chunk(3)
+        assert chunk, 'no answer to the other byte order'
+        data += chunk
+    mlen, mtype, flags, seq = struct.unpack_from('>IHHI', data)
+    code = struct.unpack_from('>i', data, 16)[0]
+    assert mtype == wire.NLMSG_ERROR and code == -errno.EPROTO, (mtype, code)
+    assert seq == 0x01020304 and b'byte order' in data, data
+    # Random bytes, whole and in pieces, on every transport.
+    rnd = random.Random(1234)
+    print('# random input seed 1234')
+    for i in range(300):
+        url = rnd.choice([u, sp, dg, d.url['tcp'], d.url['udp']])
+        blob = bytes(rnd.getrandbits(8) for _ in range(rnd.randrange(0, 300)))
+        if rnd.random() < 0.5 and len(blob) >= 16:
+            blob = struct.pack('=I', len(blob)) + blob[4:]
+        try:
+            c = wire.Conn(url, timeout=1)
+            c.send(blob)
+            c.messages(timeout=0.01)
+            c.close()
+        except (OSError, TimeoutError):
+            pass
+    assert d.alive(), d.text()
+    for url in (u, sp, dg, d.url['tcp'], d.url['udp']):
+        wire.connect(url).call(wire.PING)
+
+
+# ---------------------------------------------------------- notifications ---
+
+def test_overrun_marker_then_events_carry_on():
+    d = daemon('--max-queue', '65536')
+    sub = wire.connect(d.url['unix'], bufsize=4096)
+    sub.join('events')
+    w = wire.connect(d.url['unix'])
+    for i in range(300):
+        wire.kv_set(w, b'o', b'x' * 2000)
+    sub.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+    kinds = []
+    while True:
+        msgs = sub.messages(timeout=0.5)
+        if not msgs:
+            break
+        for m in msgs:
+            if m[1] == wire.NLMSG_ERROR:
+                a = wire.ack_of(m[2], m[5])
+                assert a[0] == -errno.ENOBUFS and 'overrun' in a[1], a
+                assert m[3] == 0 and m[4] == 0, m       # seq 0, port 0
+                kinds.append('overrun')
+            else:
+                kinds.append('event')
+    assert kinds.count('overrun') == 1 and kinds[-1] == 'overrun', kinds[-5:]
+    assert 0 < kinds.count('event') < 300, kinds.count('event')
+    w.call(wire.KV_DEL, attr(1, b'o'))
+    ev = sub.event(timeout=2)
+    assert ev and ev[0] == wire.KV_DEL_NTF, ev
+
+
+def test_publish_carries_the_publishers_port_id():
+    d = daemon()
+    subs = [wire.connect(d.url[k]) for k in ('unix', 'seqpacket', 'dgram', 'tcp')]
+    for s in subs:
+        s.join('bus')
+    p = wire.connect(d.url['unix'])
+    p.call(wire.PING)
+    p.call(wire.PUBLISH, strz(1, 'greetings') + attr(2, b'hi\0there'))
+    for s in subs:
+        cmd, a = s.event(timeout=2)
+        assert cmd == wire.PUBLISH_NTF
+        assert a[1][0] == b'greetings\0' and a[2][0] == b'hi\0there'
+        assert struct.unpack('=I', a[3][0])[0] == p.pid, (a, p.pid)
+
+
+# ------------------------------------------------------------------ dumps ---
+
+def test_large_dumps_and_racing_writers():
+    d = daemon('--kv-max-entries', '20000')
+    c = wire.connect(d.url['unix'])
+    for i in range(10000):
+        wire.kv_set(c, b'key%05d' % i, b'v%d' % i)
+    for k in ('unix', 'seqpacket', 'dgram', 'tcp'):
+        r, done = wire.connect(d.url[k]).call(wire.KV_GET, dump=True)
+        assert len(r) == 10000 and not done[1] & wire.NLM_F_DUMP_INTR, (k, len(r))
+    r, _ = c.call(wire.KV_GET, attr(3, b'key0999'), dump=True)
+    assert len(r) == 10
+    # A dump read in part, then a change, then the rest: marked.
+    g = wire.connect(d.url['unix'], bufsize=4096)
+    g.send(msg(g.fid, wire.KV_GET, flags=RA | wire.NLM_F_DUMP, seq=50))
+    first = g.messages()
+    assert first and all(m[2] & wire.NLM_F_DUMP_INTR == 0 for m in first)
+    wire.kv_set(c, b'key00000', b'changed')
+    flags = []
+    while True:
+        ms = g.messages()
+        flags += [m[2] for m in ms]
+        if any(m[1] == wire.NLMSG_DONE for m in ms):
+            break
+    assert any(f & wire.NLM_F_DUMP_INTR for f in flags), 'not marked'
+
+
+# -------------------------------------------------------- the nlipc tool ---
+
+def test_nlipc_tool_works_on_every_transport():
+    d = daemon('--allow-remote-write')
+    for k in ('unix', 'seqpacket', 'dgram', 'tcp', 'udp'):
+        url = d.url[k]
+        r = nlipc('-c', url, 'ping', '-c', '2', '-i', '0.01')
+        assert r.returncode == 0, (k, r.stdout, r.stderr)
+        r = nlipc('-c', url, '-j', 'info')
+        assert r.returncode == 0 and '"user"' in r.stdout, (k, r.stdout, r.stderr)
+        r = nlipc('-c', url, 'stats')
+        assert r.returncode == 0, (k, r.stderr)
+        assert nlipc('-c', url, 'stats', '--reset').returncode == 0
+        r = nlipc('-c', url, 'kv', 'set', 'cli.' + k, 'value')
+        assert r.returncode == 0, (k, r.stderr)
+        r = nlipc('-c', url, 'kv', 'get', 'cli.' + k)
+        assert r.returncode == 0 and r.stdout.strip() == 'value', (k, r.stdout)
+        r = nlipc('-c', url, 'kv', 'set', 'cli.' + k, 'again', '--create')
+        assert r.returncode == 1 and 'exists' in r.stderr, (k, r.stderr)
+        r = nlipc('-c', url, 'publish', 'topic', 'message')
+        assert r.returncode == 0, (k, r.stderr)
+        if k == 'udp':
+            r = nlipc('-c', url, 'kv', 'list')
+            assert r.returncode != 0 and 'udp' in r.stderr.lower(), (k, r.stderr)
+            r = nlipc('-c', url, 'family')
+            assert r.returncode != 0, (k, r.stdout)
+            r = nlipc('-c', url, 'monitor', '-c', '1', timeout=5)
+            assert r.returncode != 0 and 'udp' in r.stderr.lower(), (k, r.stderr)
+        else:
+            r = nlipc('-c', url, 'kv', 'list', 'cli.')
+            assert r.returncode == 0 and 'cli.' + k in r.stdout, (k, r.stdout)
+            r = nlipc('-c', url, '-j', 'family')
+            assert r.returncode == 0 and '"kv-set"' in r.stdout, (k, r.stdout, r.stderr)
+            mon = subprocess.Popen([NLIPC, '-c', url, 'monitor', 'all', '-c', '2'],
+                                   stdout=subprocess.PIPE, text=True)
+            sub = subprocess.Popen([NLIPC, '-c', url, 'subscribe', 'news', '-c', '1'],
+                                   stdout=subprocess.PIPE, text=True)
+            time.sleep(0.5)
+            assert nlipc('-c', url, 'kv', 'del', 'cli.' + k).returncode == 0
+            assert nlipc('-c', url, 'publish', 'news', 'hello').returncode == 0
+            out, _ = mon.communicate(timeout=5)
+            assert 'del cli.' + k in out and 'news' in out, (k, out)
+            out, _ = sub.communicate(timeout=5)
+            assert 'news' in out and 'hello' in out, (k, out)
+        if k == 'udp':
+            assert nlipc('-c', url, 'kv', 'del', 'cli.' + k).returncode == 0
+        r = nlipc('-c', url, 'kv', 'get', 'cli.' + k)
+        assert r.returncode == 1, (k, r.stdout)
+
+
+def main():
+    tests = [(n, f) for n, f in globals().items() if n.startswith('test_')]
+    only = os.environ.get('NLIPCD_TEST')
+    failed = 0
+
+    def timeout(signum, frame):
+        raise TimeoutError(f'test took longer than {TEST_TIMEOUT} s')
+    signal.signal(signal.SIGALRM, timeout)
+    for i, (name, fn) in enumerate(tests, 1):
+        if only and only not in name:
+            print(f'ok {i} - {name} # SKIP not selected')
+            continue
+        t0 = time.time()
+        signal.alarm(TEST_TIMEOUT)
+        try:
+            fn()
+            print(f'ok {i} - {name} ({time.time() - t0:.1f}s)')
+        except Skip as e:
+            print(f'ok {i} - {name} # SKIP {e}')
+        except Exception:
+            failed += 1
+            print(f'not ok {i} - {name}')
+            for line in traceback.format_exc().splitlines():
+                print('# ' + line)
+            for d in _daemons:
+                for line in d.text().splitlines()[-15:]:
+                    print('#   nlipcd: ' + line)
+        finally:
+            signal.alarm(0)
+            while _daemons:
+                _daemons.pop().cleanup()
+        sys.stdout.flush()
+    print(f'1..{len(tests)}')
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,34 @@
+#!/bin/sh
+# nlipcd on the host, user backend: its own behaviour (daemon-tests.py),
+# then every stream and datagram transport held to the same answers,
+# byte for byte (wire-diff.py). One TAP stream.
+py=$PYTHON3
+[ -n "$py" ] && [ "$py" != false ] || py=python3
+command -v "$py" >/dev/null || { echo "1..0 # SKIP no python3"; exit 0; }
+nlipcd=$top_builddir/tools/nlipcd/nlipcd
+dir=$(mktemp -d) || exit 1
+trap 'kill $pid 2>/dev/null; rm -rf "$dir"' EXIT
+n=0
+
+"$py" "$top_srcdir/tests/nlipcd/daemon-tests.py" "$nlipcd" \
+	"$top_builddir/tools/nlipc/nlipc" >"$dir/tap" 2>&1
+port=$((20000 + $$ % 20000))
+"$nlipcd" --backend user --allow-remote-write --quiet unix:$dir/s \
+	unix+seqpacket:$dir/sp unix+dgram:$dir/dg tcp://127.0.0.1:$port 2>"$dir/log" &
+pid=$!
+i=0
+while [ ! -S "$dir/dg" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+"$py" "$top_srcdir/tests/nlipcd/wire-diff.py" unix:$dir/s unix+seqpacket:$dir/sp \
+	unix+dgram:$dir/dg tcp://127.0.0.1:$port >>"$dir/tap" 2>&1
+kill -0 $pid 2>/dev/null || echo "not ok - nlipcd died: $(tail -n 3 "$dir/log")" >>"$dir/tap"
+while IFS= read -r line; do
+	case $line in
+	"ok "* | "not ok "*)
+		n=$((n + 1))
+		verdict=${line%% [0-9]*}
+		echo "$verdict $n - ${line#* - }" ;;
+	"1.."*) ;;
+	*) echo "# ${line#\# }" ;;
+	esac
+done <"$dir/tap"
+echo "1..$n"

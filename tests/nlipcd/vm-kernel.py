@@ -1,0 +1,232 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""vm-kernel.py NLIPCD MODULE: nlipcd's kernel backend, inside nlipc-vm as
+root with the module loaded: notifications of native and bridged writers
+fanned out, a publisher's port id, dumps of several clients at once with a
+stuck one among them, permissions, and the module unloaded and loaded
+again under the daemon's feet. Speaks TAP."""
+
+import errno
+import os
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import wire  # noqa: E402
+from wire import attr, strz, msg  # noqa: E402
+
+NLIPCD, MODULE = sys.argv[1], sys.argv[2]
+RA = wire.NLM_F_REQUEST | wire.NLM_F_ACK
+DIR = tempfile.mkdtemp(prefix='nlipcd-kernel.')
+os.chmod(DIR, 0o755)
+URL = {'unix': f'unix:{DIR}/s', 'dgram': f'unix+dgram:{DIR}/dg',
+       'tcp': 'tcp://127.0.0.1:7498'}
+LOG = open(f'{DIR}/log', 'w')
+proc = subprocess.Popen([NLIPCD, '--backend', 'kernel', '--socket-mode', '0666',
+                         '--allow-remote-write', '--log-level', 'info',
+                         *URL.values()], stderr=LOG)
+
+
+def log():
+    with open(f'{DIR}/log') as f:
+        return f.read()
+
+
+def expect_error(code, fn, *args, **kw):
+    try:
+        fn(*args, **kw)
+    except wire.Error as e:
+        assert e.code == -code, f'expected {errno.errorcode[code]}, got {e}'
+        return e
+    raise AssertionError(f'expected {errno.errorcode[code]}, got success')
+
+
+def wait_ready():
+    for _ in range(200):
+        if 'ready' in log():
+            return
+        time.sleep(0.05)
+    raise AssertionError(log())
+
+
+def clear(c):
+    r, _ = c.call(wire.KV_GET, dump=True)
+    for _, a in r:
+        c.call(wire.KV_DEL, attr(1, a[1][0]))
+
+
+def test_resolves_to_the_modules_family():
+    n = wire.connect('netlink:')
+    for url in URL.values():
+        c = wire.connect(url)
+        assert c.fid == n.fid and c.groups == n.groups, (url, c.fid, c.groups)
+        r, _ = c.call(wire.INFO_GET)
+        assert r[0][1][2][0] == b'kernel\0'
+
+
+def test_native_and_bridged_writes_reach_every_subscriber():
+    native = wire.connect('netlink:')
+    clear(native)
+    subs = [wire.connect(URL[k]) for k in ('unix', 'dgram', 'tcp')]
+    nsub = wire.connect('netlink:')
+    for s in subs + [nsub]:
+        s.join('events')
+    bridged = wire.connect(URL['tcp'])
+    for i in range(50):
+        wire.kv_set(native if i % 2 else bridged, b'k', b'%d' % i)
+    native.call(wire.KV_DEL, attr(1, b'k'))
+    for s in subs + [nsub]:
+        seen = []
+        for _ in range(51):
+            cmd, a = s.event(timeout=5)
+            seen.append((cmd, a.get(2, [None])[0]))
+        want = [(wire.KV_SET_NTF, b'%d' % i) for i in range(50)] + \
+            [(wire.KV_DEL_NTF, None)]
+        assert seen == want, (s.url, seen[:5])
+
+
+def test_publish_carries_the_bridged_publishers_port_id():
+    subs = [wire.connect(URL['unix']), wire.connect('netlink:')]
+    for s in subs:
+        s.join('bus')
+    p = wire.connect(URL['tcp'])
+    p.call(wire.PING)
+    p.call(wire.PUBLISH, strz(1, 'hello') + attr(2, b'bridged'))
+    n = wire.connect('netlink:')
+    n.call(wire.PING)
+    n.call(wire.PUBLISH, strz(1, 'hello') + attr(2, b'native'))
+    for s in subs:
+        for who, payload in ((p, b'bridged'), (n, b'native')):
+            cmd, a = s.event(timeout=5)
+            assert cmd == wire.PUBLISH_NTF and a[2][0] == payload, a
+            sender = struct.unpack('=I', a[3][0])[0]
+            # The kernel writes what netlink subscribers get: for them a
+            # bridged publisher is nlipcd's own socket.
+            if s.url == 'netlink:' and who is p:
+                assert sender not in (0, p.pid, n.pid), sender
+            else:
+                assert sender == who.pid, (s.url, payload, sender, who.pid)
+
+
+def test_dumps_run_side_by_side_and_a_stuck_one_waits_alone():
+    c = wire.connect(URL['unix'])
+    clear(c)
+    for i in range(4000):
+        wire.kv_set(c, b'd%04d' % i, b'x' * 100)
+    # A dump nobody reads: the kernel keeps its place, nobody else waits.
+    stuck = wire.connect(URL['unix'], bufsize=4096)
+    stuck.send(msg(stuck.fid, wire.KV_GET, flags=RA | wire.NLM_F_DUMP, seq=7))
+    time.sleep(0.2)
+    t0 = time.time()
+    for k in ('unix', 'dgram', 'tcp'):
+        r, done = wire.connect(URL[k]).call(wire.KV_GET, dump=True)
+        assert len(r) == 4000, (k, len(r))
+    took = time.time() - t0
+    print(f'# three 4000-entry dumps beside a stuck one: {took * 1e3:.0f} ms')
+    assert took < 20, took
+    # The stuck one finishes once it reads.
+    stuck.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+    n = 0
+    while True:
+        ms = stuck.messages(timeout=5)
+        assert ms, 'the stuck dump never finished'
+        n += sum(1 for m in ms if m[1] == c.fid)
+        if any(m[1] == wire.NLMSG_DONE for m in ms):
+            break
+    assert n == 4000, n
+    clear(c)
+
+
+def test_unprivileged_users_read_but_do_not_write():
+    def as_nobody():
+        os.setgroups([])
+        os.setgid(65534)
+        os.setuid(65534)
+        c = wire.connect(URL['unix'])
+        c.call(wire.PING)
+        e = expect_error(errno.EPERM, wire.kv_set, c, b'k', b'v')
+        assert 'needs root' in e.text, e
+        expect_error(errno.EPERM, c.call, wire.STATS_RESET)
+    pid = os.fork()
+    if pid == 0:
+        try:
+            as_nobody()
+            os._exit(0)
+        except BaseException:
+            traceback.print_exc()
+            os._exit(1)
+    assert os.waitpid(pid, 0)[1] == 0
+
+
+def test_module_unload_and_reload():
+    sub = wire.connect(URL['unix'])
+    sub.join('events')
+    c = wire.connect(URL['tcp'])
+    c.call(wire.PING)
+    subprocess.run(['rmmod', 'nlipc'], check=True)
+    time.sleep(0.3)
+    e = expect_error(errno.ENOENT, c.call, wire.PING)
+    assert 'not loaded' in e.text, e
+    e = expect_error(errno.ENOENT, wire.connect, URL['unix'])
+    assert 'not loaded' in e.text, e
+    ev = sub.event(timeout=2)
+    assert ev and ev[0] == 'error' and ev[1][0] == -errno.ENOBUFS, ev
+    assert proc.poll() is None, 'nlipcd died with the module'
+    subprocess.run(['insmod', MODULE], check=True)
+    n = wire.connect('netlink:')
+    c2 = wire.connect(URL['tcp'])
+    assert c2.fid == n.fid
+    c2.call(wire.PING)
+    wire.kv_set(n, b'after', b'reload')
+    ev = sub.event(timeout=5)
+    assert ev and ev[0] == wire.KV_SET_NTF, ev
+    n.call(wire.KV_DEL, attr(1, b'after'))
+    assert 'unloaded' in log() and 'loaded' in log()
+
+
+def test_sigterm_with_clients_and_a_dump_open():
+    c = wire.connect(URL['unix'])
+    for i in range(2000):
+        wire.kv_set(c, b's%04d' % i, b'y' * 100)
+    d = wire.connect(URL['unix'], bufsize=4096)
+    d.send(msg(d.fid, wire.KV_GET, flags=RA | wire.NLM_F_DUMP, seq=3))
+    time.sleep(0.2)
+    proc.terminate()
+    assert proc.wait(5) == 0, log()
+    assert not os.path.exists(f'{DIR}/s')
+    # The module's dump ended with the socket: rmmod is not refused.
+    n = wire.connect('netlink:')
+    clear(n)
+    assert subprocess.run(['rmmod', 'nlipc']).returncode == 0
+    subprocess.run(['insmod', MODULE], check=True)
+
+
+def main():
+    wait_ready()
+    tests = [(k, v) for k, v in globals().items() if k.startswith('test_')]
+    failed = 0
+    for i, (name, fn) in enumerate(tests, 1):
+        t0 = time.time()
+        try:
+            fn()
+            print(f'ok {i} - kernel backend: {name} ({time.time() - t0:.1f}s)')
+        except Exception:
+            failed += 1
+            print(f'not ok {i} - kernel backend: {name}')
+            for line in traceback.format_exc().splitlines() + log().splitlines()[-10:]:
+                print('# ' + line)
+        sys.stdout.flush()
+    print(f'1..{len(tests)}')
+    if proc.poll() is None:
+        proc.kill()
+    subprocess.run(['rm', '-rf', DIR])
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,296 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Raw nlipc messages over any transport, for nlipcd's tests: netlink:,
+unix:/path (stream), unix+seqpacket:, unix+dgram:, tcp://h:p, udp://h:p.
+Bytes in, bytes out, no libnlipc: the tests must see exactly what the
+daemon sends, well-formed or not."""
+
+import os
+import select
+import socket
+import struct
+import time
+
+NETLINK_GENERIC = 16
+SOL_NETLINK = 270
+NETLINK_ADD_MEMBERSHIP, NETLINK_CAP_ACK, NETLINK_EXT_ACK = 1, 10, 11
+
+NLM_F_REQUEST, NLM_F_MULTI, NLM_F_ACK, NLM_F_ECHO = 0x1, 0x2, 0x4, 0x8
+NLM_F_DUMP_INTR = 0x10
+NLM_F_DUMP = 0x300
+NLM_F_REPLACE, NLM_F_EXCL, NLM_F_CREATE = 0x100, 0x200, 0x400
+NLM_F_CAPPED, NLM_F_ACK_TLVS = 0x100, 0x200
+NLMSG_ERROR, NLMSG_DONE = 2, 3
+
+GENL_ID_CTRL = 0x10
+CTRL_CMD_GETFAMILY, CTRL_CMD_GETPOLICY = 3, 10
+CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
+CTRL_ATTR_MCAST_GROUPS, CTRL_ATTR_MCAST_GRP_NAME, CTRL_ATTR_MCAST_GRP_ID = 7, 1, 2
+BRIDGE_CMD_JOIN = 0xf0
+NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS, NLMSGERR_ATTR_MISS_TYPE = 1, 2, 5
+
+# Commands and attributes (include/uapi/linux/nlipc.h).
+PING, INFO_GET, STATS_GET, STATS_RESET, KV_SET, KV_GET, KV_DEL, PUBLISH = range(1, 9)
+KV_SET_NTF, KV_DEL_NTF, PUBLISH_NTF = 9, 10, 11
+KV_KEY, KV_VALUE, KV_PREFIX, KV_CREATE, KV_EXCL, KV_REPLACE = range(1, 7)
+BUS_TOPIC, BUS_PAYLOAD, BUS_SENDER = 1, 2, 3
+
+
+def align(n):
+    return (n + 3) & ~3
+
+
+def attr(atype, data=b''):
+    return struct.pack('=HH', 4 + len(data), atype) + data + \
+        b'\0' * (align(len(data)) - len(data))
+
+
+def u32(atype, v):
+    return attr(atype, struct.pack('=I', v))
+
+
+def u64(atype, v):
+    return attr(atype, struct.pack('=Q', v))
+
+
+def strz(atype, s):
+    return attr(atype, s.encode() + b'\0')
+
+
+def parse_attrs(data):
+    out, off = {}, 0
+    while off + 4 <= len(data):
+        alen, atype = struct.unpack_from('=HH', data, off)
+        if alen < 4 or off + alen > len(data):
+            break
+        out.setdefault(atype & 0x3fff, []).append(data[off + 4:off + alen])
+        off += align(alen)
+    return out
+
+
+def msg(mtype, cmd, attrs=b'', flags=NLM_F_REQUEST | NLM_F_ACK, seq=1,
+        version=1, reserved=0, pid=0):
+    body = struct.pack('=BBH', cmd, version, reserved) + attrs
+    return struct.pack('=IHHII', 16 + len(body), mtype, flags, seq, pid) + body
+
+
+def split(data):
+    """Messages of a buffer as (len, type, flags, seq, pid, payload)."""
+    out, off = [], 0
+    while off + 16 <= len(data):
+        mlen, mtype, flags, seq, pid = struct.unpack_from('=IHHII', data, off)
+        if mlen < 16 or off + mlen > len(data):
+            break
+        out.append((mlen, mtype, flags, seq, pid, data[off + 16:off + mlen]))
+        off += align(mlen)
+    return out
+
+
+class Error(Exception):
+    def __init__(self, code, text=None, offs=None, miss=None):
+        super().__init__(f'{os.strerror(-code) if code else "ok"}: {text}')
+        self.code, self.text, self.offs, self.miss = code, text, offs, miss
+
+
+def ack_of(flags, payload):
+    """(errno, message, offset, missing type) of an NLMSG_ERROR payload."""
+    code = struct.unpack_from('=i', payload)[0]
+    tlv = 20 if flags & NLM_F_CAPPED else 4 + struct.unpack_from('=I', payload, 4)[0]
+    t = parse_attrs(payload[tlv:]) if flags & NLM_F_ACK_TLVS else {}
+    text = t[NLMSGERR_ATTR_MSG][0].rstrip(b'\0').decode() if NLMSGERR_ATTR_MSG in t else None
+    offs = struct.unpack('=I', t[NLMSGERR_ATTR_OFFS][0])[0] if NLMSGERR_ATTR_OFFS in t else None
+    miss = struct.unpack('=I', t[NLMSGERR_ATTR_MISS_TYPE][0])[0] \
+        if NLMSGERR_ATTR_MISS_TYPE in t else None
+    return code, text, offs, miss
+
+
+def open_sock(url, bufsize=None):
+    """A connected socket for url, and whether it keeps datagram boundaries."""
+    if url.startswith('netlink:'):
+        s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
+        if bufsize:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, bufsize)
+        s.bind((0, 0))
+        s.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
+        s.setsockopt(SOL_NETLINK, NETLINK_CAP_ACK, 1)
+        s.connect((0, 0))
+        return s, True
+    scheme, rest = url.split(':', 1)
+    if scheme.startswith('unix'):
+        kind = {'unix': socket.SOCK_STREAM, 'unix+seqpacket': socket.SOCK_SEQPACKET,
+                'unix+dgram': socket.SOCK_DGRAM}[scheme]
+        s = socket.socket(socket.AF_UNIX, kind)
+        if bufsize:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, bufsize)
+        path = '\0' + rest[1:] if rest.startswith('@') else rest
+        if kind == socket.SOCK_DGRAM:
+            s.bind('')                      # autobind: the daemon needs an address
+        s.connect(path)
+        return s, kind != socket.SOCK_STREAM
+    host, port = rest[2:].rsplit(':', 1)
+    host = host.strip('[]')
+    kind = socket.SOCK_STREAM if scheme == 'tcp' else socket.SOCK_DGRAM
+    fam = socket.AF_INET6 if ':' in host else socket.AF_INET
+    s = socket.socket(fam, kind)
+    if bufsize:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, bufsize)
+    s.connect((host, int(port)))
+    return s, kind == socket.SOCK_DGRAM
+
+
+class Conn:
+    """One client: send raw bytes, read whole messages."""
+
+    def __init__(self, url, bufsize=None, timeout=5.0):
+        self.url = url
+        self.sock, self.dgram = open_sock(url, bufsize)
+        self.sock.setblocking(False)
+        self.buf = b''
+        self.held = []          # messages read but not yet taken
+        self.rbuf = bytearray(1 << 20)  # reused: a fresh one per recv is slow in TCG
+        self.timeout = timeout
+        self.seq = 0
+        self.fid = None
+        self.groups = {}
+        self.pid = None
+
+    def close(self):
+        self.sock.close()
+
+    def fileno(self):
+        return self.sock.fileno()
+
+    def send(self, data):
+        deadline = time.time() + self.timeout
+        while data:
+            try:
+                n = self.sock.send(data)
+            except BlockingIOError:
+                if time.time() > deadline:
+                    raise TimeoutError('send blocked')
+                select.select([], [self.sock], [], 0.1)
+                continue
+            if self.dgram:
+                return
+            data = data[n:]
+
+    def read_chunk(self, timeout):
+        """Bytes of one recv (one datagram), b'' on EOF, None on timeout."""
+        r, _, _ = select.select([self.sock], [], [], timeout)
+        if not r:
+            return None
+        try:
+            got = self.sock.recv_into(self.rbuf)
+            return bytes(memoryview(self.rbuf)[:got])
+        except BlockingIOError:
+            return None
+
+    def messages(self, timeout=None):
+        """The next batch of whole messages; [] on timeout, None on EOF."""
+        if self.held:
+            held, self.held = self.held, []
+            return held
+        timeout = self.timeout if timeout is None else timeout
+        deadline = time.time() + timeout
+        while True:
+            if not self.dgram:
+                msgs, used = [], 0
+                for m in split(self.buf):
+                    msgs.append(m)
+                    used += align(m[0])
+                if msgs:
+                    # A stream carries exact lengths: keep what split() left.
+                    self.buf = self.buf[min(used, len(self.buf)):]
+                    return msgs
+            left = deadline - time.time()
+            if left <= 0:
+                return []
+            chunk = self.read_chunk(left)
+            if chunk is None:
+                return []
+            if chunk == b'':
+                return None
+            if self.dgram:
+                return split(chunk)
+            self.buf += chunk
+
+    def request(self, data, dump=False, timeout=None):
+        """Send one request; return (replies, final) where final is the
+        (errno, text, offs, miss) of its ACK or NLMSG_DONE."""
+        seq = struct.unpack_from('=I', data, 8)[0]
+        self.send(data)
+        replies = []
+        while True:
+            msgs = self.messages(timeout)
+            if msgs is None:
+                raise ConnectionError('connection closed')
+            if not msgs:
+                raise TimeoutError('no reply')
+            for mlen, mtype, flags, mseq, pid, payload in msgs:
+                if mseq != seq:
+                    continue
+                self.pid = pid
+                if mtype == NLMSG_ERROR:
+                    a = ack_of(flags, payload)
+                    if a[0] or not dump:
+                        return replies, a
+                    continue
+                if mtype == NLMSG_DONE:
+                    return replies, (struct.unpack_from('=i', payload)[0], flags)
+                replies.append((mtype, flags, payload))
+
+    def next_seq(self):
+        self.seq += 1
+        return self.seq
+
+    def call(self, cmd, attrs=b'', flags=0, dump=False, mtype=None, version=1):
+        seq = self.next_seq()
+        f = NLM_F_REQUEST | NLM_F_ACK | flags | (NLM_F_DUMP if dump else 0)
+        replies, final = self.request(
+            msg(self.fid if mtype is None else mtype, cmd, attrs, f, seq,
+                version), dump)
+        if final[0]:
+            raise Error(*final) if len(final) == 4 else Error(final[0])
+        return [(f, parse_attrs(p[4:])) for _, f, p in replies], final
+
+    def resolve(self):
+        replies, final = self.request(msg(GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
+                                          strz(CTRL_ATTR_FAMILY_NAME, 'nlipc'),
+                                          seq=self.next_seq(), version=2))
+        if final[0]:
+            raise Error(*final)
+        a = parse_attrs(replies[0][2][4:])
+        self.fid = struct.unpack('=H', a[CTRL_ATTR_FAMILY_ID][0])[0]
+        for g in parse_attrs(a.get(CTRL_ATTR_MCAST_GROUPS, [b''])[0]).values():
+            ga = parse_attrs(g[0])
+            self.groups[ga[CTRL_ATTR_MCAST_GRP_NAME][0].rstrip(b'\0').decode()] = \
+                struct.unpack('=I', ga[CTRL_ATTR_MCAST_GRP_ID][0])[0]
+        return self
+
+    def join(self, name):
+        gid = self.groups[name]
+        if self.url.startswith('netlink:'):
+            self.sock.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, gid)
+            return
+        self.call(BRIDGE_CMD_JOIN, u32(CTRL_ATTR_MCAST_GRP_ID, gid),
+                  mtype=GENL_ID_CTRL, version=2)
+
+    def event(self, timeout=None):
+        """The next notification as (cmd, attrs), ('error', ack) for an
+        error (the overrun marker), or None on timeout."""
+        msgs = self.messages(timeout)
+        if not msgs:
+            return None
+        mlen, mtype, flags, seq, pid, payload = msgs[0]
+        self.held = msgs[1:] + self.held
+        if mtype == NLMSG_ERROR:
+            return ('error', ack_of(flags, payload))
+        return (payload[0], parse_attrs(payload[4:]))
+
+
+def connect(url, **kw):
+    return Conn(url, **kw).resolve()
+
+
+def kv_set(c, key, value, flags=(KV_CREATE, KV_REPLACE)):
+    return c.call(KV_SET, attr(KV_KEY, key) + attr(KV_VALUE, value) +
+                  b''.join(attr(f) for f in flags))

@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * New clients: connections accepted, datagram peers met, and the limits
+ * on both (in total, per uid or address), with room made by forgetting
+ * datagram peers that are gone or idle.
+ */
+#define _GNU_SOURCE		/* accept4(), struct ucred */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "client.h"
+#include "nlipcd.h"
+
+/* Datagrams and connections taken per listener per turn. */
+#define TURN_DATAGRAMS	64
+#define TURN_ACCEPTS	16
+/* Accepted sockets: small send buffers, so our queue does the queueing. */
+#define STREAM_SNDBUF	(64 * 1024)
+/* Datagram sockets must hold the largest answer in one datagram. */
+#define DGRAM_SNDBUF	(512 * 1024)
+
+static unsigned char dgram_buf[NLIPC_BRIDGE_MSG_MAX_RX];
+
+/* ------------------------------------------------------------------ */
+/* New clients                                                         */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A new datagram peer finds the limits reached. Peers of datagram sockets
+ * never hang up: forget those whose AF_UNIX socket is gone, or the UDP
+ * peer heard from longest ago that owes nothing (UDP state is only a
+ * cache). @same limits the choice to the newcomer's address.
+ */
+static void make_room(struct nlipcd *d, struct nlipcd_listener *lis,
+		      const struct sockaddr_storage *same)
+{
+	struct nlipcd_client *lru = NULL;
+	struct nlipcd_list *l;
+
+	if (lis->kind == NLIPCD_DGRAM) {
+		if (nlipcd_dgram_reap_gone(d))
+			nlipcd_client_reap(d);
+		return;
+	}
+	for (l = d->clients.next; l != &d->clients; l = l->next) {
+		struct nlipcd_client *c = nlipcd_client_of(l);
+
+		if (c->kind != NLIPCD_UDP || c->closing || c->tx_head ||
+		    c->n_pending)
+			continue;
+		if (same && !nlipcd_client_same_host(&c->addr, same))
+			continue;
+		if (!lru || c->last_rx_ms < lru->last_rx_ms)
+			lru = c;
+	}
+	if (lru) {
+		nlipcd_debug("%s: forgotten to make room", lru->name);
+		lru->dead = true;
+		nlipcd_client_close(lru, NULL);
+		nlipcd_client_reap(d);
+	}
+}
+
+/* The total limit is reached by a connection: forget a datagram peer. */
+static void make_room_any(struct nlipcd *d)
+{
+	struct nlipcd_listener *lis;
+
+	for (lis = d->listeners; lis && d->n_clients >= d->lim.max_clients;
+	     lis = lis->next)
+		if (nlipcd_client_is_peer(lis->kind))
+			make_room(d, lis, NULL);
+}
+
+/*
+ * Limits at connect time. A client over one is still taken, to answer
+ * its first request with the reason, then closed; past a margin it is
+ * not even taken.
+ */
+static bool check_limits(struct nlipcd *d, struct nlipcd_client *c)
+{
+	unsigned int same;
+
+	if (d->n_clients > d->lim.max_clients) {
+		c->refused = true;
+		c->refuse_err = -EMFILE;
+		snprintf(c->refuse_msg, sizeof(c->refuse_msg),
+			 "nlipcd: too many clients (limit %u)",
+			 d->lim.max_clients);
+		return false;
+	}
+	same = nlipcd_client_count_uid(d, c->kind, c->remote, c->uid, &c->addr);
+	if ((c->uid_known || c->remote) && same > d->lim.max_per_uid) {
+		c->refused = true;
+		c->refuse_err = -EUSERS;
+		snprintf(c->refuse_msg, sizeof(c->refuse_msg),
+			 "nlipcd: too many clients from this %s (limit %u)",
+			 c->remote ? "address" : "uid", d->lim.max_per_uid);
+		return false;
+	}
+	return true;
+}
+
+void nlipcd_client_accept(struct nlipcd *d, struct nlipcd_listener *lis)
+{
+	struct sockaddr_storage ss;
+	struct nlipcd_client *c;
+	socklen_t len;
+	int fd, i, val;
+
+	for (i = 0; i < TURN_ACCEPTS; i++) {
+		len = sizeof(ss);
+		fd = accept4(lis->w.fd, (struct sockaddr *)&ss, &len,
+			     SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno != EAGAIN && errno != EINTR &&
+			    errno != ECONNABORTED)
+				nlipcd_warn("%s: accept: %s", lis->name,
+					    strerror(errno));
+			return;
+		}
+		/* Datagram peers give way to a connection. */
+		if (d->n_clients >= d->lim.max_clients)
+			make_room_any(d);
+		/* Far over the limit: not even an answer. */
+		if (d->n_clients >= d->lim.max_clients + 16) {
+			close(fd);
+			continue;
+		}
+		val = lis->kind == NLIPCD_STREAM ? STREAM_SNDBUF : DGRAM_SNDBUF;
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &val, sizeof(val));
+		/* Replies are whole messages: Nagle would hold a batch's last. */
+		val = 1;
+		if (ss.ss_family == AF_INET || ss.ss_family == AF_INET6)
+			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &val,
+				   sizeof(val));
+		c = nlipcd_client_new(d, lis, fd, (struct sockaddr *)&ss, len);
+		if (!c) {
+			close(fd);
+			continue;
+		}
+		if (check_limits(d, c))
+			nlipcd_debug("%s: connected on %s", c->name, lis->name);
+		else
+			nlipcd_info("%s: refused: %s", c->name, c->refuse_msg);
+	}
+}
+
+/* A datagram from a peer we cannot answer yet: keep it, bounded. */
+static void defer(struct nlipcd_client *c, const void *data, size_t len)
+{
+	struct nlipcd_buf **v;
+	struct nlipcd_pending *p;
+
+	if (c->n_pending >= c->d->lim.max_inflight) {
+		struct nlmsghdr req = { 0 };
+
+		if (len >= sizeof(req))
+			memcpy(&req, data, sizeof(req));
+		nlipcd_request_error(c, &req, -EBUSY,
+				     "nlipcd: too many requests in flight from this client");
+		return;
+	}
+	v = realloc(c->pending, (c->n_pending + 1) * sizeof(*v));
+	if (!v)
+		return;
+	c->pending = v;
+	p = malloc(sizeof(*p) + len);
+	if (!p)
+		return;
+	p->uid = c->uid;
+	p->uid_known = c->uid_known;
+	p->len = len;
+	memcpy(p->data, data, len);
+	c->pending[c->n_pending++] = (struct nlipcd_buf *)p;
+}
+
+static bool creds_of(struct msghdr *mh, struct ucred *out)
+{
+	struct cmsghdr *cm;
+
+	for (cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm))
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_CREDENTIALS &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof(*out))) {
+			memcpy(out, CMSG_DATA(cm), sizeof(*out));
+			return true;
+		}
+	return false;
+}
+
+/* A reply to a peer we keep no state for (it is over a limit). */
+static void answer_stateless(struct nlipcd_listener *lis,
+			     const struct sockaddr_storage *ss, socklen_t len,
+			     const void *data, size_t dlen, int err,
+			     const char *msg)
+{
+	struct nlipcd_extack ext = { .msg = msg };
+	struct nlmsghdr req = { 0 };
+	struct nlipcd_reply r;
+
+	if (dlen >= sizeof(req))
+		memcpy(&req, data, sizeof(req));
+	if (nlipcd_reply_init(&r, 160))
+		return;
+	nlipcd_reply_ack(&r, &req, 0, err, &ext);
+	if (!r.err)
+		sendto(lis->w.fd, r.buf->data, r.buf->len,
+		       MSG_NOSIGNAL | MSG_DONTWAIT, (const void *)ss, len);
+	nlipcd_reply_release(&r);
+}
+
+static bool over_limits(struct nlipcd *d, struct nlipcd_listener *lis,
+			const struct sockaddr_storage *ss, bool have_cred,
+			uid_t uid, bool *per_uid)
+{
+	*per_uid = false;
+	if (d->n_clients >= d->lim.max_clients)
+		return true;
+	if (lis->family != AF_UNIX || have_cred) {
+		*per_uid = nlipcd_client_count_uid(d, lis->kind,
+						   lis->family != AF_UNIX,
+						   uid, ss) >= d->lim.max_per_uid;
+		return *per_uid;
+	}
+	return false;
+}
+
+/* Datagrams on an AF_UNIX dgram or UDP socket shared by every peer. */
+void nlipcd_client_datagram(struct nlipcd *d, struct nlipcd_listener *lis)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(struct ucred))];
+		struct cmsghdr align;
+	} cbuf;
+	size_t max = d->lim.max_msg;
+	struct sockaddr_storage ss;
+	struct nlipcd_client *c;
+	struct ucred cred;
+	struct msghdr mh;
+	struct iovec iov;
+	bool have_cred;
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < TURN_DATAGRAMS; i++) {
+		iov.iov_base = dgram_buf;
+		iov.iov_len = max + 1;
+		memset(&mh, 0, sizeof(mh));
+		mh.msg_name = &ss;
+		mh.msg_namelen = sizeof(ss);
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		mh.msg_control = cbuf.buf;
+		mh.msg_controllen = sizeof(cbuf.buf);
+		n = recvmsg(lis->w.fd, &mh, MSG_DONTWAIT | MSG_TRUNC);
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				nlipcd_warn("%s: recvmsg: %s", lis->name,
+					    strerror(errno));
+			return;
+		}
+		have_cred = lis->family == AF_UNIX && creds_of(&mh, &cred);
+		if (lis->family == AF_UNIX &&
+		    mh.msg_namelen <= offsetof(struct sockaddr_un, sun_path)) {
+			nlipcd_debug("%s: datagram from an unbound socket: no address to answer",
+				     lis->name);
+			continue;
+		}
+
+		c = nlipcd_client_find_peer(d, lis, &ss, mh.msg_namelen);
+		if (c && c->kind == NLIPCD_UDP &&
+		    nlipcd_udp_replay(c, dgram_buf, (size_t)n > max ? max : (size_t)n)) {
+			c->last_rx_ms = nlipcd_now_ms();
+			continue;
+		}
+		if (!c) {
+			bool per_uid;
+
+			if (over_limits(d, lis, &ss, have_cred, cred.uid, &per_uid)) {
+				make_room(d, lis, per_uid ? &ss : NULL);
+				if (over_limits(d, lis, &ss, have_cred, cred.uid,
+						&per_uid)) {
+					answer_stateless(lis, &ss, mh.msg_namelen,
+							 dgram_buf, n,
+							 per_uid ? -EUSERS : -EMFILE,
+							 per_uid ?
+							 "nlipcd: too many clients from this uid or address" :
+							 "nlipcd: too many clients");
+					continue;
+				}
+			}
+			c = nlipcd_client_new(d, lis, lis->w.fd,
+					      (struct sockaddr *)&ss,
+					      mh.msg_namelen);
+			if (!c)
+				continue;
+			c->uid_known = have_cred;
+			c->uid = have_cred ? cred.uid : 0;
+			c->pid = have_cred ? cred.pid : 0;
+			nlipcd_client_describe(c);
+			nlipcd_debug("%s: new peer on %s", c->name, lis->name);
+		}
+		if (c->closing)
+			continue;
+		c->uid_known = have_cred;
+		if (have_cred) {
+			c->uid = cred.uid;
+			c->pid = cred.pid;
+		}
+		if (!nlipcd_client_can_take(c) || c->n_pending) {
+			defer(c, dgram_buf, (size_t)n > max ? max : (size_t)n);
+			continue;
+		}
+		nlipcd_client_take_datagram(c, dgram_buf, (size_t)n > max ? max : (size_t)n,
+			      (size_t)n > max);
+	}
+}

@@ -1,0 +1,717 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Clients: one per connection (stream, seqpacket) or per peer address
+ * (AF_UNIX dgram, UDP): their life, their output queues and idleness.
+ * Their input is framed in frame.c, new ones admitted in admit.c.
+ *
+ * The rule that keeps one client from hurting the others: every client's
+ * memory is bounded and nothing ever waits for a client. Output beyond the
+ * queue limit stops us reading that client's requests (backpressure); a
+ * subscriber past it loses notifications and later gets the overrun
+ * marker; input is taken in bounded slices so a busy client cannot starve
+ * the loop.
+ *
+ * Clients are never freed from inside a call chain that may still use
+ * them: nlipcd_client_close() marks them, and the loop reaps them (see
+ * nlipcd_client_run_ready()).
+ */
+#define _GNU_SOURCE		/* struct ucred */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <byteswap.h>
+#include <netinet/in.h>
+#include <sys/epoll.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <linux/genetlink.h>
+
+#include "backend.h"
+#include "client.h"
+#include "nlipcd.h"
+
+struct nlipcd_txe {
+	struct nlipcd_txe *next;
+	struct nlipcd_buf *buf;
+	size_t off;
+};
+
+/* A closing client gets this long to take what is queued for it. */
+#define CLOSE_GRACE_MS	2000
+/* How often to look for AF_UNIX dgram peers whose socket is gone. */
+#define GONE_INTERVAL_MS	10000
+
+
+bool nlipcd_client_room(const struct nlipcd_client *c)
+{
+	return c->tx_bytes < c->d->lim.max_queue;
+}
+
+/* May we take another request from this client now? */
+bool nlipcd_client_can_take(const struct nlipcd_client *c)
+{
+	return !c->closing && !c->refused_answered && !c->dump &&
+	       c->inflight < c->d->lim.max_inflight && nlipcd_client_room(c);
+}
+
+void nlipcd_client_describe(struct nlipcd_client *c)
+{
+	char host[INET6_ADDRSTRLEN] = "?";
+	const struct sockaddr_storage *a = &c->addr;
+
+	if (a->ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)a;
+
+		inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
+		snprintf(c->name, sizeof(c->name), "%s %s:%u port %u",
+			 c->kind == NLIPCD_UDP ? "udp" : "tcp", host,
+			 ntohs(in->sin_port), c->portid);
+	} else if (a->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)a;
+
+		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
+		snprintf(c->name, sizeof(c->name), "%s [%s]:%u port %u",
+			 c->kind == NLIPCD_UDP ? "udp" : "tcp", host,
+			 ntohs(in6->sin6_port), c->portid);
+	} else if (c->uid_known) {
+		snprintf(c->name, sizeof(c->name), "unix uid %u pid %d port %u",
+			 (unsigned int)c->uid, (int)c->pid, c->portid);
+	} else {
+		snprintf(c->name, sizeof(c->name), "unix port %u", c->portid);
+	}
+}
+
+static uint32_t new_portid(struct nlipcd *d, enum nlipcd_kind kind,
+			   const void *addr, socklen_t len)
+{
+	const unsigned char *p = addr;
+	uint32_t id = 2166136261u;
+
+	/*
+	 * A UDP peer forgotten to make room gets its port id back when it
+	 * returns: libnlipc checks it on every answer. Else a counter.
+	 */
+	if (kind == NLIPCD_UDP) {
+		while (len--)
+			id = (id ^ *p++) * 16777619u;
+		id |= 0x80000000u;
+		if (!nlipcd_client_find(d, id))
+			return id;
+	}
+	/* Never 0 (the kernel's), never one a live client holds. */
+	do {
+		id = d->next_portid++;
+	} while (!id || nlipcd_client_find(d, id));
+	return id;
+}
+
+struct nlipcd_client *nlipcd_client_find(struct nlipcd *d, uint32_t portid)
+{
+	struct nlipcd_list *l;
+
+	for (l = d->clients.next; l != &d->clients; l = l->next) {
+		struct nlipcd_client *c = nlipcd_client_of(l);
+
+		if (c->portid == portid)
+			return c;
+	}
+	return NULL;
+}
+
+struct nlipcd_client *nlipcd_client_find_peer(struct nlipcd *d,
+					      struct nlipcd_listener *lis,
+					      const struct sockaddr_storage *a,
+					      socklen_t alen)
+{
+	struct nlipcd_list *l;
+
+	for (l = d->clients.next; l != &d->clients; l = l->next) {
+		struct nlipcd_client *c = nlipcd_client_of(l);
+
+		if (c->lis == lis && c->addrlen == alen &&
+		    !memcmp(&c->addr, a, alen))
+			return c;
+	}
+	return NULL;
+}
+
+bool nlipcd_client_same_host(const struct sockaddr_storage *a,
+			     const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET)
+		return !memcmp(&((const struct sockaddr_in *)a)->sin_addr,
+			       &((const struct sockaddr_in *)b)->sin_addr, 4);
+	if (a->ss_family == AF_INET6)
+		return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+			       &((const struct sockaddr_in6 *)b)->sin6_addr, 16);
+	return false;
+}
+
+/* Same uid on AF_UNIX, same address on AF_INET: the "per uid" limit. */
+bool nlipcd_client_is_peer(enum nlipcd_kind kind)
+{
+	return kind == NLIPCD_DGRAM || kind == NLIPCD_UDP;
+}
+
+/*
+ * Connections count against connections, datagram peers against peers:
+ * a burst of UDP peers must not lock a user out of TCP, and vice versa.
+ */
+unsigned int nlipcd_client_count_uid(struct nlipcd *d, enum nlipcd_kind kind,
+				     bool remote, uid_t uid,
+				     const struct sockaddr_storage *addr)
+{
+	struct nlipcd_list *l;
+	unsigned int n = 0;
+
+	for (l = d->clients.next; l != &d->clients; l = l->next) {
+		struct nlipcd_client *c = nlipcd_client_of(l);
+
+		if (c->remote != remote || c->closing ||
+		    nlipcd_client_is_peer(c->kind) != nlipcd_client_is_peer(kind))
+			continue;
+		if (!remote && c->uid_known && c->uid == uid)
+			n++;
+		if (remote && nlipcd_client_same_host(&c->addr, addr))
+			n++;
+	}
+	return n;
+}
+
+struct nlipcd_client *nlipcd_client_new(struct nlipcd *d,
+					struct nlipcd_listener *lis, int fd,
+					const struct sockaddr *addr,
+					socklen_t addrlen)
+{
+	struct nlipcd_client *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->d = d;
+	c->lis = lis;
+	c->kind = lis->kind;
+	c->fd = fd;
+	c->remote = lis->family != AF_UNIX;
+	if (addrlen > sizeof(c->addr))
+		addrlen = sizeof(c->addr);
+	memcpy(&c->addr, addr, addrlen);
+	c->addrlen = addrlen;
+	c->portid = new_portid(d, c->kind, &c->addr, c->addrlen);
+	c->last_rx_ms = nlipcd_now_ms();
+	c->w.fd = -1;
+	c->w.handle = nlipcd_client_handle;
+	nlipcd_list_init(&c->ready_node);
+	nlipcd_list_init(&c->retry_node);
+	nlipcd_list_init(&c->reap_node);
+	nlipcd_list_add_tail(&c->node, &d->clients);
+	d->n_clients++;
+
+	if (c->kind == NLIPCD_STREAM || c->kind == NLIPCD_SEQPACKET) {
+		if (!c->remote) {
+			struct ucred cred;
+			socklen_t len = sizeof(cred);
+
+			if (!getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len)) {
+				c->uid = cred.uid;
+				c->pid = cred.pid;
+				c->uid_known = true;
+			}
+		}
+		c->reading = true;
+		if (nlipcd_watch_add(d, &c->w, fd, EPOLLIN | EPOLLRDHUP)) {
+			nlipcd_list_del(&c->node);
+			d->n_clients--;
+			free(c);
+			return NULL;
+		}
+	}
+	nlipcd_client_describe(c);
+	return c;
+}
+
+static void tx_clear(struct nlipcd_client *c)
+{
+	struct nlipcd_txe *e;
+
+	while ((e = c->tx_head)) {
+		c->tx_head = e->next;
+		nlipcd_buf_put(e->buf);
+		free(e);
+	}
+	c->tx_tail = NULL;
+	c->tx_bytes = 0;
+}
+
+/* Really free: only from the loop, never from under a caller. */
+static void client_free(struct nlipcd_client *c)
+{
+	struct nlipcd *d = c->d;
+	unsigned int g;
+
+	if (d->backend && d->backend->forget)
+		d->backend->forget(c);
+	for (g = 0; g < NLIPCD_GRP_COUNT; g++)
+		if (c->groups & (1u << g))
+			d->n_subscribed[g]--;
+	nlipcd_list_del(&c->node);
+	nlipcd_list_del(&c->ready_node);
+	nlipcd_list_del(&c->retry_node);
+	nlipcd_list_del(&c->reap_node);
+	d->n_clients--;
+	if (c->w.fd >= 0) {
+		nlipcd_watch_del(d, &c->w);
+		close(c->w.fd);
+	}
+	tx_clear(c);
+	while (c->n_pending)
+		free(c->pending[--c->n_pending]);
+	free(c->pending);
+	free(c->rx);
+	nlipcd_udp_cache_free(c->cache);
+	free(c);
+}
+
+/*
+ * Stop taking requests; what is queued still goes out, for a short while.
+ * @why is logged; NULL for a quiet end (peer closed).
+ */
+void nlipcd_client_close(struct nlipcd_client *c, const char *why)
+{
+	if (c->closing)
+		return;
+	if (why)
+		nlipcd_info("%s: closing: %s", c->name, why);
+	else
+		nlipcd_debug("%s: closed by the peer", c->name);
+	c->closing = true;
+	c->closing_deadline = nlipcd_now_ms() + CLOSE_GRACE_MS;
+	nlipcd_list_del(&c->reap_node);
+	nlipcd_list_add_tail(&c->reap_node, &c->d->reap);
+	nlipcd_client_update(c);
+}
+
+/* Gone for good (peer reset, socket error): nothing more is sent. */
+void nlipcd_client_abort(struct nlipcd_client *c, const char *why)
+{
+	nlipcd_client_close(c, why);
+	tx_clear(c);
+	c->dead = true;
+}
+
+void nlipcd_client_schedule(struct nlipcd_client *c)
+{
+	if (nlipcd_list_empty(&c->ready_node))
+		nlipcd_list_add_tail(&c->ready_node, &c->d->ready);
+}
+
+bool nlipcd_client_has_input(const struct nlipcd_client *c)
+{
+	return c->rx_len > c->rx_off || c->n_pending;
+}
+
+/* A whole message waits (a peer that hung up mid-message has none). */
+bool nlipcd_client_has_message(const struct nlipcd_client *c)
+{
+	const struct nlmsghdr *nlh = (const void *)(c->rx + c->rx_off);
+	size_t have = c->rx_len - c->rx_off;
+
+	if (c->n_pending)
+		return true;
+	return have >= NLMSG_HDRLEN &&
+	       (nlh->nlmsg_len < NLMSG_HDRLEN || nlh->nlmsg_len <= have);
+}
+
+void nlipcd_client_update(struct nlipcd_client *c)
+{
+	/* Once the peer shut its side, only our output is left to watch. */
+	uint32_t ev = c->input_eof ? 0 : EPOLLRDHUP;
+
+	if (c->w.fd < 0)
+		return;
+	c->reading = nlipcd_client_can_take(c) && !c->input_eof;
+	if (c->reading)
+		ev |= EPOLLIN;
+	if (c->tx_head && !c->dead)
+		ev |= EPOLLOUT;
+	if (c->closing && !c->tx_head)
+		ev = 0;
+	if (ev != c->w.events)
+		nlipcd_watch_set(c->d, &c->w, ev);
+}
+
+/* ------------------------------------------------------------------ */
+/* Output                                                              */
+/* ------------------------------------------------------------------ */
+
+static void overrun_marker(struct nlipcd_client *c)
+{
+	static const char text[] =
+		"overrun: nlipcd dropped notifications this subscriber did not read in time";
+	struct nlipcd_extack ext = { .msg = text };
+	struct nlmsghdr zero = { 0 };
+	struct nlipcd_reply r;
+
+	if (nlipcd_reply_init(&r, 128))
+		return;
+	nlipcd_reply_ack(&r, &zero, 0, -ENOBUFS, &ext);
+	c->overrun = false;
+	if (!r.err)
+		nlipcd_client_queue(c, r.buf);
+	nlipcd_reply_release(&r);
+}
+
+/* The queue shrank: marker owed, dump to continue, input to take. */
+static void drained(struct nlipcd_client *c)
+{
+	if (c->overrun && !c->tx_head && !c->closing)
+		overrun_marker(c);
+	/* Not from here: we may be deep inside the dump's own send. */
+	if ((c->dump && c->tx_bytes < NLIPCD_DUMP_LOW_WATER) ||
+	    (nlipcd_client_can_take(c) && nlipcd_client_has_input(c)))
+		nlipcd_client_schedule(c);
+	nlipcd_client_update(c);
+}
+
+static void tx_pop(struct nlipcd_client *c)
+{
+	struct nlipcd_txe *e = c->tx_head;
+
+	c->tx_head = e->next;
+	if (!c->tx_head)
+		c->tx_tail = NULL;
+	c->tx_bytes -= e->buf->len;
+	nlipcd_buf_put(e->buf);
+	free(e);
+}
+
+static void flush_stream(struct nlipcd_client *c)
+{
+	struct iovec iov[16];
+	struct nlipcd_txe *e;
+	ssize_t n;
+	int i;
+
+	while (c->tx_head) {
+		for (i = 0, e = c->tx_head; e && i < 16; e = e->next, i++) {
+			iov[i].iov_base = e->buf->data + e->off;
+			iov[i].iov_len = e->buf->len - e->off;
+		}
+		n = sendmsg(c->fd, &(struct msghdr){ .msg_iov = iov,
+						     .msg_iovlen = i },
+			    MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				return;
+			nlipcd_client_abort(c, strerror(errno));
+			return;
+		}
+		while (n > 0) {
+			e = c->tx_head;
+			if ((size_t)n < e->buf->len - e->off) {
+				e->off += n;
+				break;
+			}
+			n -= e->buf->len - e->off;
+			tx_pop(c);
+		}
+	}
+}
+
+/* Datagram kinds: each queued buffer is one datagram. */
+static void flush_dgram(struct nlipcd_client *c)
+{
+	const struct sockaddr *to = NULL;
+	socklen_t tolen = 0;
+	ssize_t n;
+
+	if (c->kind == NLIPCD_DGRAM || c->kind == NLIPCD_UDP) {
+		to = (const struct sockaddr *)&c->addr;
+		tolen = c->addrlen;
+	}
+	while (c->tx_head) {
+		struct nlipcd_buf *b = c->tx_head->buf;
+
+		if (c->kind == NLIPCD_DGRAM && !nlipcd_dgram_may_send(c, b->len)) {
+			if (nlipcd_list_empty(&c->retry_node))
+				nlipcd_list_add_tail(&c->retry_node, &c->d->retry);
+			return;
+		}
+		n = sendto(c->fd, b->data, b->len, MSG_NOSIGNAL | MSG_DONTWAIT,
+			   to, tolen);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN) {
+			/* UDP: the client retries, and gets the cached answer. */
+			if (c->kind == NLIPCD_UDP) {
+				tx_pop(c);
+				continue;
+			}
+			/* A dgram peer with a full queue: no EPOLLOUT says when. */
+			if (c->kind == NLIPCD_DGRAM &&
+			    nlipcd_list_empty(&c->retry_node))
+				nlipcd_list_add_tail(&c->retry_node, &c->d->retry);
+			return;
+		}
+		if (n < 0) {
+			if (c->kind == NLIPCD_UDP) {
+				/* ICMP from an earlier datagram: not fatal. */
+				tx_pop(c);
+				continue;
+			}
+			if (errno == EMSGSIZE) {
+				nlipcd_warn("%s: dropped an answer of %zu bytes: %s",
+					    c->name, b->len, strerror(errno));
+				tx_pop(c);
+				continue;
+			}
+			nlipcd_client_abort(c, strerror(errno));
+			return;
+		}
+		if (c->kind == NLIPCD_DGRAM)
+			nlipcd_dgram_sent(c, b->len);
+		tx_pop(c);
+	}
+}
+
+void nlipcd_client_flush(struct nlipcd_client *c)
+{
+	size_t before = c->tx_bytes;
+
+	if (c->dead || !c->tx_head)
+		return;
+	if (c->kind == NLIPCD_STREAM)
+		flush_stream(c);
+	else
+		flush_dgram(c);
+	if (c->tx_bytes != before && !c->dead)
+		drained(c);
+	else
+		nlipcd_client_update(c);
+}
+
+/**
+ * nlipcd_client_queue - queue a buffer for a client, then try to send
+ * @c: the client
+ * @b: whole messages (one datagram); a reference is taken
+ *
+ * Never refuses: the limits are enforced before work is taken on (we stop
+ * reading) or, for notifications, by nlipcd_client_notify(). Returns 0 or
+ * -ENOMEM.
+ */
+int nlipcd_client_queue(struct nlipcd_client *c, struct nlipcd_buf *b)
+{
+	struct nlipcd_txe *e;
+
+	if (c->dead || !b->len)
+		return 0;
+	if (c->kind == NLIPCD_UDP)
+		nlipcd_udp_record(c, b);
+	e = malloc(sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	e->next = NULL;
+	e->buf = nlipcd_buf_get(b);
+	e->off = 0;
+	if (c->tx_tail)
+		c->tx_tail->next = e;
+	else
+		c->tx_head = e;
+	c->tx_tail = e;
+	c->tx_bytes += b->len;
+	nlipcd_client_flush(c);
+	return 0;
+}
+
+/*
+ * Queue a finished answer. Over UDP an answer must fit one datagram: a
+ * larger one is replaced by an error saying so (doc/bridge.md).
+ */
+int nlipcd_client_send_reply(struct nlipcd_client *c, struct nlipcd_reply *r)
+{
+	if (r->err)
+		return r->err;
+	if (c->kind == NLIPCD_UDP && r->buf->len > NLIPC_BRIDGE_UDP_MAX) {
+		const struct nlmsghdr *first = (const void *)r->buf->data;
+		struct nlmsghdr req = *first;
+		static char text[128];
+		struct nlipcd_extack ext = { .msg = text };
+		size_t len = r->buf->len;
+
+		snprintf(text, sizeof(text),
+			 "answer of %zu bytes does not fit a UDP datagram (%d): use tcp:// or unix:",
+			 len, NLIPC_BRIDGE_UDP_MAX);
+		req.nlmsg_pid = 0;
+		r->buf->len = 0;
+		nlipcd_reply_ack(r, &req, c->portid, -EMSGSIZE, &ext);
+		if (r->err)
+			return r->err;
+	}
+	return nlipcd_client_queue(c, r->buf);
+}
+
+/**
+ * nlipcd_client_notify - fan a notification out to a group's subscribers
+ * @d: the daemon
+ * @group: NLIPCD_GRP_*
+ * @b: the notification, shared by every queue it joins
+ *
+ * A subscriber whose queue is full loses it, and any that follow until its
+ * queue drains; then it gets one overrun marker, as a netlink socket
+ * reports ENOBUFS once.
+ */
+void nlipcd_client_notify(struct nlipcd *d, unsigned int group,
+			  struct nlipcd_buf *b)
+{
+	struct nlipcd_list *l, *next;
+
+	for (l = d->clients.next; l != &d->clients; l = next) {
+		struct nlipcd_client *c = nlipcd_client_of(l);
+
+		next = l->next;
+		if (!(c->groups & (1u << group)) || c->closing)
+			continue;
+		if (c->overrun || c->tx_bytes + b->len > d->lim.max_queue) {
+			if (!c->overrun)
+				nlipcd_debug("%s: queue full, dropping notifications",
+					     c->name);
+			c->overrun = true;
+			continue;
+		}
+		nlipcd_client_queue(c, b);
+	}
+}
+
+/* Every subscriber lost something (the kernel backend's socket overran). */
+void nlipcd_client_overrun_all(struct nlipcd *d)
+{
+	struct nlipcd_list *l;
+
+	for (l = d->clients.next; l != &d->clients; l = l->next) {
+		struct nlipcd_client *c = nlipcd_client_of(l);
+
+		if (!c->groups || c->closing)
+			continue;
+		c->overrun = true;
+		if (!c->tx_head)
+			overrun_marker(c);
+	}
+}
+
+/* A client's turn from the ready list: input it could not take before. */
+void nlipcd_client_kick(struct nlipcd_client *c)
+{
+	if (c->input_eof && !nlipcd_client_has_message(c) && !c->dump && !c->inflight) {
+		nlipcd_client_close(c, NULL);
+		return;
+	}
+	if (nlipcd_client_can_take(c) && nlipcd_client_has_input(c))
+		nlipcd_client_schedule(c);
+	nlipcd_client_update(c);
+}
+
+/* Move everything on @from to @to (empty), so @from can refill meanwhile. */
+static void splice(struct nlipcd_list *from, struct nlipcd_list *to)
+{
+	nlipcd_list_init(to);
+	if (nlipcd_list_empty(from))
+		return;
+	to->next = from->next;
+	to->prev = from->prev;
+	to->next->prev = to;
+	to->prev->next = to;
+	nlipcd_list_init(from);
+}
+
+/* Free closing clients whose queue is empty, and dead ones. */
+void nlipcd_client_reap(struct nlipcd *d)
+{
+	struct nlipcd_list *l;
+
+	for (l = d->reap.next; l != &d->reap;) {
+		struct nlipcd_client *c = nlipcd_container_of(l, struct nlipcd_client, reap_node);
+
+		l = l->next;
+		if (c->dead || !c->tx_head || c->kind == NLIPCD_UDP)
+			client_free(c);
+	}
+}
+
+void nlipcd_client_run_ready(struct nlipcd *d)
+{
+	struct nlipcd_list batch;
+	struct nlipcd_list *l;
+
+	/* This turn's clients; ones that still have work queue up again. */
+	splice(&d->ready, &batch);
+	while (!nlipcd_list_empty(&batch)) {
+		struct nlipcd_client *c;
+
+		l = batch.next;
+		nlipcd_list_del(l);
+		c = nlipcd_container_of(l, struct nlipcd_client, ready_node);
+		if (c->closing)
+			continue;
+		if (c->dump && c->tx_bytes < NLIPCD_DUMP_LOW_WATER &&
+		    d->backend->resume)
+			d->backend->resume(c);
+		nlipcd_client_take_input(c);
+		nlipcd_client_kick(c);
+	}
+
+	nlipcd_client_reap(d);
+}
+
+/* Datagram peers whose queue was full: try again. */
+void nlipcd_client_retry(struct nlipcd *d)
+{
+	struct nlipcd_list batch;
+
+	nlipcd_dgram_refresh(d, nlipcd_now_ms());
+	/* Peers still blocked go back on d->retry, for the next turn. */
+	splice(&d->retry, &batch);
+	while (!nlipcd_list_empty(&batch)) {
+		struct nlipcd_client *c = nlipcd_container_of(batch.next, struct nlipcd_client,
+							     retry_node);
+
+		nlipcd_list_del(&c->retry_node);
+		nlipcd_client_flush(c);
+	}
+}
+
+/* Once a second: idle clients, closing ones past their grace. */
+void nlipcd_client_sweep(struct nlipcd *d, uint64_t now)
+{
+	struct nlipcd_list *l, *next;
+	bool dgram_peers = false;
+
+	for (l = d->clients.next; l != &d->clients; l = next) {
+		struct nlipcd_client *c = nlipcd_client_of(l);
+
+		next = l->next;
+		if (c->closing) {
+			if (now >= c->closing_deadline)
+				c->dead = true;
+			continue;
+		}
+		dgram_peers |= c->kind == NLIPCD_DGRAM;
+		if (c->groups || c->dump || c->inflight || c->tx_head ||
+		    now - c->last_rx_ms < d->lim.idle_ms)
+			continue;
+		if (c->kind == NLIPCD_UDP || c->kind == NLIPCD_DGRAM)
+			nlipcd_debug("%s: forgetting an idle peer", c->name);
+		nlipcd_client_close(c, c->kind == NLIPCD_UDP ||
+				    c->kind == NLIPCD_DGRAM ? NULL : "idle");
+	}
+	/* Datagram peers that went away without a word, now and then. */
+	if (dgram_peers && now - d->last_gone_ms >= GONE_INTERVAL_MS) {
+		d->last_gone_ms = now;
+		nlipcd_dgram_reap_gone(d);
+	}
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What client.c, frame.c and admit.c share about clients, beyond the
+ * API in nlipcd.h.
+ */
+#ifndef _NLIPCD_CLIENT_H
+#define _NLIPCD_CLIENT_H
+
+#include "nlipcd.h"
+
+/* A datagram waiting while its peer is busy, with who sent it. */
+struct nlipcd_pending {
+	uid_t uid;
+	bool uid_known;
+	size_t len;
+	unsigned char data[];
+};
+
+/* client.c */
+bool nlipcd_client_can_take(const struct nlipcd_client *c);
+void nlipcd_client_describe(struct nlipcd_client *c);
+struct nlipcd_client *nlipcd_client_find_peer(struct nlipcd *d,
+					      struct nlipcd_listener *lis,
+					      const struct sockaddr_storage *a,
+					      socklen_t alen);
+bool nlipcd_client_is_peer(enum nlipcd_kind kind);
+void nlipcd_client_abort(struct nlipcd_client *c, const char *why);
+void nlipcd_client_schedule(struct nlipcd_client *c);
+bool nlipcd_client_has_input(const struct nlipcd_client *c);
+bool nlipcd_client_has_message(const struct nlipcd_client *c);
+void nlipcd_client_update(struct nlipcd_client *c);
+void nlipcd_client_reap(struct nlipcd *d);
+void nlipcd_client_flush(struct nlipcd_client *c);
+bool nlipcd_client_same_host(const struct sockaddr_storage *a,
+			     const struct sockaddr_storage *b);
+
+/* frame.c */
+void nlipcd_client_take_datagram(struct nlipcd_client *c,
+				 const unsigned char *data, size_t len,
+				 bool truncated);
+void nlipcd_client_take_input(struct nlipcd_client *c);
+
+#endif /* _NLIPCD_CLIENT_H */

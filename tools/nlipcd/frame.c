@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * A client's input: stream bytes framed by nlmsg_len, or whole datagrams
+ * (one request or a batch each), checked for sanity and byte order, then
+ * handed to the request core in bounded slices.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <byteswap.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+
+#include "client.h"
+#include "nlipcd.h"
+
+/* Messages handled per client per turn of the loop, for fairness. */
+#define TURN_MESSAGES	32
+
+static unsigned char dgram_buf[NLIPC_BRIDGE_MSG_MAX_RX];
+
+/* ------------------------------------------------------------------ */
+/* Input                                                               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * doc/bridge.md: a first length that makes no sense, but would byte
+ * swapped, is a peer of the other endianness. Answer in its order.
+ */
+static bool swapped_order(uint32_t len, size_t max)
+{
+	uint32_t s = bswap_32(len);
+
+	return (len < NLMSG_HDRLEN || len > max) &&
+	       s >= NLMSG_HDRLEN && s <= max;
+}
+
+static void byte_order_error(struct nlipcd_client *c,
+			     const struct nlmsghdr *req)
+{
+	static const char text[] =
+		"byte order mismatch: nlipcd and this client differ in endianness";
+	struct nlipcd_extack ext = { .msg = text };
+	struct nlipcd_reply r;
+	struct nlmsghdr *nlh;
+	struct nlmsgerr *e;
+	struct nlattr *a;
+
+	nlipcd_warn("%s: byte order mismatch, closing", c->name);
+	if (nlipcd_reply_init(&r, 160))
+		goto out_close;
+	nlipcd_reply_ack(&r, req, c->portid, -EPROTO, &ext);
+	if (r.err)
+		goto out_release;
+	/* Everything but the message text, swapped into the peer's order. */
+	nlh = (struct nlmsghdr *)r.buf->data;
+	e = NLMSG_DATA(nlh);
+	a = (struct nlattr *)(e + 1);
+	a->nla_len = bswap_16(a->nla_len);
+	a->nla_type = bswap_16(a->nla_type);
+	e->error = (int)bswap_32((uint32_t)e->error);
+	/* The echoed header is already in the peer's order: it is theirs. */
+	nlh->nlmsg_len = bswap_32(nlh->nlmsg_len);
+	nlh->nlmsg_type = bswap_16(nlh->nlmsg_type);
+	nlh->nlmsg_flags = bswap_16(nlh->nlmsg_flags);
+	nlh->nlmsg_pid = bswap_32(nlh->nlmsg_pid);
+	/* nlmsg_seq was copied from the request: already theirs. */
+	nlipcd_client_queue(c, r.buf);
+out_release:
+	nlipcd_reply_release(&r);
+out_close:
+	nlipcd_client_close(c, "byte order mismatch");
+}
+
+/* An answer to a message we could not take; @nlh may be a zero header. */
+int nlipcd_request_error(struct nlipcd_client *c, const struct nlmsghdr *nlh,
+			 int err, const char *msg)
+{
+	struct nlipcd_extack ext = { .msg = msg };
+	struct nlipcd_reply r;
+	int ret;
+
+	ret = nlipcd_reply_init(&r, 160);
+	if (ret)
+		return ret;
+	nlipcd_reply_ack(&r, nlh, c->portid, err, &ext);
+	ret = nlipcd_client_send_reply(c, &r);
+	nlipcd_reply_release(&r);
+	return ret;
+}
+
+/* Over a limit at connect time: the first request learns why. */
+static bool answer_refused(struct nlipcd_client *c, const struct nlmsghdr *nlh)
+{
+	if (!c->refused)
+		return false;
+	nlipcd_request_error(c, nlh, c->refuse_err, c->refuse_msg);
+	c->refused_answered = true;
+	nlipcd_client_close(c, c->refuse_msg);
+	return true;
+}
+
+/*
+ * One datagram (seqpacket, dgram or UDP): one request or a batch, taken
+ * as netlink_rcv_skb() takes them.
+ */
+void nlipcd_client_take_datagram(struct nlipcd_client *c,
+				 const unsigned char *data, size_t len,
+				 bool truncated)
+{
+	static char text[128];
+	const struct nlmsghdr *nlh = (const void *)data;
+	struct nlmsghdr zero = { 0 };
+	size_t off = 0, mlen;
+
+	c->last_rx_ms = nlipcd_now_ms();
+	if (len < NLMSG_HDRLEN) {
+		if (!answer_refused(c, &zero))
+			nlipcd_request_error(c, &zero, -EINVAL,
+					     "datagram shorter than a netlink header");
+		return;
+	}
+	if (answer_refused(c, nlh))
+		return;
+	if (!c->order_checked) {
+		c->order_checked = true;
+		if (swapped_order(nlh->nlmsg_len, len)) {
+			byte_order_error(c, nlh);
+			return;
+		}
+	}
+	if (truncated) {
+		snprintf(text, sizeof(text),
+			 "message larger than nlipcd's limit of %zu bytes",
+			 c->d->lim.max_msg);
+		zero = *nlh;
+		nlipcd_request_error(c, &zero, -EMSGSIZE, text);
+		return;
+	}
+	if (c->kind == NLIPCD_UDP)
+		nlipcd_udp_begin(c, data, len);
+	while (len - off >= NLMSG_HDRLEN && !c->closing) {
+		nlh = (const void *)(data + off);
+		mlen = nlh->nlmsg_len;
+		if (mlen < NLMSG_HDRLEN || mlen > len - off) {
+			snprintf(text, sizeof(text),
+				 "malformed message: nlmsg_len %zu with %zu bytes left in the datagram",
+				 mlen, len - off);
+			zero = *nlh;
+			nlipcd_request_error(c, &zero, -EINVAL, text);
+			break;
+		}
+		nlipcd_request_handle(c, nlh);
+		off += NLMSG_ALIGN(mlen) < len - off ? NLMSG_ALIGN(mlen) : len - off;
+	}
+	if (c->kind == NLIPCD_UDP)
+		nlipcd_udp_end(c);
+}
+
+/* The next whole message of a stream, or NULL. Closes on garbage. */
+static const struct nlmsghdr *stream_next(struct nlipcd_client *c)
+{
+	static char text[128];
+	const struct nlmsghdr *nlh;
+	size_t have = c->rx_len - c->rx_off;
+	uint32_t len;
+
+	if (have < NLMSG_HDRLEN)
+		return NULL;
+	nlh = (const void *)(c->rx + c->rx_off);
+	len = nlh->nlmsg_len;
+	if (!c->order_checked) {
+		c->order_checked = true;
+		if (swapped_order(len, c->d->lim.max_msg)) {
+			byte_order_error(c, nlh);
+			return NULL;
+		}
+	}
+	if (len < NLMSG_HDRLEN || len > c->d->lim.max_msg) {
+		if (answer_refused(c, nlh))
+			return NULL;
+		snprintf(text, sizeof(text),
+			 len < NLMSG_HDRLEN ?
+			 "protocol error: nlmsg_len %u is shorter than a netlink header" :
+			 "protocol error: nlmsg_len %u is larger than nlipcd's limit of %zu bytes",
+			 len, c->d->lim.max_msg);
+		nlipcd_request_error(c, nlh, len < NLMSG_HDRLEN ? -EINVAL : -EMSGSIZE,
+				     text);
+		nlipcd_client_close(c, text);
+		return NULL;
+	}
+	if (have < len) {
+		/* Make room for the whole message; it fits the limit. */
+		if (c->rx_off) {
+			memmove(c->rx, c->rx + c->rx_off, have);
+			c->rx_len = have;
+			c->rx_off = 0;
+		}
+		if (c->rx_cap < len) {
+			unsigned char *rx = realloc(c->rx, len);
+
+			if (!rx) {
+				nlipcd_client_abort(c, "out of memory");
+				return NULL;
+			}
+			c->rx = rx;
+			c->rx_cap = len;
+		}
+		return NULL;
+	}
+	return nlh;
+}
+
+/* Take what input we may: bounded, so every client gets its turn. */
+void nlipcd_client_take_input(struct nlipcd_client *c)
+{
+	const struct nlmsghdr *nlh;
+	unsigned int n;
+
+	for (n = 0; n < TURN_MESSAGES && nlipcd_client_can_take(c); n++) {
+		if (c->kind == NLIPCD_STREAM) {
+			nlh = stream_next(c);
+			if (!nlh)
+				break;
+			c->last_rx_ms = nlipcd_now_ms();
+			c->rx_off += nlh->nlmsg_len;
+			if (!answer_refused(c, nlh))
+				nlipcd_request_handle(c, nlh);
+			if (c->rx_off == c->rx_len)
+				c->rx_off = c->rx_len = 0;
+		} else if (c->n_pending) {
+			struct nlipcd_pending *p = (struct nlipcd_pending *)c->pending[0];
+
+			c->uid = p->uid;
+			c->uid_known = p->uid_known;
+			nlipcd_client_take_datagram(c, p->data, p->len, false);
+			free(p);
+			memmove(c->pending, c->pending + 1,
+				--c->n_pending * sizeof(*c->pending));
+		} else {
+			break;
+		}
+	}
+	if (n == TURN_MESSAGES && nlipcd_client_can_take(c) && nlipcd_client_has_input(c))
+		nlipcd_client_schedule(c);
+}
+
+static void read_stream(struct nlipcd_client *c)
+{
+	ssize_t n;
+
+	if (!c->rx) {
+		c->rx_cap = 16 * 1024;
+		c->rx = malloc(c->rx_cap);
+		if (!c->rx) {
+			nlipcd_client_abort(c, "out of memory");
+			return;
+		}
+	}
+	if (c->rx_off && c->rx_len == c->rx_cap) {
+		memmove(c->rx, c->rx + c->rx_off, c->rx_len - c->rx_off);
+		c->rx_len -= c->rx_off;
+		c->rx_off = 0;
+	}
+	if (c->rx_len == c->rx_cap)
+		return;		/* a whole message is buffered: take it first */
+	n = recv(c->fd, c->rx + c->rx_len, c->rx_cap - c->rx_len, MSG_DONTWAIT);
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			nlipcd_client_abort(c, strerror(errno));
+		return;
+	}
+	if (n == 0) {
+		/* Half-closed: answer what was asked, then go. */
+		c->input_eof = true;
+		if (!nlipcd_client_has_message(c) && !c->dump && !c->inflight)
+			nlipcd_client_close(c, NULL);
+		return;
+	}
+	c->rx_len += n;
+}
+
+static void read_seqpacket(struct nlipcd_client *c)
+{
+	size_t max = c->d->lim.max_msg;
+	ssize_t n;
+
+	n = recv(c->fd, dgram_buf, max + 1, MSG_DONTWAIT | MSG_TRUNC);
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			nlipcd_client_abort(c, strerror(errno));
+		return;
+	}
+	if (n == 0) {
+		c->input_eof = true;
+		if (!c->dump && !c->inflight)
+			nlipcd_client_close(c, NULL);
+		return;
+	}
+	nlipcd_client_take_datagram(c, dgram_buf, (size_t)n > max ? max : (size_t)n,
+		      (size_t)n > max);
+}
+
+void nlipcd_client_handle(struct nlipcd *d, struct nlipcd_watch *w,
+			  uint32_t events)
+{
+	struct nlipcd_client *c = nlipcd_container_of(w, struct nlipcd_client, w);
+
+	if (c->dead)
+		return;
+	if (events & EPOLLOUT)
+		nlipcd_client_flush(c);
+	if (events & EPOLLERR) {
+		nlipcd_client_abort(c, "socket error");
+		return;
+	}
+	if ((events & EPOLLIN) && nlipcd_client_can_take(c)) {
+		if (c->kind == NLIPCD_STREAM) {
+			read_stream(c);
+			nlipcd_client_take_input(c);
+		} else {
+			read_seqpacket(c);
+		}
+	}
+	if ((events & EPOLLRDHUP) && !c->reading && !c->input_eof) {
+		/*
+		 * Shut down while we were not reading it (its queue is full,
+		 * or it has an answer owed): it may still read; it is closed
+		 * once nothing is owed, or on the first error sending.
+		 */
+		c->input_eof = true;
+		nlipcd_client_kick(c);
+	}
+	if ((events & EPOLLHUP) && !(events & EPOLLIN))
+		nlipcd_client_abort(c, NULL);	/* both directions gone */
+	else
+		nlipcd_client_update(c);
+}

@@ -1,0 +1,531 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nlipcd(8): options, signals (through a signalfd), logging and the one
+ * epoll loop everything runs in. The work is elsewhere: listen.c opens the
+ * sockets, client.c frames and queues, request.c and ctrl.c check and
+ * route, backend_*.c answer.
+ */
+#include <config.h>
+#include <errno.h>
+#include <getopt.h>
+#include <grp.h>
+#include <inttypes.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <linux/nlipc.h>
+
+#include "backend.h"
+#include "nlipcd.h"
+
+int nlipcd_log_level = NLIPCD_LOG_INFO;
+static bool log_journal;
+
+/* ------------------------------------------------------------------ */
+/* Logging: stderr, with syslog priority prefixes when it is journald  */
+/* ------------------------------------------------------------------ */
+
+static void log_setup(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long dev, ino;
+	struct stat st;
+
+	/* systemd.exec(5): stderr is the journal if its dev:ino match. */
+	if (js && sscanf(js, "%lu:%lu", &dev, &ino) == 2 && !fstat(2, &st) &&
+	    st.st_dev == dev && st.st_ino == ino)
+		log_journal = true;
+}
+
+void nlipcd_log(int level, const char *fmt, ...)
+{
+	static const char *const names[] = { "error", "warning", "info", "debug" };
+	static const int prio[] = { 3, 4, 6, 7 };
+	char line[1024];
+	va_list ap;
+
+	if (level > nlipcd_log_level)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (log_journal)
+		fprintf(stderr, "<%d>%s\n", prio[level], line);
+	else
+		fprintf(stderr, "nlipcd: %s: %s\n", names[level], line);
+}
+
+/* ------------------------------------------------------------------ */
+/* The loop                                                            */
+/* ------------------------------------------------------------------ */
+
+uint64_t nlipcd_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int nlipcd_watch_add(struct nlipcd *d, struct nlipcd_watch *w, int fd,
+		     uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = w };
+
+	w->fd = fd;
+	w->events = events;
+	return epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
+}
+
+int nlipcd_watch_set(struct nlipcd *d, struct nlipcd_watch *w,
+		     uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = w };
+
+	w->events = events;
+	return epoll_ctl(d->epfd, EPOLL_CTL_MOD, w->fd, &ev) ? -errno : 0;
+}
+
+void nlipcd_watch_del(struct nlipcd *d, struct nlipcd_watch *w)
+{
+	epoll_ctl(d->epfd, EPOLL_CTL_DEL, w->fd, NULL);
+}
+
+struct sigwatch {
+	struct nlipcd_watch w;
+};
+
+static void signal_handle(struct nlipcd *d, struct nlipcd_watch *w,
+			  uint32_t events)
+{
+	struct signalfd_siginfo si;
+
+	while (read(w->fd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
+			nlipcd_info("%s: stopping",
+				    si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
+			d->stopping = true;
+		}
+	}
+}
+
+static int run(struct nlipcd *d)
+{
+	struct epoll_event ev[64];
+	uint64_t now, next_sweep = 0;
+	int n, i, timeout;
+
+	while (!d->stopping) {
+		if (!nlipcd_list_empty(&d->ready))
+			timeout = 0;
+		else if (!nlipcd_list_empty(&d->retry))
+			timeout = 10;
+		else
+			timeout = 1000;
+		n = epoll_wait(d->epfd, ev, 64, timeout);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			nlipcd_err("epoll_wait: %s", strerror(errno));
+			return -errno;
+		}
+		for (i = 0; i < n; i++) {
+			struct nlipcd_watch *w = ev[i].data.ptr;
+
+			w->handle(d, w, ev[i].events);
+		}
+		if (!nlipcd_list_empty(&d->retry))
+			nlipcd_client_retry(d);
+		nlipcd_client_run_ready(d);
+		now = nlipcd_now_ms();
+		if (now >= next_sweep) {
+			nlipcd_client_sweep(d, now);
+			next_sweep = now + 1000;
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Options                                                             */
+/* ------------------------------------------------------------------ */
+
+enum {
+	OPT_ALLOW_REMOTE_WRITE = 256,
+	OPT_IDLE,
+	OPT_LOG_LEVEL,
+	/* set_number()'s, in a row */
+	OPT_MAX_MSG,
+	OPT_MAX_CLIENTS,
+	OPT_MAX_PER_UID,
+	OPT_MAX_QUEUE,
+	OPT_MAX_INFLIGHT,
+	OPT_PING_MAX,
+	OPT_KV_ENTRIES,
+	OPT_KV_KEY,
+	OPT_KV_VALUE,
+	OPT_KV_BYTES,
+};
+
+static const struct option options[] = {
+	{ "backend", required_argument, NULL, 'b' },
+	{ "socket-mode", required_argument, NULL, 'm' },
+	{ "socket-group", required_argument, NULL, 'g' },
+	{ "allow-uid", required_argument, NULL, 'u' },
+	{ "allow-remote-write", no_argument, NULL, OPT_ALLOW_REMOTE_WRITE },
+	{ "max-msg", required_argument, NULL, OPT_MAX_MSG },
+	{ "max-clients", required_argument, NULL, OPT_MAX_CLIENTS },
+	{ "max-clients-per-uid", required_argument, NULL, OPT_MAX_PER_UID },
+	{ "max-queue", required_argument, NULL, OPT_MAX_QUEUE },
+	{ "max-inflight", required_argument, NULL, OPT_MAX_INFLIGHT },
+	{ "idle-timeout", required_argument, NULL, OPT_IDLE },
+	{ "ping-max-payload", required_argument, NULL, OPT_PING_MAX },
+	{ "kv-max-entries", required_argument, NULL, OPT_KV_ENTRIES },
+	{ "kv-max-key-len", required_argument, NULL, OPT_KV_KEY },
+	{ "kv-max-value-len", required_argument, NULL, OPT_KV_VALUE },
+	{ "kv-max-bytes", required_argument, NULL, OPT_KV_BYTES },
+	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: nlipcd [OPTIONS] URL...\n"
+		"Serve the nlipc generic netlink family on AF_UNIX and AF_INET sockets.\n"
+		"\n"
+		"URLs: unix:/path, unix:@abstract, unix+seqpacket:..., unix+dgram:...,\n"
+		"      tcp://HOST:PORT, udp://HOST:PORT (HOST * for every address);\n"
+		"      sockets passed by systemd (LISTEN_FDS) are served too.\n"
+		"\n"
+		"  -b, --backend kernel|user|auto  forward to the module, or serve from\n"
+		"                               nlipcd's own store (default auto: kernel if\n"
+		"                               the module is loaded at start, else user)\n"
+		"  -m, --socket-mode MODE       mode of socket files (default 0660)\n"
+		"  -g, --socket-group GROUP     group of socket files\n"
+		"  -u, --allow-uid UID|USER     may also use kv-set, kv-del, stats-reset\n"
+		"                               over AF_UNIX (root and nlipcd's uid always may)\n"
+		"      --allow-remote-write     let TCP/UDP clients write (default read-only)\n"
+		"      --max-msg BYTES          largest request (default %d)\n"
+		"      --max-clients N          clients in total (default 256)\n"
+		"      --max-clients-per-uid N  per uid, or per address on TCP/UDP (default 64)\n"
+		"      --max-queue BYTES        bytes queued for one client (default 262144)\n"
+		"      --max-inflight N         requests waiting per client (default 16)\n"
+		"      --idle-timeout SECONDS   close silent clients (default 300, 0: never)\n"
+		"      --ping-max-payload N     the user backend's limits, as the module's\n"
+		"      --kv-max-entries N       parameters (defaults 65531, 16384, 255, 4096,\n"
+		"      --kv-max-key-len N       16777216)\n"
+		"      --kv-max-value-len N\n"
+		"      --kv-max-bytes N\n"
+		"      --log-level LEVEL        error, warning, info (default) or debug\n"
+		"  -v, --verbose                more logging (-v: debug)\n"
+		"  -q, --quiet                  errors only\n"
+		"  -h, --help                   this help\n"
+		"  -V, --version                the version\n"
+		"\n"
+		"Runs in the foreground; SIGTERM or SIGINT stop it cleanly.\n",
+		NLIPC_BRIDGE_MSG_MAX);
+}
+
+static int number(const char *opt, const char *arg, uint64_t min, uint64_t max,
+		  uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(arg, &end, 0);
+	if (errno || end == arg || *end || arg[0] == '-' || v < min || v > max) {
+		fprintf(stderr, "nlipcd: %s: '%s' is not a number in %" PRIu64
+			"..%" PRIu64 "\n", opt, arg, min, max);
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+/* The numeric options: where each goes and the range it must be in. */
+static const struct {
+	int opt;
+	const char *name;
+	uint64_t min, max;
+	size_t off, size;
+} numbers[] = {
+#define N(o, n, lo, hi, field) \
+	{ o, n, lo, hi, offsetof(struct nlipcd, field), \
+	  sizeof(((struct nlipcd *)0)->field) }
+	N(OPT_MAX_MSG, "--max-msg", NLMSG_HDRLEN + 4, NLIPC_BRIDGE_MSG_MAX,
+	  lim.max_msg),
+	N(OPT_MAX_CLIENTS, "--max-clients", 1, 1000000, lim.max_clients),
+	N(OPT_MAX_PER_UID, "--max-clients-per-uid", 1, 1000000, lim.max_per_uid),
+	N(OPT_MAX_QUEUE, "--max-queue", 4096, 1ULL << 32, lim.max_queue),
+	N(OPT_MAX_INFLIGHT, "--max-inflight", 1, 4096, lim.max_inflight),
+	N(OPT_PING_MAX, "--ping-max-payload", 0, NLIPC_PING_MAX_PAYLOAD,
+	  store.ping_max_payload),
+	N(OPT_KV_ENTRIES, "--kv-max-entries", 0, 1 << 20, store.kv_max_entries),
+	N(OPT_KV_KEY, "--kv-max-key-len", 1, NLIPC_KV_KEY_MAX_LEN,
+	  store.kv_max_key_len),
+	N(OPT_KV_VALUE, "--kv-max-value-len", 0, NLIPC_VALUE_MAX_LEN,
+	  store.kv_max_value_len),
+	N(OPT_KV_BYTES, "--kv-max-bytes", 0, UINT64_MAX, store.kv_max_bytes),
+#undef N
+};
+
+static int set_number(struct nlipcd *d, int opt, const char *arg)
+{
+	unsigned int i;
+	uint64_t v;
+	char *p;
+
+	for (i = 0; i < NLIPCD_ARRAY_SIZE(numbers); i++) {
+		if (numbers[i].opt != opt)
+			continue;
+		if (number(numbers[i].name, arg, numbers[i].min,
+			   numbers[i].max, &v))
+			return -EINVAL;
+		p = (char *)d + numbers[i].off;
+		if (numbers[i].size == sizeof(uint64_t))
+			memcpy(p, &v, sizeof(uint64_t));
+		else
+			memcpy(p, &(uint32_t){ v }, sizeof(uint32_t));
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int add_uid(struct nlipcd *d, const char *arg)
+{
+	struct passwd *pw = getpwnam(arg);
+	uint64_t v;
+	uid_t *u;
+
+	if (pw)
+		v = pw->pw_uid;
+	else if (number("--allow-uid", arg, 0, UINT32_MAX - 1, &v))
+		return -EINVAL;
+	u = realloc(d->allow_uids, (d->n_allow_uids + 1) * sizeof(*u));
+	if (!u)
+		return -ENOMEM;
+	d->allow_uids = u;
+	d->allow_uids[d->n_allow_uids++] = v;
+	return 0;
+}
+
+static int set_group(struct nlipcd *d, const char *arg)
+{
+	struct group *gr = getgrnam(arg);
+	uint64_t v;
+
+	if (gr) {
+		d->socket_gid = gr->gr_gid;
+		return 0;
+	}
+	if (number("--socket-group", arg, 0, UINT32_MAX - 1, &v))
+		return -EINVAL;
+	d->socket_gid = v;
+	return 0;
+}
+
+static int parse_args(struct nlipcd *d, int argc, char **argv,
+		      const char **backend)
+{
+	uint64_t v;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "b:m:g:u:vqhV", options, NULL)) != -1) {
+		switch (opt) {
+		case 'b':
+			*backend = optarg;
+			break;
+		case 'm': {
+			char *end;
+			long mode = strtol(optarg, &end, 8);
+
+			if (*end || end == optarg || mode < 0 || mode > 0777) {
+				fprintf(stderr, "nlipcd: --socket-mode: '%s' is not an octal mode\n",
+					optarg);
+				return -EINVAL;
+			}
+			d->socket_mode = mode;
+			break;
+		}
+		case 'g':
+			if (set_group(d, optarg))
+				return -EINVAL;
+			break;
+		case 'u':
+			if (add_uid(d, optarg))
+				return -EINVAL;
+			break;
+		case OPT_ALLOW_REMOTE_WRITE:
+			d->allow_remote_write = true;
+			break;
+		case OPT_MAX_MSG ... OPT_KV_BYTES:
+			if (set_number(d, opt, optarg))
+				return -EINVAL;
+			break;
+		case OPT_IDLE:
+			if (number("--idle-timeout", optarg, 0, 86400 * 365, &v))
+				return -EINVAL;
+			d->lim.idle_ms = v ? v * 1000 : UINT32_MAX;
+			break;
+		case OPT_LOG_LEVEL:
+			if (!strcmp(optarg, "error"))
+				nlipcd_log_level = NLIPCD_LOG_ERR;
+			else if (!strcmp(optarg, "warning"))
+				nlipcd_log_level = NLIPCD_LOG_WARN;
+			else if (!strcmp(optarg, "info"))
+				nlipcd_log_level = NLIPCD_LOG_INFO;
+			else if (!strcmp(optarg, "debug"))
+				nlipcd_log_level = NLIPCD_LOG_DEBUG;
+			else {
+				fprintf(stderr, "nlipcd: --log-level: error, warning, info or debug\n");
+				return -EINVAL;
+			}
+			break;
+		case 'v':
+			nlipcd_log_level = NLIPCD_LOG_DEBUG;
+			break;
+		case 'q':
+			nlipcd_log_level = NLIPCD_LOG_ERR;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case 'V':
+			printf("nlipcd %s\n", PACKAGE_VERSION);
+			exit(0);
+		default:
+			fprintf(stderr, "Try 'nlipcd --help'.\n");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static const struct nlipcd_backend *pick_backend(const char *name)
+{
+	if (!strcmp(name, "user"))
+		return &nlipcd_backend_user;
+	if (!strcmp(name, "kernel"))
+		return &nlipcd_backend_kernel;
+	if (!strcmp(name, "auto")) {
+		if (nlipcd_backend_kernel_probe())
+			return &nlipcd_backend_kernel;
+		nlipcd_info("the nlipc module is not loaded: serving from nlipcd's own store");
+		return &nlipcd_backend_user;
+	}
+	fprintf(stderr, "nlipcd: --backend: kernel, user or auto, not '%s'\n", name);
+	return NULL;
+}
+
+static void free_clients(struct nlipcd *d)
+{
+	while (!nlipcd_list_empty(&d->clients)) {
+		struct nlipcd_client *c = nlipcd_client_of(d->clients.next);
+
+		c->dead = true;
+		nlipcd_client_close(c, NULL);
+		nlipcd_client_run_ready(d);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct nlipcd d = {
+		.lim = {
+			.max_msg = NLIPC_BRIDGE_MSG_MAX,
+			.max_queue = 256 * 1024,
+			.max_clients = 256,
+			.max_per_uid = 64,
+			.max_inflight = 16,
+			.idle_ms = 300 * 1000,
+		},
+		.store = {
+			.ping_max_payload = NLIPC_PING_MAX_PAYLOAD,
+			.kv_max_entries = 16384,
+			.kv_max_key_len = NLIPC_KV_KEY_MAX_LEN,
+			.kv_max_value_len = 4096,
+			.kv_max_bytes = 16 << 20,
+		},
+		.socket_mode = 0660,
+		.socket_gid = (gid_t)-1,
+		.next_portid = 0x40000000,
+		.diag_fd = -1,
+	};
+	const char *backend = "auto";
+	struct sigwatch sig;
+	sigset_t mask;
+	int i, err, n, sfd, ret = 1;
+
+	log_setup();
+	nlipcd_list_init(&d.clients);
+	nlipcd_list_init(&d.ready);
+	nlipcd_list_init(&d.retry);
+	nlipcd_list_init(&d.reap);
+	d.self_uid = getuid();
+	d.start_ms = nlipcd_now_ms();
+	if (parse_args(&d, argc, argv, &backend))
+		return 2;
+	d.backend = pick_backend(backend);
+	if (!d.backend)
+		return 2;
+
+	/* Signals arrive through the loop, never in the middle of it. */
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	d.epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (sfd < 0 || d.epfd < 0) {
+		nlipcd_err("cannot set up the loop: %s", strerror(errno));
+		return 1;
+	}
+	sig.w.handle = signal_handle;
+	nlipcd_watch_add(&d, &sig.w, sfd, EPOLLIN);
+
+	err = d.backend->init(&d);
+	if (err) {
+		nlipcd_err("the %s backend: %s", d.backend->name, strerror(-err));
+		goto out_close;
+	}
+	n = nlipcd_listen_activated(&d);
+	if (n < 0)
+		goto out_close_listeners;
+	for (i = optind; i < argc; i++)
+		if (nlipcd_listen_url(&d, argv[i]))
+			goto out_close_listeners;
+	if (!d.listeners) {
+		nlipcd_err("nothing to listen on: give a URL, e.g. unix:/run/nlipc.sock");
+		goto out_close_listeners;
+	}
+	nlipcd_info("nlipcd %s ready, %s backend", PACKAGE_VERSION,
+		    d.backend->name);
+	ret = run(&d) ? 1 : 0;
+
+out_close_listeners:
+	nlipcd_listen_close_all(&d);
+	free_clients(&d);
+	d.backend->uninit(&d);
+	nlipcd_dgram_uninit(&d);
+out_close:
+	close(d.epfd);
+	close(sfd);
+	free(d.allow_uids);
+	return ret;
+}
