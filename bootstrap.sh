@@ -14,6 +14,8 @@ packages=(
 	linux-headers-amd64 linux-image-amd64 kmod sparse
 	qemu-system-x86 busybox-static cpio
 	python3 python3-yaml gnuplot-nox iproute2 util-linux
+	# nlipc-bench's cross-check against an outside tool (make bench-check).
+	sockperf
 )
 
 demo=1
