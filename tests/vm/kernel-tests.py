@@ -601,7 +601,19 @@ def slab_kib():
         return int(re.search(r'SUnreclaim:\s+(\d+)', f.read()).group(1))
 
 
+class Skip(Exception):
+    """A test that cannot measure anything on this kernel; says why."""
+
+
+def kasan_present():
+    with open('/proc/kallsyms') as f:
+        return any(line.rstrip().endswith(' kasan_report') for line in f)
+
+
 def test_deleting_a_namespace_frees_its_store():
+    if kasan_present():
+        raise Skip("KASAN's quarantine holds freed objects in the slab; "
+                   'the debug lane checks this with kmemleak instead')
     before = slab_kib()
 
     def fill():
@@ -668,6 +680,8 @@ def main():
         try:
             fn()
             print(f'ok {i} - {name} ({time.time() - t0:.1f}s)')
+        except Skip as why:
+            print(f'ok {i} - {name} # SKIP {why}')
         except Exception:
             failed += 1
             print(f'not ok {i} - {name}')

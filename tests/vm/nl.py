@@ -110,6 +110,7 @@ class Genl:
         if rcvbuf:
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
         self.sock.bind((0, 0))
+        self._buf = bytearray()
         self.sock.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
         self.sock.setsockopt(SOL_NETLINK, NETLINK_CAP_ACK, 1)
         self.sock.settimeout(10)
@@ -133,7 +134,12 @@ class Genl:
 
     def recv_msgs(self, bufsize=1 << 20):
         """Messages of one datagram as (type, flags, seq, pid, payload)."""
-        data = self.sock.recv(bufsize)
+        # One buffer per socket: a fresh megabyte per recv() costs an
+        # mmap and its page faults, slow under TCG on a debug kernel.
+        if len(self._buf) < bufsize:
+            self._buf = bytearray(bufsize)
+        got = self.sock.recv_into(self._buf, bufsize)
+        data = bytes(memoryview(self._buf)[:got])
         out, off = [], 0
         while off + 16 <= len(data):
             mlen, mtype, flags, seq, pid = struct.unpack_from('=IHHII', data, off)
