@@ -42,27 +42,6 @@ static bool is_dump(const struct nlmsghdr *nlh)
 static const char udp_dump_refused[] =
 	"dumps are refused over UDP: a lost datagram would lose entries unnoticed; use tcp:// or unix:";
 
-/* nlctrl's header check applies to commands from resv_start_op (11) on. */
-static int header_check(const struct nlmsghdr *nlh, struct nlipcd_extack *ext)
-{
-	const struct genlmsghdr *g = NLMSG_DATA(nlh);
-	uint16_t flags = nlh->nlmsg_flags;
-
-	if (g->cmd <= CTRL_CMD_GETPOLICY)
-		return 0;
-	if (g->reserved) {
-		NLIPCD_SET_ERR_MSG(ext, "genlmsghdr.reserved field is not 0");
-		return -EINVAL;
-	}
-	if ((flags & NLM_F_DUMP) == NLM_F_DUMP)
-		flags &= ~NLM_F_DUMP;
-	if (flags & ~(NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO)) {
-		NLIPCD_SET_ERR_MSG(ext, "ambiguous or reserved bits set in nlmsg_flags");
-		return -EINVAL;
-	}
-	return 0;
-}
-
 /* Which family a request names: 1 nlipc, 0 another, -EINVAL neither. */
 static int names_nlipc(const struct nlattr **tb, const struct nlipcd_family *f,
 		       bool name_first)
@@ -267,7 +246,10 @@ void nlipcd_ctrl_handle(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 		answer(c, nlh, -EINVAL, NULL);
 		return;
 	}
-	err = header_check(nlh, &ext);
+	/* nlctrl's header check applies from its resv_start_op (11) on. */
+	err = 0;
+	if (g->cmd > CTRL_CMD_GETPOLICY)
+		err = nlipcd_genl_header_check(nlh, &ext);
 	if (err) {
 		answer(c, nlh, err, &ext);
 		return;

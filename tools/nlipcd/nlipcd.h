@@ -372,6 +372,8 @@ void nlipcd_dgram_uninit(struct nlipcd *d);
 void nlipcd_request_handle(struct nlipcd_client *c, const struct nlmsghdr *nlh);
 int nlipcd_request_error(struct nlipcd_client *c, const struct nlmsghdr *nlh,
 			 int err, const char *msg);
+int nlipcd_genl_header_check(const struct nlmsghdr *nlh,
+			     struct nlipcd_extack *ext);
 
 /* ------------------------------------------------------------------ */
 /* The controller (ctrl.c)                                              */

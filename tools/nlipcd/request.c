@@ -31,8 +31,12 @@ static void ack(struct nlipcd_client *c, const struct nlmsghdr *nlh, int err,
 	nlipcd_reply_release(&r);
 }
 
-/* genl_header_check(): every nlipc op is past resv_start_op (0). */
-static int header_check(const struct nlmsghdr *nlh, struct nlipcd_extack *ext)
+/*
+ * genl_header_check(): what the kernel asks of ops from resv_start_op on,
+ * which is every nlipc op (resv_start_op 0) and the controller's newer.
+ */
+int nlipcd_genl_header_check(const struct nlmsghdr *nlh,
+			     struct nlipcd_extack *ext)
 {
 	const struct genlmsghdr *g = NLMSG_DATA(nlh);
 	uint16_t flags = nlh->nlmsg_flags;
@@ -110,7 +114,7 @@ static void family_request(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 		ack(c, nlh, -EINVAL, NULL);
 		return;
 	}
-	err = header_check(nlh, &ext);
+	err = nlipcd_genl_header_check(nlh, &ext);
 	if (err)
 		goto out_ack;
 	op = nlipcd_op_find(g->cmd);
