@@ -158,6 +158,18 @@ void nlipcd_client_take_datagram(struct nlipcd_client *c,
 		nlipcd_udp_end(c);
 }
 
+/*
+ * A message of unaligned length is framed by it as it is, so the next one
+ * may start off the 4-byte alignment that reading it in place as netlink
+ * structures needs: move what is left to the buffer's start.
+ */
+static void rx_realign(struct nlipcd_client *c)
+{
+	memmove(c->rx, c->rx + c->rx_off, c->rx_len - c->rx_off);
+	c->rx_len -= c->rx_off;
+	c->rx_off = 0;
+}
+
 /* The next whole message of a stream, or NULL. Closes on garbage. */
 static const struct nlmsghdr *stream_next(struct nlipcd_client *c)
 {
@@ -229,6 +241,8 @@ void nlipcd_client_take_input(struct nlipcd_client *c)
 				nlipcd_request_handle(c, nlh);
 			if (c->rx_off == c->rx_len)
 				c->rx_off = c->rx_len = 0;
+			else if (c->rx_off % NLMSG_ALIGNTO)
+				rx_realign(c);
 		} else if (c->n_pending) {
 			struct nlipcd_pending *p = (struct nlipcd_pending *)c->pending[0];
 
