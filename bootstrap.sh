@@ -16,6 +16,8 @@ packages=(
 	python3 python3-yaml gnuplot-nox iproute2 util-linux
 	# nlipc-bench's cross-check against an outside tool (make bench-check).
 	sockperf
+	# The unit tests under memcheck (make check-valgrind).
+	valgrind
 	# The debug kernel of the debug-kernel lane (tools/vm/debug-kernel.sh).
 	linux-source-6.1 bc flex bison libelf-dev xz-utils
 )

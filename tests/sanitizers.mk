@@ -1,6 +1,6 @@
 # The sanitizer and valgrind lanes: each a target of its own, run after
 # make check, each with its own summary (test-suite-sanitizers.log,
-# test-suite-valgrind.log) that .ci/run counts with the others.
+# test-suite-valgrind.log) that make check-all counts with the others.
 
 # make check-sanitizers: every host test (all but those that boot
 # nlipc-vm) against a build with ASan, LSan and UBSan (configure
