@@ -599,6 +599,47 @@ def test_garbage_gets_an_error_and_the_daemon_lives():
         wire.connect(url).call(wire.PING)
 
 
+def rss_kib(pid):
+    with open(f'/proc/{pid}/status') as f:
+        for line in f:
+            if line.startswith('VmRSS:'):
+                return int(line.split()[1])
+
+
+def test_a_datagram_holds_one_request():
+    d = daemon('--allow-remote-write')
+    for k in ('seqpacket', 'dgram', 'udp'):
+        c = wire.connect(d.url[k])
+        # A batch is refused whole: neither request runs.
+        c.send(msg(c.fid, wire.KV_SET, attr(1, b'b1') + attr(2, b'v') +
+                   attr(wire.KV_CREATE), seq=40) + msg(c.fid, wire.PING, seq=41))
+        got = c.messages(timeout=2)
+        assert len(got) == 1 and got[0][1] == wire.NLMSG_ERROR, (k, got)
+        a = wire.ack_of(got[0][2], got[0][5])
+        assert got[0][3] == 40 and a[0] == -errno.EINVAL, (k, got[0], a)
+        assert 'one request per datagram' in a[1], (k, a)
+        assert c.messages(timeout=0.3) == [], k
+        expect_error(errno.ENOENT, kv_get, c, b'b1')
+        # Padding shorter than a header after the one request is no batch.
+        c.send(msg(c.fid, wire.PING, seq=42) + b'\0' * 12)
+        m = c.messages(timeout=2)[-1]
+        assert m[1] == wire.NLMSG_ERROR and m[3] == 42, (k, m)
+        assert wire.ack_of(m[2], m[5])[0] == 0, (k, m)
+    # A datagram of 4681 pings that each ask 65000 bytes back, never
+    # read: one error, not 300 MB of answers queued.
+    c = wire.connect(d.url['seqpacket'], bufsize=4096)
+    one = msg(c.fid, wire.PING, u32(3, 65000), seq=7)
+    before = rss_kib(d.proc.pid)
+    c.send(one * (131072 // len(one)))
+    time.sleep(1)
+    grown = rss_kib(d.proc.pid) - before
+    print(f'# RSS grew by {grown} KiB after a 128 KiB batch of pings')
+    assert grown < 32 * 1024, grown
+    m = c.messages(timeout=2)[0]
+    assert m[3] == 7 and wire.ack_of(m[2], m[5])[0] == -errno.EINVAL, m
+    assert d.alive()
+
+
 # ---------------------------------------------------------- notifications ---
 
 def test_overrun_marker_then_events_carry_on():

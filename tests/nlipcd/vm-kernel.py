@@ -24,8 +24,8 @@ NLIPCD, MODULE = sys.argv[1], sys.argv[2]
 RA = wire.NLM_F_REQUEST | wire.NLM_F_ACK
 DIR = tempfile.mkdtemp(prefix='nlipcd-kernel.')
 os.chmod(DIR, 0o755)
-URL = {'unix': f'unix:{DIR}/s', 'dgram': f'unix+dgram:{DIR}/dg',
-       'tcp': 'tcp://127.0.0.1:7498'}
+URL = {'unix': f'unix:{DIR}/s', 'seqpacket': f'unix+seqpacket:{DIR}/sp',
+       'dgram': f'unix+dgram:{DIR}/dg', 'tcp': 'tcp://127.0.0.1:7498'}
 LOG = open(f'{DIR}/log', 'w')
 proc = subprocess.Popen([NLIPCD, '--backend', 'kernel', '--socket-mode', '0666',
                          '--allow-remote-write', '--log-level', 'info',
@@ -140,6 +140,38 @@ def test_dumps_run_side_by_side_and_a_stuck_one_waits_alone():
             break
     assert n == 4000, n
     clear(c)
+
+
+def open_fds():
+    return len(os.listdir(f'/proc/{proc.pid}/fd'))
+
+
+def test_two_dumps_in_one_datagram_are_refused():
+    def getpolicy(seq):
+        return msg(wire.GENL_ID_CTRL, wire.CTRL_CMD_GETPOLICY,
+                   strz(wire.CTRL_ATTR_FAMILY_NAME, 'nlipc'),
+                   RA | wire.NLM_F_DUMP, seq=seq, version=2)
+    base = open_fds()
+    c = wire.connect(URL['seqpacket'])
+    # Two dumps in one datagram: refused whole, no dump socket opened.
+    c.send(getpolicy(5) + getpolicy(6))
+    got = c.messages(timeout=5)
+    assert len(got) == 1 and got[0][3] == 5, got
+    a = wire.ack_of(got[0][2], got[0][5])
+    assert a[0] == -errno.EINVAL and 'one request per datagram' in a[1], a
+    assert c.messages(timeout=0.3) == []
+    # One at a time they run; then the client goes, and so does all of it.
+    for seq in (7, 8):
+        r, done = c.request(getpolicy(seq), dump=True)
+        assert r and done[0] == 0, (seq, done)
+    c.sock.shutdown(socket.SHUT_RDWR)
+    c.close()
+    for _ in range(60):
+        if open_fds() == base:
+            break
+        time.sleep(0.05)
+    assert open_fds() == base, (open_fds(), base)
+    assert proc.poll() is None, log()
 
 
 def test_unprivileged_users_read_but_do_not_write():

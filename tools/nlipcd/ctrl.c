@@ -142,6 +142,11 @@ static void getpolicy(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 		answer(c, nlh, -EOPNOTSUPP, &ext);
 		return;
 	}
+	if (c->dump) {
+		/* netlink_dump_start(): one dump at a time per socket. */
+		answer(c, nlh, -EBUSY, NULL);
+		return;
+	}
 	err = nlipcd_policy_parse(nlh, &nlipcd_ctrl_getpolicy_policy,
 				  NLIPCD_VALIDATE_LIBERAL, tb, &ext);
 	if (err) {

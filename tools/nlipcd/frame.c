@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * A client's input: stream bytes framed by nlmsg_len, or whole datagrams
- * (one request or a batch each), checked for sanity and byte order, then
- * handed to the request core in bounded slices.
+ * (one request each), checked for sanity and byte order, then handed to
+ * the request core in bounded slices.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -102,17 +102,21 @@ static bool answer_refused(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 }
 
 /*
- * One datagram (seqpacket, dgram or UDP): one request or a batch, taken
- * as netlink_rcv_skb() takes them.
+ * One datagram (seqpacket, dgram or UDP): one request (doc/bridge.md). A
+ * batch is refused whole: one datagram makes one answer, so the queue
+ * limit, checked between requests, holds, and a small UDP datagram
+ * cannot ask for many large answers.
  */
 void nlipcd_client_take_datagram(struct nlipcd_client *c,
 				 const unsigned char *data, size_t len,
 				 bool truncated)
 {
+	static const char batch[] =
+		"one request per datagram: this one holds more than one message; send them one at a time, or use a stream transport";
 	static char text[128];
 	const struct nlmsghdr *nlh = (const void *)data;
 	struct nlmsghdr zero = { 0 };
-	size_t off = 0, mlen;
+	size_t mlen;
 
 	c->last_rx_ms = nlipcd_now_ms();
 	if (len < NLMSG_HDRLEN) {
@@ -140,19 +144,18 @@ void nlipcd_client_take_datagram(struct nlipcd_client *c,
 	}
 	if (c->kind == NLIPCD_UDP)
 		nlipcd_udp_begin(c, data, len);
-	while (len - off >= NLMSG_HDRLEN && !c->closing) {
-		nlh = (const void *)(data + off);
-		mlen = nlh->nlmsg_len;
-		if (mlen < NLMSG_HDRLEN || mlen > len - off) {
-			snprintf(text, sizeof(text),
-				 "malformed message: nlmsg_len %zu with %zu bytes left in the datagram",
-				 mlen, len - off);
-			zero = *nlh;
-			nlipcd_request_error(c, &zero, -EINVAL, text);
-			break;
-		}
+	mlen = nlh->nlmsg_len;
+	zero = *nlh;
+	if (mlen < NLMSG_HDRLEN || mlen > len) {
+		snprintf(text, sizeof(text),
+			 "malformed message: nlmsg_len %zu with %zu bytes left in the datagram",
+			 mlen, len);
+		nlipcd_request_error(c, &zero, -EINVAL, text);
+	} else if (NLMSG_ALIGN(mlen) < len &&
+		   len - NLMSG_ALIGN(mlen) >= NLMSG_HDRLEN) {
+		nlipcd_request_error(c, &zero, -EINVAL, batch);
+	} else {
 		nlipcd_request_handle(c, nlh);
-		off += NLMSG_ALIGN(mlen) < len - off ? NLMSG_ALIGN(mlen) : len - off;
 	}
 	if (c->kind == NLIPCD_UDP)
 		nlipcd_udp_end(c);
