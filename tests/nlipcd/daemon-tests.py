@@ -402,7 +402,28 @@ def test_udp_refuses_dumps_joins_and_large_answers():
     assert 'UDP' in e.text, e
     e = expect_error(errno.EMSGSIZE, u.call, wire.PING, u32(3, 65531))
     assert 'UDP' in e.text and 'tcp://' in e.text, e
-    u.call(wire.PING, u32(3, 60000))
+    u.call(wire.PING, attr(1, b'x' * 60000))
+
+
+def test_udp_ping_answers_no_more_than_it_is_asked():
+    d = daemon()
+    u = wire.connect(d.url['udp'])
+    # A 28-byte ping asking 65000 bytes back: refused, not amplified.
+    req = msg(u.fid, wire.PING, u32(3, 65000), seq=30)
+    u.send(req)
+    chunk = u.read_chunk(2)
+    assert chunk and len(chunk) < 200, len(chunk or b'')
+    m = wire.split(chunk)[0]
+    a = wire.ack_of(m[2], m[5])
+    assert a[0] == -errno.EMSGSIZE and 'UDP' in a[1] and a[2] == 20, a
+    # Up to the request's own length is fine; so is anything elsewhere.
+    r, _ = u.call(wire.PING, attr(1, b'y' * 100) + u32(3, 128))
+    assert len(r[0][1][1][0]) == 128, r
+    e = expect_error(errno.ERANGE, u.call, wire.PING, u32(3, 65532))
+    assert e.offs == 20, e              # the policy's refusal, as on netlink
+    c = wire.connect(d.url['unix'])
+    r, _ = c.call(wire.PING, u32(3, 65000))
+    assert len(r[0][1][1][0]) == 65000
 
 
 # -------------------------------------------------------------- fairness ---
