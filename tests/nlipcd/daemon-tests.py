@@ -661,6 +661,32 @@ def test_a_datagram_holds_one_request():
     assert d.alive()
 
 
+def cpu_seconds(pid):
+    with open(f'/proc/{pid}/stat') as f:
+        fields = f.read().rsplit(')', 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+
+
+def test_a_partial_message_costs_no_cpu():
+    d = daemon()
+    c = wire.connect(d.url['unix'])
+    # A whole request and the first byte of the next: answered, then
+    # the daemon waits for the rest without spinning.
+    nxt = msg(c.fid, wire.PING, seq=4)
+    c.send(msg(c.fid, wire.PING, seq=3) + nxt[:1])
+    m = c.messages(timeout=2)[-1]
+    assert m[3] == 3 and wire.ack_of(m[2], m[5])[0] == 0, m
+    t0 = cpu_seconds(d.proc.pid)
+    time.sleep(2)
+    used = cpu_seconds(d.proc.pid) - t0
+    print(f'# CPU used in 2 s with a partial message waiting: {used:.2f} s')
+    assert used < 0.3, used
+    # The rest comes: the message is whole and answered.
+    c.send(nxt[1:])
+    m = c.messages(timeout=2)[-1]
+    assert m[3] == 4 and wire.ack_of(m[2], m[5])[0] == 0, m
+
+
 # ---------------------------------------------------------- notifications ---
 
 def test_overrun_marker_then_events_carry_on():

@@ -309,12 +309,11 @@ void nlipcd_client_schedule(struct nlipcd_client *c)
 		nlipcd_list_add_tail(&c->ready_node, &c->d->ready);
 }
 
-bool nlipcd_client_has_input(const struct nlipcd_client *c)
-{
-	return c->rx_len > c->rx_off || c->n_pending;
-}
-
-/* A whole message waits (a peer that hung up mid-message has none). */
+/*
+ * A whole message waits, or a length to refuse: worth a turn. A part of
+ * one is not (a peer that hung up mid-message has none); its rest wakes
+ * us through EPOLLIN.
+ */
 bool nlipcd_client_has_message(const struct nlipcd_client *c)
 {
 	const struct nlmsghdr *nlh = (const void *)(c->rx + c->rx_off);
@@ -323,7 +322,8 @@ bool nlipcd_client_has_message(const struct nlipcd_client *c)
 	if (c->n_pending)
 		return true;
 	return have >= NLMSG_HDRLEN &&
-	       (nlh->nlmsg_len < NLMSG_HDRLEN || nlh->nlmsg_len <= have);
+	       (nlh->nlmsg_len < NLMSG_HDRLEN ||
+		nlh->nlmsg_len > c->d->lim.max_msg || nlh->nlmsg_len <= have);
 }
 
 void nlipcd_client_update(struct nlipcd_client *c)
@@ -372,7 +372,7 @@ static void drained(struct nlipcd_client *c)
 		overrun_marker(c);
 	/* Not from here: we may be deep inside the dump's own send. */
 	if ((c->dump && c->tx_bytes < NLIPCD_DUMP_LOW_WATER) ||
-	    (nlipcd_client_can_take(c) && nlipcd_client_has_input(c)))
+	    (nlipcd_client_can_take(c) && nlipcd_client_has_message(c)))
 		nlipcd_client_schedule(c);
 	nlipcd_client_update(c);
 }
@@ -611,7 +611,7 @@ void nlipcd_client_kick(struct nlipcd_client *c)
 		nlipcd_client_close(c, NULL);
 		return;
 	}
-	if (nlipcd_client_can_take(c) && nlipcd_client_has_input(c))
+	if (nlipcd_client_can_take(c) && nlipcd_client_has_message(c))
 		nlipcd_client_schedule(c);
 	nlipcd_client_update(c);
 }

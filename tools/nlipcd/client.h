@@ -26,7 +26,6 @@ struct nlipcd_client *nlipcd_client_find_peer(struct nlipcd *d,
 bool nlipcd_client_is_peer(enum nlipcd_kind kind);
 void nlipcd_client_abort(struct nlipcd_client *c, const char *why);
 void nlipcd_client_schedule(struct nlipcd_client *c);
-bool nlipcd_client_has_input(const struct nlipcd_client *c);
 bool nlipcd_client_has_message(const struct nlipcd_client *c);
 void nlipcd_client_update(struct nlipcd_client *c);
 void nlipcd_client_reap(struct nlipcd *d);

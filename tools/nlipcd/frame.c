@@ -259,7 +259,8 @@ void nlipcd_client_take_input(struct nlipcd_client *c)
 			break;
 		}
 	}
-	if (n == TURN_MESSAGES && nlipcd_client_can_take(c) && nlipcd_client_has_input(c))
+	if (n == TURN_MESSAGES && nlipcd_client_can_take(c) &&
+	    nlipcd_client_has_message(c))
 		nlipcd_client_schedule(c);
 }
 
