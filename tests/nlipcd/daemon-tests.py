@@ -717,6 +717,27 @@ def test_overrun_marker_then_events_carry_on():
     assert ev and ev[0] == wire.KV_DEL_NTF, ev
 
 
+def test_dgram_peer_bound_to_a_path_is_not_taken_for_gone():
+    d = daemon('--max-clients', '2')
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s.bind(os.path.join(d.dir, 'client'))
+    s.connect(d.url['dgram'].split(':', 1)[1])
+    sub = wire.Conn(d.url['dgram'])
+    sub.sock.close()
+    sub.sock = s
+    s.setblocking(False)
+    sub.resolve()
+    sub.join('bus')
+    pub = wire.connect(d.url['unix'])
+    # At the limit a new dgram peer makes nlipcd look for peers whose
+    # socket is gone: the subscriber's is not.
+    late = wire.Conn(d.url['dgram'])
+    expect_error(errno.EMFILE, late.resolve)
+    pub.call(wire.PUBLISH, strz(1, 'still here'))
+    ev = sub.event(timeout=2)
+    assert ev and ev[0] == wire.PUBLISH_NTF, (ev, d.text()[-500:])
+
+
 def test_publish_carries_the_publishers_port_id():
     d = daemon()
     subs = [wire.connect(d.url[k]) for k in ('unix', 'seqpacket', 'dgram', 'tcp')]

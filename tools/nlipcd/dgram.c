@@ -105,6 +105,10 @@ static bool diag_parse(const struct nlmsghdr *nlh, struct diag_sock *ds)
 		case UNIX_DIAG_NAME:
 			ds->name = p;
 			ds->name_len = a->nla_len - NLA_HDRLEN;
+			/* A path counts its NUL: trimmed, as peer_named() does. */
+			while (ds->name_len && *(const char *)p &&
+			       !((const char *)p)[ds->name_len - 1])
+				ds->name_len--;
 			break;
 		case UNIX_DIAG_PEER:
 			if (a->nla_len >= NLA_HDRLEN + 4)
