@@ -393,6 +393,20 @@ def test_udp_retried_write_takes_effect_once():
     assert wire.ack_of(m[2], m[5])[0] == -errno.EEXIST
 
 
+def test_udp_port_cannot_be_shared():
+    d = daemon()
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        s.bind(('127.0.0.1', d.udp_port))
+        raise AssertionError('another socket bound the daemon\'s UDP port')
+    except OSError as e:
+        assert e.errno == errno.EADDRINUSE, e
+    finally:
+        s.close()
+    wire.connect(d.url['udp']).call(wire.PING)
+
+
 def test_udp_refuses_dumps_joins_and_large_answers():
     d = daemon('--allow-remote-write')
     u = wire.connect(d.url['udp'])

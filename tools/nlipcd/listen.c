@@ -233,7 +233,14 @@ static int listen_inet(struct nlipcd *d, const char *url,
 			last = -errno;
 			continue;
 		}
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		/*
+		 * TCP: restart while old connections linger in TIME_WAIT. Not
+		 * UDP, where it would let any local user's socket bind the
+		 * same address and port and take our datagrams.
+		 */
+		if (type == SOCK_STREAM)
+			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
+				   sizeof(one));
 		/* "*" binds both families: keep v6 sockets to v6. */
 		if (ai->ai_family == AF_INET6)
 			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
