@@ -55,6 +55,7 @@ struct kernel {
 	struct nlipcd_watch ntf_w;	/* notifications */
 	uint32_t seq;
 	bool loaded;
+	bool family_news;		/* the controller announced nlipc */
 	bool joined[NLIPCD_GRP_COUNT];
 	struct nlipcd_family fam;
 	unsigned char fam_attrs[2048];
@@ -314,7 +315,8 @@ static void ctrl_event(struct kernel *k, const struct nlmsghdr *nlh)
 		if (g->cmd == CTRL_CMD_DELFAMILY)
 			module_gone(k);
 		else if (g->cmd == CTRL_CMD_NEWFAMILY)
-			ensure_loaded(k);
+			/* Not now: resolve() reads into k->rx, being walked. */
+			k->family_news = true;
 	}
 }
 
@@ -377,6 +379,10 @@ static void ntf_drain(struct kernel *k)
 		for (nlh = (void *)k->rx; mnl_nlmsg_ok(nlh, left);
 		     nlh = mnl_nlmsg_next(nlh, &left))
 			fan_out(k, nlh);
+		if (k->family_news) {
+			k->family_news = false;
+			ensure_loaded(k);
+		}
 	}
 }
 
