@@ -8,6 +8,7 @@ again under the daemon's feet. Speaks TAP."""
 
 import errno
 import os
+import signal
 import socket
 import struct
 import subprocess
@@ -111,6 +112,44 @@ def test_publish_carries_the_bridged_publishers_port_id():
                 assert sender not in (0, p.pid, n.pid), sender
             else:
                 assert sender == who.pid, (s.url, payload, sender, who.pid)
+
+
+def test_a_publish_behind_a_backlog_of_events():
+    native = wire.connect('netlink:')
+    clear(native)
+    ev = wire.connect(URL['unix'])
+    ev.join('events')
+    p = wire.connect(URL['unix'])
+    p.join('bus')
+    p.call(wire.PING)
+    batch = b''.join(msg(native.fid, wire.KV_SET, attr(1, b'b%03d' % i) +
+                         attr(2, b'v') + attr(wire.KV_CREATE) +
+                         attr(wire.KV_REPLACE), wire.NLM_F_REQUEST, seq=1000 + i)
+                     for i in range(300))
+    # While nlipcd sleeps: 300 events wait on its socket, then a publish.
+    os.kill(proc.pid, signal.SIGSTOP)
+    try:
+        native.sock.send(batch)
+        p.send(msg(p.fid, wire.PUBLISH, strz(1, 'behind'), RA, seq=77))
+        time.sleep(0.2)
+    finally:
+        os.kill(proc.pid, signal.SIGCONT)
+    # The publisher's own notification, with its port id, then its ACK,
+    # as on a netlink socket joined to the group.
+    seen = []
+    while not any(m[1] == wire.NLMSG_ERROR for m in seen):
+        ms = p.messages(timeout=5)
+        assert ms, ('no ACK', seen)
+        seen += ms
+    assert seen[-1][3] == 77 and wire.ack_of(seen[-1][2], seen[-1][5])[0] == 0
+    ntf = [m for m in seen if m[1] == p.fid]
+    assert len(ntf) == 1 and ntf[0][5][0] == wire.PUBLISH_NTF, seen
+    sender = struct.unpack('=I', wire.parse_attrs(ntf[0][5][4:])[3][0])[0]
+    assert sender == p.pid, (sender, p.pid)
+    for i in range(300):
+        e = ev.event(timeout=5)
+        assert e and e[0] == wire.KV_SET_NTF and e[1][1][0] == b'b%03d' % i, (i, e)
+    clear(native)
 
 
 def test_dumps_run_side_by_side_and_a_stuck_one_waits_alone():

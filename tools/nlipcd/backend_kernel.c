@@ -37,6 +37,8 @@
 
 #define RX_SIZE		(256 * 1024)
 #define NTF_TURN	64		/* notifications read per turn */
+/* Around a request: all of them, bounded only against a runaway writer. */
+#define NTF_ALL		65536
 
 static const char not_loaded[] =
 	"nlipc module not loaded: load it (modprobe nlipc, or insmod nlipc.ko), or run nlipcd --backend user";
@@ -360,13 +362,14 @@ static void fan_out(struct kernel *k, const struct nlmsghdr *nlh)
 	nlipcd_buf_put(b);
 }
 
-static void ntf_drain(struct kernel *k)
+/* Read and fan out up to @max datagrams of notifications. */
+static void ntf_drain(struct kernel *k, int max)
 {
 	const struct nlmsghdr *nlh;
 	int i, left;
 	ssize_t n;
 
-	for (i = 0; i < NTF_TURN; i++) {
+	for (i = 0; i < max; i++) {
 		n = nl_recv(k->ntf_w.fd, k->rx);
 		if (n == -ENOBUFS) {
 			nlipcd_warn("the notification socket overran: subscribers are told");
@@ -389,7 +392,7 @@ static void ntf_drain(struct kernel *k)
 static void ntf_handle(struct nlipcd *d, struct nlipcd_watch *w,
 		       uint32_t events)
 {
-	ntf_drain(kernel_of(d));
+	ntf_drain(kernel_of(d), NTF_TURN);
 }
 
 /* ------------------------------------------------------------------ */
@@ -426,8 +429,12 @@ static void do_request(struct kernel *k, struct nlipcd_client *c,
 
 	if (nlipcd_reply_init(&r, 256))
 		return;
-	/* Notifications queued before this request go out before its own. */
-	ntf_drain(k);
+	/*
+	 * Notifications queued before this request go out before its own,
+	 * all of them: a publish's own must be the next read, while
+	 * k->publisher names its sender.
+	 */
+	ntf_drain(k, NTF_ALL);
 	k->publisher = op && op->cmd == NLIPC_CMD_PUBLISH ? c : NULL;
 	if (send(k->do_w.fd, outgoing(k, nlh, kseq), nlh->nlmsg_len, 0) < 0) {
 		k->publisher = NULL;
@@ -435,7 +442,7 @@ static void do_request(struct kernel *k, struct nlipcd_client *c,
 		goto out_release;
 	}
 	/* Ran within send(): its notifications, then its answer. */
-	ntf_drain(k);
+	ntf_drain(k, NTF_ALL);
 	k->publisher = NULL;
 	while (!done && (n = nl_recv(k->do_w.fd, k->rx)) != -EAGAIN) {
 		if (n < 0) {
