@@ -87,17 +87,14 @@ void nlipcd_client_describe(struct nlipcd_client *c)
 static uint32_t new_portid(struct nlipcd *d, enum nlipcd_kind kind,
 			   const void *addr, socklen_t len)
 {
-	const unsigned char *p = addr;
-	uint32_t id = 2166136261u;
+	uint32_t id;
 
 	/*
 	 * A UDP peer forgotten to make room gets its port id back when it
 	 * returns: libnlipc checks it on every answer. Else a counter.
 	 */
 	if (kind == NLIPCD_UDP) {
-		while (len--)
-			id = (id ^ *p++) * 16777619u;
-		id |= 0x80000000u;
+		id = nlipcd_hash(addr, len) | 0x80000000u;
 		if (!nlipcd_client_find(d, id))
 			return id;
 	}

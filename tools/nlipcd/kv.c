@@ -12,17 +12,6 @@
 
 #define MIN_BUCKETS	1024
 
-/* FNV-1a: keys are short, and this is no security boundary. */
-static uint32_t kv_hash(const void *key, size_t len)
-{
-	const unsigned char *p = key;
-	uint32_t h = 2166136261u;
-
-	while (len--)
-		h = (h ^ *p++) * 16777619u;
-	return h;
-}
-
 int nlipcd_kv_init(struct nlipcd_kv *kv)
 {
 	memset(kv, 0, sizeof(*kv));
@@ -50,7 +39,7 @@ void nlipcd_kv_uninit(struct nlipcd_kv *kv)
 struct nlipcd_kv_entry *nlipcd_kv_find(const struct nlipcd_kv *kv,
 				       const void *key, size_t len)
 {
-	uint32_t hash = kv_hash(key, len);
+	uint32_t hash = nlipcd_hash(key, len);
 	struct nlipcd_kv_entry *e;
 
 	for (e = kv->buckets[hash & (kv->n_buckets - 1)]; e; e = e->hnext)
@@ -70,7 +59,7 @@ struct nlipcd_kv_entry *nlipcd_kv_entry_new(const void *key, size_t key_len,
 		return NULL;
 	e->hnext = NULL;
 	nlipcd_list_init(&e->node);
-	e->hash = kv_hash(key, key_len);
+	e->hash = nlipcd_hash(key, key_len);
 	e->key_len = key_len;
 	e->value_len = value_len;
 	memcpy(e->data, key, key_len);

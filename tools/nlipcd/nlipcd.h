@@ -96,6 +96,17 @@ struct nlipcd_list {
 
 #define NLIPCD_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
+/* FNV-1a: quick and well spread; for tables and keys, no secret. */
+static inline uint32_t nlipcd_hash(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	uint32_t h = 2166136261u;
+
+	while (len--)
+		h = (h ^ *p++) * 16777619u;
+	return h;
+}
+
 #define nlipcd_container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))
 
