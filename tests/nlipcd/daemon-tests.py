@@ -393,6 +393,65 @@ def test_udp_retried_write_takes_effect_once():
     assert wire.ack_of(m[2], m[5])[0] == -errno.EEXIST
 
 
+def udp_from(d, port):
+    """A raw UDP client bound to a chosen local port."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(('127.0.0.1', port))
+    s.connect(('127.0.0.1', d.udp_port))
+    c = wire.Conn(d.url['udp'])
+    c.sock.close()
+    c.sock = s
+    s.setblocking(False)
+    return c.resolve()
+
+
+def udp_answer(c, req):
+    c.send(req)
+    chunk = c.read_chunk(3)
+    assert chunk, 'no answer'
+    return chunk
+
+
+def test_udp_cache_tells_new_requests_from_repeats():
+    d = daemon('--allow-remote-write')
+    port = free_port(socket.SOCK_DGRAM)
+    admin = wire.connect(d.url['unix'])
+    # A new socket on an old port, same sequence number, type and length,
+    # another request: it runs, it is no repeat.
+    u = udp_from(d, port)
+    first = udp_answer(u, msg(u.fid, wire.KV_SET, attr(1, b'aa') + attr(2, b'v') +
+                              attr(wire.KV_CREATE), RA, seq=1))
+    u.close()
+    u = udp_from(d, port)
+    second = udp_answer(u, msg(u.fid, wire.KV_SET, attr(1, b'bb') + attr(2, b'v') +
+                               attr(wire.KV_CREATE), RA, seq=1))
+    assert kv_get(admin, b'bb') == b'v', 'the second request never ran'
+    assert first[4:8] == second[4:8]      # both answered "done" (type)
+
+
+def test_udp_peers_do_not_push_out_each_others_answers():
+    d = daemon('--allow-remote-write', '--max-clients', '2')
+    port = free_port(socket.SOCK_DGRAM)
+    p = udp_from(d, port)
+    req = msg(p.fid, wire.KV_SET, attr(1, b'once') + attr(2, b'v') +
+              attr(wire.KV_CREATE) + attr(wire.KV_EXCL), RA, seq=7)
+    first = udp_answer(p, req)
+    m = wire.split(first)[0]
+    assert wire.ack_of(m[2], m[5])[0] == 0, m
+    # New addresses at the limit: refused, not taking p's place.
+    for _ in range(2):
+        q = wire.Conn(d.url['udp'])
+        try:
+            q.resolve()
+        except wire.Error as e:
+            assert e.code == -errno.EMFILE, e
+    # p's retry is a repeat, answered from its cache: the write ran once.
+    again = udp_answer(p, req)
+    m = wire.split(again)[0]
+    assert again == first, wire.ack_of(m[2], m[5])
+
+
 def test_udp_port_cannot_be_shared():
     d = daemon()
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

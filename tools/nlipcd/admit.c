@@ -36,10 +36,14 @@ static unsigned char dgram_buf[NLIPC_BRIDGE_MSG_MAX_RX];
  * A new datagram peer finds the limits reached. Peers of datagram sockets
  * never hang up: forget those whose AF_UNIX socket is gone, or the UDP
  * peer heard from longest ago that owes nothing (UDP state is only a
- * cache). @same limits the choice to the newcomer's address.
+ * cache). @same limits the choice to the newcomer's address. A UDP peer
+ * heard from at or after @spare may still retry a write, which its cache
+ * must answer: it gives way to a connection or to its own address's
+ * newer sockets, not to other addresses (else a flood of new addresses
+ * would make retried writes run twice).
  */
 static void make_room(struct nlipcd *d, struct nlipcd_listener *lis,
-		      const struct sockaddr_storage *same)
+		      const struct sockaddr_storage *same, uint64_t spare)
 {
 	struct nlipcd_client *lru = NULL;
 	struct nlipcd_list *l;
@@ -55,7 +59,8 @@ static void make_room(struct nlipcd *d, struct nlipcd_listener *lis,
 		if (c->kind != NLIPCD_UDP || c->closing || c->tx_head ||
 		    c->n_pending)
 			continue;
-		if (same && !nlipcd_client_same_host(&c->addr, same))
+		if ((same && !nlipcd_client_same_host(&c->addr, same)) ||
+		    c->last_rx_ms >= spare)
 			continue;
 		if (!lru || c->last_rx_ms < lru->last_rx_ms)
 			lru = c;
@@ -76,7 +81,7 @@ static void make_room_any(struct nlipcd *d)
 	for (lis = d->listeners; lis && d->n_clients >= d->lim.max_clients;
 	     lis = lis->next)
 		if (nlipcd_client_is_peer(lis->kind))
-			make_room(d, lis, NULL);
+			make_room(d, lis, NULL, UINT64_MAX);
 }
 
 /*
@@ -285,7 +290,13 @@ void nlipcd_client_datagram(struct nlipcd *d, struct nlipcd_listener *lis)
 			bool per_uid;
 
 			if (over_limits(d, lis, &ss, have_cred, cred.uid, &per_uid)) {
-				make_room(d, lis, per_uid ? &ss : NULL);
+				uint64_t now = nlipcd_now_ms();
+
+				/* An address's own peers take turns, though. */
+				make_room(d, lis, per_uid ? &ss : NULL,
+					  per_uid ? UINT64_MAX :
+					  now > NLIPCD_UDP_TTL_MS ?
+					  now - NLIPCD_UDP_TTL_MS : 0);
 				if (over_limits(d, lis, &ss, have_cred, cred.uid,
 						&per_uid)) {
 					answer_stateless(lis, &ss, mh.msg_namelen,

@@ -398,6 +398,13 @@ void nlipcd_ctrl_handle(struct nlipcd_client *c, const struct nlmsghdr *nlh);
 
 struct nlipcd_udp_cache;
 
+/*
+ * How long a peer's answers are kept after it last asked: beyond the
+ * retries of libnlipc's default timeout. A UDP peer heard from since is
+ * not forgotten to make room for a UDP peer of another address.
+ */
+#define NLIPCD_UDP_TTL_MS	10000
+
 void nlipcd_udp_cache_free(struct nlipcd_udp_cache *cache);
 bool nlipcd_udp_replay(struct nlipcd_client *c, const void *dgram,
 		       size_t len);

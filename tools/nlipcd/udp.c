@@ -5,9 +5,11 @@
  * few requests and send a repeat the same datagrams again instead of
  * running it twice (doc/bridge.md), so a retried kv-set takes effect once.
  *
- * A request is keyed by its first message's sequence number, type and
- * length: a different request reusing a sequence number is not mistaken
- * for a repeat.
+ * A request is keyed by its sequence number, type, length and a hash of
+ * its bytes: a different request reusing a sequence number (a new socket
+ * on an old port) is not mistaken for a repeat. Answers are kept while
+ * the peer keeps asking, and forgotten NLIPCD_UDP_TTL_MS after it was
+ * last heard asking: a retry comes within libnlipc's timeout.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,8 @@ struct entry {
 	uint32_t seq;
 	uint16_t type;
 	uint32_t len;
+	uint32_t hash;
+	uint64_t heard_ms;		/* asked last, for expiry */
 	uint64_t stamp;			/* for eviction, oldest first */
 	struct nlipcd_buf *bufs[4];	/* the answer's datagrams */
 	unsigned int n;
@@ -54,36 +58,43 @@ void nlipcd_udp_cache_free(struct nlipcd_udp_cache *cache)
 	free(cache);
 }
 
-static bool key_of(const void *dgram, size_t len, uint32_t *seq,
-		   uint16_t *type, uint32_t *mlen)
+static bool key_of(const void *dgram, size_t len, struct entry *key)
 {
 	const struct nlmsghdr *nlh = dgram;
 
 	if (len < NLMSG_HDRLEN)
 		return false;
-	*seq = nlh->nlmsg_seq;
-	*type = nlh->nlmsg_type;
-	*mlen = nlh->nlmsg_len;
+	key->seq = nlh->nlmsg_seq;
+	key->type = nlh->nlmsg_type;
+	key->len = nlh->nlmsg_len;
+	key->hash = nlipcd_hash(dgram, len);
 	return true;
+}
+
+static bool live(const struct entry *e, uint64_t now)
+{
+	return e->used && now - e->heard_ms < NLIPCD_UDP_TTL_MS;
 }
 
 /* A repeat of a request already answered: send the answer again. */
 bool nlipcd_udp_replay(struct nlipcd_client *c, const void *dgram, size_t len)
 {
 	struct nlipcd_udp_cache *cache = c->cache;
-	uint32_t seq, mlen;
-	uint16_t type;
+	uint64_t now = nlipcd_now_ms();
+	struct entry key;
 	unsigned int i, j;
 
-	if (!cache || !key_of(dgram, len, &seq, &type, &mlen))
+	if (!cache || !key_of(dgram, len, &key))
 		return false;
 	for (i = 0; i < CACHE_ENTRIES; i++) {
 		struct entry *e = &cache->e[i];
 
-		if (!e->used || e->seq != seq || e->type != type || e->len != mlen)
+		if (!live(e, now) || e->seq != key.seq || e->type != key.type ||
+		    e->len != key.len || e->hash != key.hash)
 			continue;
 		nlipcd_debug("%s: seq %u again: answered from the cache",
-			     c->name, seq);
+			     c->name, key.seq);
+		e->heard_ms = now;
 		for (j = 0; j < e->n; j++)
 			nlipcd_client_queue(c, e->bufs[j]);
 		return true;
@@ -94,6 +105,7 @@ bool nlipcd_udp_replay(struct nlipcd_client *c, const void *dgram, size_t len)
 void nlipcd_udp_begin(struct nlipcd_client *c, const void *dgram, size_t len)
 {
 	struct nlipcd_udp_cache *cache = c->cache;
+	uint64_t now = nlipcd_now_ms();
 	struct entry *e, *oldest;
 	unsigned int i;
 
@@ -105,7 +117,7 @@ void nlipcd_udp_begin(struct nlipcd_client *c, const void *dgram, size_t len)
 	oldest = &cache->e[0];
 	for (i = 0; i < CACHE_ENTRIES; i++) {
 		e = &cache->e[i];
-		if (!e->used) {
+		if (!live(e, now)) {
 			oldest = e;
 			break;
 		}
@@ -114,9 +126,10 @@ void nlipcd_udp_begin(struct nlipcd_client *c, const void *dgram, size_t len)
 	}
 	e = oldest;
 	entry_clear(cache, e);
-	if (!key_of(dgram, len, &e->seq, &e->type, &e->len))
+	if (!key_of(dgram, len, e))
 		return;
 	e->used = true;
+	e->heard_ms = now;
 	e->stamp = ++cache->clock;
 	cache->recording = e;
 }
