@@ -11,6 +11,7 @@ with its own daemon and a time limit. NLIPCD_TEST=substring runs some."""
 import errno
 import os
 import random
+import resource
 import signal
 import socket
 import stat
@@ -851,6 +852,52 @@ def test_large_dumps_and_racing_writers():
         if any(m[1] == wire.NLMSG_DONE for m in ms):
             break
     assert any(f & wire.NLM_F_DUMP_INTR for f in flags), 'not marked'
+
+
+# glibc: big blocks mapped apart, no slack kept, so that a cap on the
+# address space makes the next big allocation fail (see short_of_memory).
+TIGHT_MALLOC = dict(os.environ, GLIBC_TUNABLES='glibc.malloc.mmap_threshold=32768:'
+                    'glibc.malloc.top_pad=0:glibc.malloc.trim_threshold=0')
+
+
+class short_of_memory:
+    """The daemon's address space capped at what it uses now."""
+
+    def __init__(self, pid):
+        self.pid = pid
+
+    def __enter__(self):
+        with open(f'/proc/{self.pid}/status') as f:
+            size = next(int(line.split()[1]) * 1024 for line in f
+                        if line.startswith('VmSize:'))
+        self.old = resource.prlimit(self.pid, resource.RLIMIT_AS)
+        resource.prlimit(self.pid, resource.RLIMIT_AS, (size, self.old[1]))
+
+    def __exit__(self, *exc):
+        resource.prlimit(self.pid, resource.RLIMIT_AS, self.old)
+
+
+def test_a_dump_short_of_memory_waits_and_others_are_served():
+    d = daemon(env=TIGHT_MALLOC)
+    c = wire.connect(d.url['unix'])
+    for i in range(50):
+        wire.kv_set(c, b'm%02d' % i, b'v' * 100)
+    g = wire.connect(d.url['unix'])
+    g.call(wire.PING)
+    with short_of_memory(d.proc.pid):
+        # A dump round needs 60 KB it cannot get: the dump waits, the
+        # daemon does not spin on it.
+        g.send(msg(g.fid, wire.KV_GET, flags=RA | wire.NLM_F_DUMP, seq=5))
+        time.sleep(0.3)
+        c.call(wire.PING)
+    n = 0
+    while True:
+        ms = g.messages(timeout=5)
+        assert ms, f'the dump did not go on ({n} entries)'
+        n += sum(1 for m in ms if m[1] == g.fid)
+        if any(m[1] == wire.NLMSG_DONE for m in ms):
+            break
+    assert n == 50, n
 
 
 # -------------------------------------------------------- the nlipc tool ---

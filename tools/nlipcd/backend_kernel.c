@@ -487,11 +487,19 @@ static void dump_handle(struct nlipcd *d, struct nlipcd_watch *w,
 		nlipcd_watch_set(d, w, 0);
 		return;
 	}
+	/* Room for the round before taking it; without, it waits (resume). */
+	n = recv(w->fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (nlipcd_reply_init(&r, n > 0 ? n + 64 : 256)) {
+		nlipcd_watch_set(d, w, 0);
+		return;
+	}
 	n = nl_recv(w->fd, k->rx);
-	if (n == -EAGAIN)
+	if (n == -EAGAIN) {
+		nlipcd_reply_release(&r);
 		return;
-	if (nlipcd_reply_init(&r, n > 0 ? n + 64 : 256))
-		return;
+	}
 	done = n < 0 ? -1 : rewrite(c, &kd->req, kd->kseq, k->rx, n, &r);
 	if (done < 0) {
 		r.buf->len = 0;

@@ -512,8 +512,12 @@ static struct nlipcd_list *dump_seek(struct user *u, struct user_dump *dd)
 	return l;
 }
 
-/* kmod's nlipc_nl_kv_get_dumpit(), one round; true once the dump ended. */
-static bool dump_round(struct nlipcd_client *c)
+/*
+ * kmod's nlipc_nl_kv_get_dumpit(), one round: 1 once the dump ended, 0 if
+ * more is to come, -ENOMEM if the round could not be made (it is made
+ * again later: the sweep resumes stalled dumps).
+ */
+static int dump_round(struct nlipcd_client *c)
 {
 	struct user *u = user_of(c->d);
 	struct user_dump *dd = c->dump;
@@ -523,7 +527,7 @@ static bool dump_round(struct nlipcd_client *c)
 	bool done;
 
 	if (nlipcd_reply_init(&r, DUMP_ROUND + 64))
-		return false;
+		return -ENOMEM;
 	dd->cb_seq = u->kv.gen;
 	for (l = dump_seek(u, dd); l != &u->kv.entries; l = l->next) {
 		struct nlipcd_kv_entry *e = nlipcd_kv_entry_of(l);
@@ -546,9 +550,8 @@ static bool dump_round(struct nlipcd_client *c)
 		dd->pos++;
 	}
 	if (r.err) {
-		/* Out of memory: try again when the queue drains next. */
 		nlipcd_reply_release(&r);
-		return false;
+		return -ENOMEM;
 	}
 	dd->cursor = l;
 	dd->cursor_gen = u->kv.gen;
@@ -569,9 +572,15 @@ static bool dump_round(struct nlipcd_client *c)
  */
 static void user_resume(struct nlipcd_client *c)
 {
-	while (c->dump && c->tx_bytes < NLIPCD_DUMP_LOW_WATER && !c->closing)
-		if (dump_round(c))
+	int ret;
+
+	while (c->dump && c->tx_bytes < NLIPCD_DUMP_LOW_WATER && !c->closing) {
+		ret = dump_round(c);
+		if (ret < 0)
+			break;
+		if (ret)
 			dump_end(c);
+	}
 }
 
 static int dump_start(struct ctx *x)

@@ -698,6 +698,9 @@ void nlipcd_client_sweep(struct nlipcd *d, uint64_t now)
 			continue;
 		}
 		dgram_peers |= c->kind == NLIPCD_DGRAM;
+		/* A dump that stalled for want of memory: try it again. */
+		if (c->dump && c->tx_bytes < NLIPCD_DUMP_LOW_WATER)
+			nlipcd_client_schedule(c);
 		if (c->groups || c->dump || c->inflight || c->tx_head ||
 		    now - c->last_rx_ms < d->lim.idle_ms)
 			continue;
