@@ -288,6 +288,32 @@ def test_stale_socket_is_removed_a_live_one_is_kept():
     assert open(plain).read() == 'keep me'
 
 
+def test_a_live_server_with_a_full_backlog_is_in_use():
+    d0 = daemon(urls=['tcp://127.0.0.1:0'])
+    path = os.path.join(d0.dir, 'busy')
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    srv.bind(path)
+    srv.listen(0)
+    waiting = []
+    while True:                             # fill its backlog
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.setblocking(False)
+        try:
+            s.connect(path)
+        except BlockingIOError:
+            s.close()
+            break
+        waiting.append(s)
+    d = daemon(urls=['unix:' + path], wait=False)
+    try:
+        rc = d.proc.wait(3)
+    except subprocess.TimeoutExpired:
+        raise AssertionError('nlipcd blocked on a busy server\'s socket')
+    assert rc != 0 and 'in use' in d.text(), d.text()
+    assert stat.S_ISSOCK(os.stat(path).st_mode)
+    srv.close()
+
+
 def test_socket_files_get_the_requested_mode():
     old = os.umask(0)                       # nlipcd must not depend on ours
     try:

@@ -121,7 +121,8 @@ static int clear_stale(const char *url, const struct sockaddr_un *sun,
 			   url, sun->sun_path);
 		return -EEXIST;
 	}
-	fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+	/* Non-blocking: a live server with a full backlog would block us. */
+	fd = socket(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	err = connect(fd, (const struct sockaddr *)sun, len) ? errno : 0;
@@ -132,7 +133,7 @@ static int clear_stale(const char *url, const struct sockaddr_un *sun,
 			return -errno;
 		return 0;
 	}
-	if (!err || err == EPROTOTYPE || err == EAGAIN)
+	if (!err || err == EPROTOTYPE || err == EAGAIN || err == EINPROGRESS)
 		nlipcd_err("%s: %s is in use by a running server: not taking it over",
 			   url, sun->sun_path);
 	else
