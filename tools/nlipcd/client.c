@@ -43,6 +43,12 @@ struct nlipcd_txe {
 #define CLOSE_GRACE_MS	2000
 /* How often to look for AF_UNIX dgram peers whose socket is gone. */
 #define GONE_INTERVAL_MS	10000
+/*
+ * Blocked AF_UNIX dgram peers: nothing says when they read, so we look,
+ * soon at first, then less and less often while none of them moves.
+ */
+#define RETRY_MIN_MS	10
+#define RETRY_MAX_MS	500
 
 
 bool nlipcd_client_room(const struct nlipcd_client *c)
@@ -421,6 +427,18 @@ static void flush_stream(struct nlipcd_client *c)
 	}
 }
 
+/* A dgram peer that cannot take more now: look again soon. */
+static void retry_later(struct nlipcd_client *c)
+{
+	struct nlipcd *d = c->d;
+
+	if (!nlipcd_list_empty(&c->retry_node))
+		return;
+	nlipcd_list_add_tail(&c->retry_node, &d->retry);
+	d->retry_ms = RETRY_MIN_MS;
+	d->retry_at = nlipcd_now_ms() + RETRY_MIN_MS;
+}
+
 /* Datagram kinds: each queued buffer is one datagram. */
 static void flush_dgram(struct nlipcd_client *c)
 {
@@ -436,8 +454,7 @@ static void flush_dgram(struct nlipcd_client *c)
 		struct nlipcd_buf *b = c->tx_head->buf;
 
 		if (c->kind == NLIPCD_DGRAM && !nlipcd_dgram_may_send(c, b->len)) {
-			if (nlipcd_list_empty(&c->retry_node))
-				nlipcd_list_add_tail(&c->retry_node, &c->d->retry);
+			retry_later(c);
 			return;
 		}
 		n = sendto(c->fd, b->data, b->len, MSG_NOSIGNAL | MSG_DONTWAIT,
@@ -451,9 +468,8 @@ static void flush_dgram(struct nlipcd_client *c)
 				continue;
 			}
 			/* A dgram peer with a full queue: no EPOLLOUT says when. */
-			if (c->kind == NLIPCD_DGRAM &&
-			    nlipcd_list_empty(&c->retry_node))
-				nlipcd_list_add_tail(&c->retry_node, &c->d->retry);
+			if (c->kind == NLIPCD_DGRAM)
+				retry_later(c);
 			return;
 		}
 		if (n < 0) {
@@ -665,21 +681,57 @@ void nlipcd_client_run_ready(struct nlipcd *d)
 	nlipcd_client_reap(d);
 }
 
-/* Datagram peers whose queue was full: try again. */
+/*
+ * Datagram peers whose queue was full: try again. Whenever the loop is
+ * awake anyway (cheap: SIOCOUTQ, and sock_diag as often as dgram.c
+ * allows); on its own timer, later and later while none moves.
+ */
 void nlipcd_client_retry(struct nlipcd *d)
 {
+	uint64_t now = nlipcd_now_ms(), last_at = d->retry_at;
+	unsigned int last = d->retry_ms;
 	struct nlipcd_list batch;
+	bool moved = false;
 
-	nlipcd_dgram_refresh(d, nlipcd_now_ms());
+	if (nlipcd_list_empty(&d->retry))
+		return;
+	nlipcd_dgram_refresh(d, now);
 	/* Peers still blocked go back on d->retry, for the next turn. */
 	splice(&d->retry, &batch);
 	while (!nlipcd_list_empty(&batch)) {
 		struct nlipcd_client *c = nlipcd_container_of(batch.next, struct nlipcd_client,
 							     retry_node);
+		size_t before = c->tx_bytes;
 
 		nlipcd_list_del(&c->retry_node);
 		nlipcd_client_flush(c);
+		moved |= c->tx_bytes != before;
 	}
+	/*
+	 * Stuck peers (they stopped reading) cost a look now and then only.
+	 * The flushes above, putting them back, said "soon": undone here.
+	 */
+	if (moved)
+		d->retry_ms = RETRY_MIN_MS;
+	else if (now >= last_at)
+		d->retry_ms = last * 2 < RETRY_MAX_MS ? last * 2 : RETRY_MAX_MS;
+	else
+		d->retry_ms = last;
+	d->retry_at = moved || now >= last_at ? now + d->retry_ms : last_at;
+}
+
+/* How long the loop may sleep before nlipcd_client_retry() has work. */
+int nlipcd_client_retry_timeout(struct nlipcd *d, int max)
+{
+	uint64_t now = nlipcd_now_ms();
+
+	if (nlipcd_list_empty(&d->retry))
+		return max;
+	if (d->retry_at <= now)
+		return 0;
+	if (d->retry_at - now < (uint64_t)max)
+		return d->retry_at - now;
+	return max;
 }
 
 /* Once a second: idle clients, closing ones past their grace. */
@@ -710,8 +762,6 @@ void nlipcd_client_sweep(struct nlipcd *d, uint64_t now)
 				    c->kind == NLIPCD_DGRAM ? NULL : "idle");
 	}
 	/* Datagram peers that went away without a word, now and then. */
-	if (dgram_peers && now - d->last_gone_ms >= GONE_INTERVAL_MS) {
-		d->last_gone_ms = now;
+	if (dgram_peers && now - d->last_gone_ms >= GONE_INTERVAL_MS)
 		nlipcd_dgram_reap_gone(d);
-	}
 }

@@ -31,6 +31,8 @@
 #define PEER_BUDGET	(128 * 1024)
 /* unix_diag dumps every unix socket: not more often than this. */
 #define DIAG_INTERVAL_MS	20
+/* ... and to find gone peers, not more often than this. */
+#define GONE_MIN_INTERVAL_MS	1000
 
 bool nlipcd_dgram_may_send(const struct nlipcd_client *c, size_t len)
 {
@@ -236,13 +238,19 @@ static void listener_inodes(struct nlipcd *d)
 /*
  * Peers of our AF_UNIX dgram sockets whose socket is gone: nothing told
  * us, as no connection ended. Forgotten, so they count against no limit.
- * Returns how many.
+ * A walk of every AF_UNIX dgram socket of the namespace, so at most once
+ * a second, however many newcomers find the limit reached. Returns how
+ * many.
  */
 unsigned int nlipcd_dgram_reap_gone(struct nlipcd *d)
 {
 	struct nlipcd_list *l, *next;
+	uint64_t now = nlipcd_now_ms();
 	unsigned int n = 0;
 
+	if (d->last_gone_ms && now - d->last_gone_ms < GONE_MIN_INTERVAL_MS)
+		return 0;
+	d->last_gone_ms = now;
 	d->diag_round++;
 	if (!diag_dump(d, note_alive))
 		return 0;
@@ -271,7 +279,9 @@ void nlipcd_dgram_refresh(struct nlipcd *d, uint64_t now)
 		if (lis->kind == NLIPCD_DGRAM &&
 		    !ioctl(lis->w.fd, SIOCOUTQ, &outq) && outq >= 0)
 			lower_to(d, lis, outq);
-	if (now - d->last_diag_ms >= DIAG_INTERVAL_MS) {
+	/* Less often while the blocked peers do not move (client.c). */
+	if (now - d->last_diag_ms >= DIAG_INTERVAL_MS &&
+	    now - d->last_diag_ms >= d->retry_ms) {
 		d->last_diag_ms = now;
 		diag_dump(d, note_empty);
 	}

@@ -127,10 +127,8 @@ static int run(struct nlipcd *d)
 	while (!d->stopping) {
 		if (!nlipcd_list_empty(&d->ready))
 			timeout = 0;
-		else if (!nlipcd_list_empty(&d->retry))
-			timeout = 10;
 		else
-			timeout = 1000;
+			timeout = nlipcd_client_retry_timeout(d, 1000);
 		n = epoll_wait(d->epfd, ev, 64, timeout);
 		if (n < 0) {
 			if (errno == EINTR)
@@ -143,8 +141,7 @@ static int run(struct nlipcd *d)
 
 			w->handle(d, w, ev[i].events);
 		}
-		if (!nlipcd_list_empty(&d->retry))
-			nlipcd_client_retry(d);
+		nlipcd_client_retry(d);
 		nlipcd_client_run_ready(d);
 		now = nlipcd_now_ms();
 		if (now >= next_sweep) {

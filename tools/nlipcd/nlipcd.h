@@ -164,6 +164,8 @@ struct nlipcd {
 	struct nlipcd_list clients;	/* every client, oldest first */
 	struct nlipcd_list ready;	/* clients with work left to do */
 	struct nlipcd_list retry;	/* datagram peers with a full queue */
+	uint64_t retry_at;		/* ... next tried then */
+	unsigned int retry_ms;		/* ... longer while none moves */
 	struct nlipcd_list reap;	/* closing clients, freed by the loop */
 	unsigned int n_clients;
 	uint32_t next_portid;
@@ -357,6 +359,7 @@ void nlipcd_client_accept(struct nlipcd *d, struct nlipcd_listener *lis);
 void nlipcd_client_datagram(struct nlipcd *d, struct nlipcd_listener *lis);
 void nlipcd_client_run_ready(struct nlipcd *d);
 void nlipcd_client_retry(struct nlipcd *d);
+int nlipcd_client_retry_timeout(struct nlipcd *d, int max);
 void nlipcd_client_sweep(struct nlipcd *d, uint64_t now);
 unsigned int nlipcd_client_count_uid(struct nlipcd *d, enum nlipcd_kind kind,
 				     bool remote, uid_t uid,
