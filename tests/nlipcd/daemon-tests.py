@@ -624,6 +624,14 @@ def test_idle_clients_are_closed_subscribers_are_not():
     assert ev and ev[0] == wire.PUBLISH_NTF, ev
 
 
+def test_a_long_idle_timeout_is_long():
+    # 4294968 s is 2^32 ms and a little: it must not wrap to under a second.
+    d = daemon('--idle-timeout', '4294968')
+    c = wire.connect(d.url['unix'])
+    assert c.messages(timeout=2.5) == [], 'an idle connection was closed'
+    c.call(wire.PING)
+
+
 def test_store_limits_are_the_modules():
     d = daemon('--kv-max-entries', '3', '--kv-max-key-len', '8',
                '--kv-max-value-len', '16', '--kv-max-bytes', '40',

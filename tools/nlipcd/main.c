@@ -377,7 +377,7 @@ static int parse_args(struct nlipcd *d, int argc, char **argv,
 		case OPT_IDLE:
 			if (number("--idle-timeout", optarg, 0, 86400 * 365, &v))
 				return -EINVAL;
-			d->lim.idle_ms = v ? v * 1000 : UINT32_MAX;
+			d->lim.idle_ms = v ? v * 1000 : UINT64_MAX;
 			break;
 		case OPT_LOG_LEVEL:
 			if (!strcmp(optarg, "error"))

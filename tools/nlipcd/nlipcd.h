@@ -78,7 +78,7 @@ struct nlipcd_limits {
 	unsigned int max_clients;	/* connections and peers in total */
 	unsigned int max_per_uid;	/* ... per uid (AF_UNIX) or address */
 	unsigned int max_inflight;	/* requests taken but not answered */
-	unsigned int idle_ms;		/* silent clients are closed after */
+	uint64_t idle_ms;		/* silent clients are closed after */
 };
 
 /* The user backend's limits: the module's parameters, same defaults. */
