@@ -735,6 +735,21 @@ def rss_kib(pid):
                 return int(line.split()[1])
 
 
+def test_policy_dump_of_an_op_out_of_range():
+    d = daemon()
+    c = wire.connect(d.url['unix'])
+    for op in (9, 0x105, 1 << 31, 0xffffffff):
+        req = msg(wire.GENL_ID_CTRL, wire.CTRL_CMD_GETPOLICY,
+                  strz(wire.CTRL_ATTR_FAMILY_NAME, 'nlipc') + u32(10, op),
+                  RA | wire.NLM_F_DUMP, seq=op & 0xffff, version=2)
+        r, final = c.request(req, dump=True)
+        assert not r and final[0] == -errno.ENOENT, (op, len(r), final)
+    r, final = c.request(msg(wire.GENL_ID_CTRL, wire.CTRL_CMD_GETPOLICY,
+                             strz(wire.CTRL_ATTR_FAMILY_NAME, 'nlipc') + u32(10, 1),
+                             RA | wire.NLM_F_DUMP, seq=2, version=2), dump=True)
+    assert r and final[0] == 0, final
+
+
 def test_a_datagram_holds_one_request():
     d = daemon('--allow-remote-write')
     for k in ('seqpacket', 'dgram', 'udp'):

@@ -169,6 +169,8 @@ def cases(fid):
                                    u32(10, 5), flags=RA | wire.NLM_F_DUMP)),
         ('ctrl getpolicy by name', ctrl(10, strz(2, 'nlipc'), flags=RA | wire.NLM_F_DUMP)),
         ('ctrl getpolicy op 9', ctrl(10, strz(2, 'nlipc') + u32(10, 9), flags=RA | wire.NLM_F_DUMP)),
+        ('ctrl getpolicy op 2^31', ctrl(10, strz(2, 'nlipc') + u32(10, 1 << 31),
+                                        flags=RA | wire.NLM_F_DUMP)),
         ('ctrl getpolicy do', ctrl(10, strz(2, 'nlipc'))),
         ('stats-get', m(3)),
         ('info', m(2)),

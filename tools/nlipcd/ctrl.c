@@ -169,11 +169,14 @@ static void getpolicy(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 		c->d->backend->request(c, nlh, NULL, true);
 		return;
 	}
-	if (tb[CTRL_ATTR_OP])
-		only = mnl_attr_get_u32(tb[CTRL_ATTR_OP]);
-	if (only > UINT8_MAX || (only >= 0 && !nlipcd_op_find(only))) {
-		answer(c, nlh, -ENOENT, NULL);
-		return;
+	if (tb[CTRL_ATTR_OP]) {
+		uint32_t op = mnl_attr_get_u32(tb[CTRL_ATTR_OP]);
+
+		if (op > UINT8_MAX || !nlipcd_op_find(op)) {
+			answer(c, nlh, -ENOENT, NULL);
+			return;
+		}
+		only = op;
 	}
 	if (nlipcd_reply_init(&r, 2048))
 		return;
