@@ -962,6 +962,34 @@ class short_of_memory:
         resource.prlimit(self.pid, resource.RLIMIT_AS, self.old)
 
 
+def test_an_event_short_of_memory_is_an_overrun():
+    # Blocks up to 128 KB from the heap, so that a hole can be made there.
+    env = dict(TIGHT_MALLOC, GLIBC_TUNABLES=TIGHT_MALLOC['GLIBC_TUNABLES'].replace(
+        'mmap_threshold=32768', 'mmap_threshold=131072'))
+    d = daemon('--kv-max-value-len', '61440', env=env)
+    # Seqpacket: requests are read into a static buffer, not the heap.
+    w = wire.connect(d.url['seqpacket'])
+    wire.kv_set(w, b'a', b'x' * 40000)
+    wire.kv_set(w, b'b', b'y' * 5000)       # above it
+    w.call(wire.KV_DEL, attr(1, b'a'))      # a 40 KB hole in the heap
+    sub = wire.connect(d.url['seqpacket'])
+    sub.join('events')
+    with short_of_memory(d.proc.pid):
+        # The entry fits the hole; its notification finds no room.
+        try:
+            wire.kv_set(w, b'c', b'z' * 38000)
+        except wire.Error as e:
+            raise Skip(f'glibc laid the heap out otherwise: {e}')
+    ev = sub.event(timeout=2)
+    if ev and ev[0] == wire.KV_SET_NTF:
+        raise Skip('glibc laid the heap out otherwise: the event found room')
+    assert ev and ev[0] == 'error' and ev[1][0] == -errno.ENOBUFS, ev and ev[0]
+    assert 'overrun' in ev[1][1], ev
+    wire.kv_set(w, b'd', b'after')
+    ev = sub.event(timeout=2)
+    assert ev and ev[0] == wire.KV_SET_NTF and ev[1][1][0] == b'd', ev
+
+
 def test_a_dump_short_of_memory_waits_and_others_are_served():
     d = daemon(env=TIGHT_MALLOC)
     c = wire.connect(d.url['unix'])

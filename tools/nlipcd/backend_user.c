@@ -305,10 +305,18 @@ static void kv_notify(struct nlipcd *d, const struct nlipcd_kv_entry *e,
 	if (!d->n_subscribed[NLIPCD_GRP_EVENTS])
 		return;		/* genl_has_listeners() */
 	if (nlipcd_reply_init(&r, 64 + e->key_len + e->value_len))
-		return;
-	if (!kv_fill(&r, e, 0, 0, cmd, cmd == NLIPC_CMD_KV_SET_NTF, 0))
-		nlipcd_client_notify(d, NLIPCD_GRP_EVENTS, r.buf);
+		goto out_overrun;
+	if (kv_fill(&r, e, 0, 0, cmd, cmd == NLIPC_CMD_KV_SET_NTF, 0)) {
+		nlipcd_reply_release(&r);
+		goto out_overrun;
+	}
+	nlipcd_client_notify(d, NLIPCD_GRP_EVENTS, r.buf);
 	nlipcd_reply_release(&r);
+	return;
+
+out_overrun:
+	/* kmod's genl_set_err(..., -ENOBUFS): the listeners learn of it. */
+	nlipcd_client_overrun_group(d, NLIPCD_GRP_EVENTS);
 }
 
 static int check_limits(struct ctx *x, const struct nlipcd_kv_entry *old,

@@ -601,20 +601,29 @@ void nlipcd_client_notify(struct nlipcd *d, unsigned int group,
 	}
 }
 
-/* Every subscriber lost something (the kernel backend's socket overran). */
-void nlipcd_client_overrun_all(struct nlipcd *d)
+/* A group's subscribers lost a notification: as a socket's ENOBUFS. */
+void nlipcd_client_overrun_group(struct nlipcd *d, unsigned int group)
 {
 	struct nlipcd_list *l;
 
 	for (l = d->clients.next; l != &d->clients; l = l->next) {
 		struct nlipcd_client *c = nlipcd_client_of(l);
 
-		if (!c->groups || c->closing)
+		if (!(c->groups & (1u << group)) || c->closing)
 			continue;
 		c->overrun = true;
 		if (!c->tx_head)
 			overrun_marker(c);
 	}
+}
+
+/* Every subscriber lost something (the kernel backend's socket overran). */
+void nlipcd_client_overrun_all(struct nlipcd *d)
+{
+	unsigned int g;
+
+	for (g = 0; g < NLIPCD_GRP_COUNT; g++)
+		nlipcd_client_overrun_group(d, g);
 }
 
 /* A client's turn from the ready list: input it could not take before. */

@@ -350,6 +350,7 @@ int nlipcd_client_queue(struct nlipcd_client *c, struct nlipcd_buf *b);
 int nlipcd_client_send_reply(struct nlipcd_client *c, struct nlipcd_reply *r);
 void nlipcd_client_notify(struct nlipcd *d, unsigned int group,
 			  struct nlipcd_buf *b);
+void nlipcd_client_overrun_group(struct nlipcd *d, unsigned int group);
 void nlipcd_client_overrun_all(struct nlipcd *d);
 void nlipcd_client_kick(struct nlipcd_client *c);
 bool nlipcd_client_room(const struct nlipcd_client *c);
