@@ -503,6 +503,13 @@ def test_udp_refuses_dumps_joins_and_large_answers():
     e = expect_error(errno.EMSGSIZE, u.call, wire.PING, u32(3, 65531))
     assert 'UDP' in e.text and 'tcp://' in e.text, e
     u.call(wire.PING, attr(1, b'x' * 60000))
+    # An echo that does not fit: the error echoes the request's header.
+    req = msg(u.fid, wire.PING, attr(1, b'x' * 65480), seq=12)
+    u.send(req)
+    m = wire.split(u.read_chunk(3))[0]
+    a = wire.ack_of(m[2], m[5])
+    assert a[0] == -errno.EMSGSIZE and 'does not fit' in a[1], a
+    assert m[5][4:20] == req[:16], (m[5][4:20], req[:16])
 
 
 def test_udp_ping_answers_no_more_than_it_is_asked():

@@ -551,8 +551,6 @@ int nlipcd_client_send_reply(struct nlipcd_client *c, struct nlipcd_reply *r)
 	if (r->err)
 		return r->err;
 	if (c->kind == NLIPCD_UDP && r->buf->len > NLIPC_BRIDGE_UDP_MAX) {
-		const struct nlmsghdr *first = (const void *)r->buf->data;
-		struct nlmsghdr req = *first;
 		static char text[128];
 		struct nlipcd_extack ext = { .msg = text };
 		size_t len = r->buf->len;
@@ -560,9 +558,9 @@ int nlipcd_client_send_reply(struct nlipcd_client *c, struct nlipcd_reply *r)
 		snprintf(text, sizeof(text),
 			 "answer of %zu bytes does not fit a UDP datagram (%d): use tcp:// or unix:",
 			 len, NLIPC_BRIDGE_UDP_MAX);
-		req.nlmsg_pid = 0;
 		r->buf->len = 0;
-		nlipcd_reply_ack(r, &req, c->portid, -EMSGSIZE, &ext);
+		/* The error echoes the request's header, as any error does. */
+		nlipcd_reply_ack(r, &c->udp_req, c->portid, -EMSGSIZE, &ext);
 		if (r->err)
 			return r->err;
 	}

@@ -142,8 +142,10 @@ void nlipcd_client_take_datagram(struct nlipcd_client *c,
 		nlipcd_request_error(c, &zero, -EMSGSIZE, text);
 		return;
 	}
-	if (c->kind == NLIPCD_UDP)
+	if (c->kind == NLIPCD_UDP) {
+		c->udp_req = *nlh;
 		nlipcd_udp_begin(c, data, len);
+	}
 	mlen = nlh->nlmsg_len;
 	zero = *nlh;
 	if (mlen < NLMSG_HDRLEN || mlen > len) {

@@ -330,6 +330,7 @@ struct nlipcd_client {
 	uint64_t last_rx_ms;
 
 	struct nlipcd_udp_cache *cache;	/* UDP: answers by sequence number */
+	struct nlmsghdr udp_req;	/* UDP: the request being answered */
 	bool refused;			/* over a limit: answer once, close */
 	bool refused_answered;
 	int refuse_err;
