@@ -735,6 +735,20 @@ def test_garbage_gets_an_error_and_the_daemon_lives():
         wire.connect(url).call(wire.PING)
 
 
+def test_an_empty_seqpacket_record_is_no_end():
+    d = daemon()
+    c = wire.connect(d.url['seqpacket'])
+    c.sock.send(b'')
+    m = c.messages(timeout=2)
+    assert m, 'no answer (or the end) for an empty record'
+    a = wire.ack_of(m[0][2], m[0][5])
+    assert a[0] == -errno.EINVAL and 'shorter' in a[1], a
+    c.call(wire.PING)
+    # A real end is still one.
+    c.sock.shutdown(socket.SHUT_WR)
+    assert c.messages(timeout=2) is None
+
+
 def rss_kib(pid):
     with open(f'/proc/{pid}/status') as f:
         for line in f:

@@ -4,11 +4,13 @@
  * (one request each), checked for sanity and byte order, then handed to
  * the request core in bounded slices.
  */
+#define _GNU_SOURCE		/* POLLRDHUP */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <byteswap.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 
@@ -301,6 +303,14 @@ static void read_stream(struct nlipcd_client *c)
 	c->rx_len += n;
 }
 
+/* recv() gave 0 on a seqpacket socket: the end, or an empty record? */
+static bool peer_shut_down(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLRDHUP };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLHUP));
+}
+
 static void read_seqpacket(struct nlipcd_client *c)
 {
 	size_t max = c->d->lim.max_msg;
@@ -310,6 +320,11 @@ static void read_seqpacket(struct nlipcd_client *c)
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EINTR)
 			nlipcd_client_abort(c, strerror(errno));
+		return;
+	}
+	if (n == 0 && !peer_shut_down(c->fd)) {
+		/* Refused as any datagram too short to be a message. */
+		nlipcd_client_take_datagram(c, dgram_buf, 0, false);
 		return;
 	}
 	if (n == 0) {
