@@ -616,7 +616,7 @@ static int dump_start(struct ctx *x)
 static void user_request(struct nlipcd_client *c, const struct nlmsghdr *nlh,
 			 const struct nlipcd_op *op, bool dump)
 {
-	const struct nlattr *tb[NLIPC_A_INFO_MAX + 1];
+	const struct nlattr *tb[NLIPCD_REQ_ATTR_MAX + 1];
 	struct nlipcd_extack ext = { 0 };
 	struct user *u = user_of(c->d);
 	struct nlipcd_reply r;

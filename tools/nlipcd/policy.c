@@ -52,6 +52,17 @@ static const struct nlipcd_policy_attr reject_all_attrs[2] = {
 
 #define POLICY(a)	{ .attrs = (a), .maxattr = sizeof(a) / sizeof((a)[0]) - 1 }
 
+#define REQ_FITS(a)							\
+	_Static_assert(NLIPCD_ARRAY_SIZE(a) - 1 <= NLIPCD_REQ_ATTR_MAX,	\
+		       #a " has more attributes than NLIPCD_REQ_ATTR_MAX")
+
+REQ_FITS(ping_attrs);
+REQ_FITS(kv_set_attrs);
+REQ_FITS(kv_get_attrs);
+REQ_FITS(kv_del_attrs);
+REQ_FITS(publish_attrs);
+REQ_FITS(reject_all_attrs);
+
 static const struct nlipcd_policy ping_policy = POLICY(ping_attrs);
 static const struct nlipcd_policy kv_set_policy = POLICY(kv_set_attrs);
 static const struct nlipcd_policy kv_get_policy = POLICY(kv_get_attrs);

@@ -12,8 +12,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <linux/netlink.h>
+#include <linux/nlipc.h>
 
 #include "nlipcd.h"
+
+/*
+ * The highest attribute type any of the family's request policies has:
+ * tb[] of NLIPCD_REQ_ATTR_MAX + 1 holds any request's (policy.c checks).
+ */
+#define NLIPCD_REQ_ATTR_MAX	NLIPC_A_KV_MAX
 
 /* The kernel's NLA_* types nlipc uses. */
 enum nlipcd_nla_type {
