@@ -688,6 +688,16 @@ void nlipcd_client_run_ready(struct nlipcd *d)
 	nlipcd_client_reap(d);
 }
 
+/* At exit: nothing more is taken, run or sent; every client is freed. */
+void nlipcd_client_free_all(struct nlipcd *d)
+{
+	struct nlipcd_list *l;
+
+	for (l = d->clients.next; l != &d->clients; l = l->next)
+		nlipcd_client_abort(nlipcd_client_of(l), NULL);
+	nlipcd_client_reap(d);
+}
+
 /*
  * Datagram peers whose queue was full: try again. Whenever the loop is
  * awake anyway (cheap: SIOCOUTQ, and sock_diag as often as dgram.c

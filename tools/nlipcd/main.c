@@ -429,17 +429,6 @@ static const struct nlipcd_backend *pick_backend(const char *name)
 	return NULL;
 }
 
-static void free_clients(struct nlipcd *d)
-{
-	while (!nlipcd_list_empty(&d->clients)) {
-		struct nlipcd_client *c = nlipcd_client_of(d->clients.next);
-
-		c->dead = true;
-		nlipcd_client_close(c, NULL);
-		nlipcd_client_run_ready(d);
-	}
-}
-
 int main(int argc, char **argv)
 {
 	struct nlipcd d = {
@@ -517,7 +506,7 @@ int main(int argc, char **argv)
 
 out_close_listeners:
 	nlipcd_listen_close_all(&d);
-	free_clients(&d);
+	nlipcd_client_free_all(&d);
 	d.backend->uninit(&d);
 	nlipcd_dgram_uninit(&d);
 out_close:

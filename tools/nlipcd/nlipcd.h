@@ -363,6 +363,7 @@ void nlipcd_client_run_ready(struct nlipcd *d);
 void nlipcd_client_retry(struct nlipcd *d);
 int nlipcd_client_retry_timeout(struct nlipcd *d, int max);
 void nlipcd_client_sweep(struct nlipcd *d, uint64_t now);
+void nlipcd_client_free_all(struct nlipcd *d);
 unsigned int nlipcd_client_count_uid(struct nlipcd *d, enum nlipcd_kind kind,
 				     bool remote, uid_t uid,
 				     const struct sockaddr_storage *addr);
