@@ -5,7 +5,9 @@
 daemon="$top_builddir/tools/nlipcd/nlipcd"
 suite="$top_builddir/tests/conformance/conformance"
 dir=$(mktemp -d)
-port=$((20000 + $$ % 20000))
+# Below the ephemeral range (32768 on), where client sockets in
+# TIME_WAIT would make the bind fail.
+port=$((10000 + $$ % 20000))
 urls="unix:$dir/s unix:@nlipc-conf-$$ unix+seqpacket:$dir/sp unix+dgram:$dir/dg
 tcp://127.0.0.1:$port tcp://[::1]:$port udp://127.0.0.1:$port udp://[::1]:$port"
 

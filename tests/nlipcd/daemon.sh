@@ -13,7 +13,9 @@ n=0
 
 "$py" "$top_srcdir/tests/nlipcd/daemon-tests.py" "$nlipcd" \
 	"$top_builddir/tools/nlipc/nlipc" >"$dir/tap" 2>&1
-port=$((20000 + $$ % 20000))
+# Below the ephemeral range (32768 on), where client sockets in
+# TIME_WAIT would make the bind fail.
+port=$((10000 + $$ % 20000))
 "$nlipcd" --backend user --allow-remote-write --quiet unix:$dir/s \
 	unix+seqpacket:$dir/sp unix+dgram:$dir/dg tcp://127.0.0.1:$port 2>"$dir/log" &
 pid=$!
