@@ -319,14 +319,19 @@ void nlipcd_client_schedule(struct nlipcd_client *c)
  */
 bool nlipcd_client_has_message(const struct nlipcd_client *c)
 {
-	const struct nlmsghdr *nlh = (const void *)(c->rx + c->rx_off);
 	size_t have = c->rx_len - c->rx_off;
+	uint32_t len;
 
 	if (c->n_pending)
 		return true;
-	return have >= NLMSG_HDRLEN &&
-	       (nlh->nlmsg_len < NLMSG_HDRLEN ||
-		nlh->nlmsg_len > c->d->lim.max_msg || nlh->nlmsg_len <= have);
+	if (have < NLMSG_HDRLEN)
+		return false;
+	/*
+	 * Asked while a request is handled, the next message may still sit
+	 * at the odd offset the take loop realigns after: copy its length.
+	 */
+	memcpy(&len, c->rx + c->rx_off, sizeof(len));
+	return len < NLMSG_HDRLEN || len > c->d->lim.max_msg || len <= have;
 }
 
 void nlipcd_client_update(struct nlipcd_client *c)
