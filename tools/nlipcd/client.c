@@ -654,6 +654,7 @@ static void splice(struct nlipcd_list *from, struct nlipcd_list *to)
 	nlipcd_list_init(from);
 }
 
+/* At exit: every client, at once, whatever it is owed. */
 /* Free closing clients whose queue is empty, and dead ones. */
 void nlipcd_client_reap(struct nlipcd *d)
 {

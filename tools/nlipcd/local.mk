@@ -1,12 +1,13 @@
 # nlipcd: the bridge daemon. It reuses libnlipc's internals (the URL
-# parser) from the convenience library, and libmnl for its messages.
-bin_PROGRAMS += tools/nlipcd/nlipcd
-tools_nlipcd_nlipcd_SOURCES = \
+# parser) from the convenience library, and libmnl for its messages. All
+# but main() is a convenience library too, which the fuzz targets drive.
+noinst_LTLIBRARIES += tools/nlipcd/libnlipcd.la
+tools_nlipcd_libnlipcd_la_SOURCES = \
 	tools/nlipcd/nlipcd.h \
 	tools/nlipcd/backend.h \
 	tools/nlipcd/policy.h \
 	tools/nlipcd/kv.h \
-	tools/nlipcd/main.c \
+	tools/nlipcd/loop.c \
 	tools/nlipcd/listen.c \
 	tools/nlipcd/client.h \
 	tools/nlipcd/client.c \
@@ -21,9 +22,15 @@ tools_nlipcd_nlipcd_SOURCES = \
 	tools/nlipcd/kv.c \
 	tools/nlipcd/backend_user.c \
 	tools/nlipcd/backend_kernel.c
+tools_nlipcd_libnlipcd_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
+tools_nlipcd_libnlipcd_la_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS)
+
+bin_PROGRAMS += tools/nlipcd/nlipcd
+tools_nlipcd_nlipcd_SOURCES = tools/nlipcd/main.c
 tools_nlipcd_nlipcd_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
 tools_nlipcd_nlipcd_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS)
-tools_nlipcd_nlipcd_LDADD = lib/libnlipc-core.la $(LIBMNL_LIBS)
+tools_nlipcd_nlipcd_LDADD = tools/nlipcd/libnlipcd.la lib/libnlipc-core.la \
+	$(LIBMNL_LIBS)
 
 dist_man_MANS += doc/nlipcd.8
 EXTRA_DIST += tools/nlipcd/nlipcd.service tools/nlipcd/nlipcd.socket

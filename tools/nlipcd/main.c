@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * nlipcd(8): options, signals (through a signalfd), logging and the one
- * epoll loop everything runs in. The work is elsewhere: listen.c opens the
- * sockets, client.c frames and queues, request.c and ctrl.c check and
- * route, backend_*.c answer.
+ * nlipcd(8): options, signals (through a signalfd) and logging; loop.c
+ * has the one epoll loop everything runs in. The work is elsewhere:
+ * listen.c opens the sockets, client.c frames and queues, request.c and
+ * ctrl.c check and route, backend_*.c answer.
  */
 #include <config.h>
 #include <errno.h>
@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
@@ -65,40 +64,8 @@ void nlipcd_log(int level, const char *fmt, ...)
 }
 
 /* ------------------------------------------------------------------ */
-/* The loop                                                            */
+/* Signals, through the loop (loop.c)                                  */
 /* ------------------------------------------------------------------ */
-
-uint64_t nlipcd_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int nlipcd_watch_add(struct nlipcd *d, struct nlipcd_watch *w, int fd,
-		     uint32_t events)
-{
-	struct epoll_event ev = { .events = events, .data.ptr = w };
-
-	w->fd = fd;
-	w->events = events;
-	return epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
-}
-
-int nlipcd_watch_set(struct nlipcd *d, struct nlipcd_watch *w,
-		     uint32_t events)
-{
-	struct epoll_event ev = { .events = events, .data.ptr = w };
-
-	w->events = events;
-	return epoll_ctl(d->epfd, EPOLL_CTL_MOD, w->fd, &ev) ? -errno : 0;
-}
-
-void nlipcd_watch_del(struct nlipcd *d, struct nlipcd_watch *w)
-{
-	epoll_ctl(d->epfd, EPOLL_CTL_DEL, w->fd, NULL);
-}
 
 struct sigwatch {
 	struct nlipcd_watch w;
@@ -116,40 +83,6 @@ static void signal_handle(struct nlipcd *d, struct nlipcd_watch *w,
 			d->stopping = true;
 		}
 	}
-}
-
-static int run(struct nlipcd *d)
-{
-	struct epoll_event ev[64];
-	uint64_t now, next_sweep = 0;
-	int n, i, timeout;
-
-	while (!d->stopping) {
-		if (!nlipcd_list_empty(&d->ready))
-			timeout = 0;
-		else
-			timeout = nlipcd_client_retry_timeout(d, 1000);
-		n = epoll_wait(d->epfd, ev, 64, timeout);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			nlipcd_err("epoll_wait: %s", strerror(errno));
-			return -errno;
-		}
-		for (i = 0; i < n; i++) {
-			struct nlipcd_watch *w = ev[i].data.ptr;
-
-			w->handle(d, w, ev[i].events);
-		}
-		nlipcd_client_retry(d);
-		nlipcd_client_run_ready(d);
-		now = nlipcd_now_ms();
-		if (now >= next_sweep) {
-			nlipcd_client_sweep(d, now);
-			next_sweep = now + 1000;
-		}
-	}
-	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -449,8 +382,6 @@ int main(int argc, char **argv)
 		},
 		.socket_mode = 0660,
 		.socket_gid = (gid_t)-1,
-		.next_portid = 0x40000000,
-		.diag_fd = -1,
 	};
 	const char *backend = "auto";
 	struct sigwatch sig;
@@ -458,12 +389,7 @@ int main(int argc, char **argv)
 	int i, err, n, sfd, ret = 1;
 
 	log_setup();
-	nlipcd_list_init(&d.clients);
-	nlipcd_list_init(&d.ready);
-	nlipcd_list_init(&d.retry);
-	nlipcd_list_init(&d.reap);
 	d.self_uid = getuid();
-	d.start_ms = nlipcd_now_ms();
 	if (parse_args(&d, argc, argv, &backend))
 		return 2;
 	d.backend = pick_backend(backend);
@@ -477,9 +403,9 @@ int main(int argc, char **argv)
 	sigaddset(&mask, SIGINT);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
-	d.epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (sfd < 0 || d.epfd < 0) {
-		nlipcd_err("cannot set up the loop: %s", strerror(errno));
+	err = sfd < 0 ? -errno : nlipcd_loop_init(&d);
+	if (err) {
+		nlipcd_err("cannot set up the loop: %s", strerror(-err));
 		return 1;
 	}
 	sig.w.handle = signal_handle;
@@ -502,7 +428,7 @@ int main(int argc, char **argv)
 	}
 	nlipcd_info("nlipcd %s ready, %s backend", PACKAGE_VERSION,
 		    d.backend->name);
-	ret = run(&d) ? 1 : 0;
+	ret = nlipcd_loop_run(&d) ? 1 : 0;
 
 out_close_listeners:
 	nlipcd_listen_close_all(&d);

@@ -50,7 +50,7 @@ void nlipcd_log(int level, const char *fmt, ...)
 	} while (0)
 
 /* ------------------------------------------------------------------ */
-/* The loop (main.c)                                                    */
+/* The loop (loop.c)                                                    */
 /* ------------------------------------------------------------------ */
 
 /* Anything in the epoll set: the handler gets the ready events. */
@@ -67,6 +67,9 @@ int nlipcd_watch_set(struct nlipcd *d, struct nlipcd_watch *w,
 		     uint32_t events);
 void nlipcd_watch_del(struct nlipcd *d, struct nlipcd_watch *w);
 uint64_t nlipcd_now_ms(void);
+int nlipcd_loop_init(struct nlipcd *d);
+int nlipcd_loop_turn(struct nlipcd *d, int timeout);
+int nlipcd_loop_run(struct nlipcd *d);
 
 /* ------------------------------------------------------------------ */
 /* Configuration and state                                              */
@@ -167,6 +170,7 @@ struct nlipcd {
 	uint64_t retry_at;		/* ... next tried then */
 	unsigned int retry_ms;		/* ... longer while none moves */
 	struct nlipcd_list reap;	/* closing clients, freed by the loop */
+	uint64_t next_sweep_ms;
 	unsigned int n_clients;
 	uint32_t next_portid;
 	int diag_fd;			/* sock_diag, for dgram.c; -1 unopened */
