@@ -40,7 +40,47 @@ tests/fuzz/fuzz-reply tests/fuzz/fuzz-stream: tests/fuzz/fuzz-%: \
 	$(AM_V_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) $(fuzz_lib_cflags) -o $@ \
 		$< $(addprefix $(top_srcdir)/,$(fuzz_lib_sources)) $(fuzz_lib_libs)
 
-fuzz_targets = url reply stream
+# Targets over nlipcd: the daemon but main() (tools/nlipcd/libnlipcd.la)
+# with the user backend, its loop turned by nlipcd-harness.c over sockets
+# the target writes to.
+fuzz_nlipcd = nlipcd-stream nlipcd-dgram nlipcd-request
+fuzz_nlipcd_cppflags = $(fuzz_cppflags) -I$(top_srcdir)/tools/nlipcd \
+	$(LIBMNL_CFLAGS)
+fuzz_nlipcd_ldadd = tools/nlipcd/libnlipcd.la lib/libnlipc-core.la \
+	$(LIBMNL_LIBS)
+fuzz_nlipcd_harness = tests/fuzz/nlipcd-harness.c tests/fuzz/nlipcd-harness.h
+fuzz_nlipcd_sources = $(filter %.c,$(tools_nlipcd_libnlipcd_la_SOURCES))
+
+check_PROGRAMS += tests/fuzz/replay-nlipcd-stream \
+	tests/fuzz/replay-nlipcd-dgram tests/fuzz/replay-nlipcd-request
+tests_fuzz_replay_nlipcd_stream_SOURCES = tests/fuzz/fuzz-nlipcd-stream.c \
+	$(fuzz_nlipcd_harness) tests/fuzz/replay.c
+tests_fuzz_replay_nlipcd_stream_CPPFLAGS = $(fuzz_nlipcd_cppflags) \
+	-DCORPUS_DIR='"$(abs_top_srcdir)/tests/fuzz/corpus/nlipcd-stream"'
+tests_fuzz_replay_nlipcd_stream_LDADD = $(fuzz_nlipcd_ldadd)
+tests_fuzz_replay_nlipcd_dgram_SOURCES = tests/fuzz/fuzz-nlipcd-dgram.c \
+	$(fuzz_nlipcd_harness) tests/fuzz/replay.c
+tests_fuzz_replay_nlipcd_dgram_CPPFLAGS = $(fuzz_nlipcd_cppflags) \
+	-DCORPUS_DIR='"$(abs_top_srcdir)/tests/fuzz/corpus/nlipcd-dgram"'
+tests_fuzz_replay_nlipcd_dgram_LDADD = $(fuzz_nlipcd_ldadd)
+tests_fuzz_replay_nlipcd_request_SOURCES = tests/fuzz/fuzz-nlipcd-request.c \
+	$(fuzz_nlipcd_harness) tests/fuzz/replay.c
+tests_fuzz_replay_nlipcd_request_CPPFLAGS = $(fuzz_nlipcd_cppflags) \
+	-DCORPUS_DIR='"$(abs_top_srcdir)/tests/fuzz/corpus/nlipcd-request"'
+tests_fuzz_replay_nlipcd_request_LDADD = $(fuzz_nlipcd_ldadd)
+TESTS += tests/fuzz/replay-nlipcd-stream tests/fuzz/replay-nlipcd-dgram \
+	tests/fuzz/replay-nlipcd-request
+
+$(fuzz_nlipcd:%=tests/fuzz/fuzz-%): tests/fuzz/fuzz-nlipcd-%: \
+		tests/fuzz/fuzz-nlipcd-%.c $(fuzz_nlipcd_harness) \
+		$(fuzz_nlipcd_sources) $(fuzz_lib_sources) config.h
+	$(AM_V_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) $(fuzz_lib_cflags) \
+		-I$(top_srcdir)/tools/nlipcd -o $@ $< \
+		$(top_srcdir)/tests/fuzz/nlipcd-harness.c \
+		$(addprefix $(top_srcdir)/,$(fuzz_nlipcd_sources)) \
+		$(addprefix $(top_srcdir)/,$(fuzz_lib_sources)) $(fuzz_lib_libs)
+
+fuzz_targets = url reply stream $(fuzz_nlipcd)
 fuzz: $(fuzz_targets:%=tests/fuzz/fuzz-%)
 	@for t in $(fuzz_targets); do \
 		echo "== fuzz $$t for $(FUZZ_SECONDS) s"; \
@@ -49,7 +89,7 @@ fuzz: $(fuzz_targets:%=tests/fuzz/fuzz-%)
 			-artifact_prefix=tests/fuzz/crash-$$t- \
 			tests/fuzz/new/$$t $(top_srcdir)/tests/fuzz/corpus/$$t \
 			>tests/fuzz/$$t.log 2>&1; rc=$$?; \
-		grep -aE 'DONE|ERROR|SUMMARY' tests/fuzz/$$t.log; \
+		grep -aE 'DONE|ERROR|SUMMARY|harness:' tests/fuzz/$$t.log; \
 		test $$rc = 0 || exit 1; \
 	done
 .PHONY: fuzz
