@@ -230,8 +230,22 @@ def family_id():
 def sanity(fam):
     """The module answers ping, info-get and kv correctly: None or why not."""
     g = Genl()
+    kv = A['kv']
     try:
-        for size in (0, 1, 1000, SPEC.const['ping-max-payload']):
+        info = g.do(fam, CMD['info-get'])[0]
+        if info.get(A['info']['backend']) != b'kernel\0':
+            return 'info-get: backend is not "kernel"'
+        top = nl.get_u32(info.get(A['info']['ping-max-payload']))
+        msgs, _ = g.dump(fam, CMD['kv-get'])
+        room = [nl.get_u32(info.get(A['info'][k])) for k in
+                ('kv-entries', 'kv-max-entries')] + \
+            [nl.get_u64(info.get(A['info'][k])) for k in ('kv-bytes', 'kv-max-bytes')]
+        while msgs and (room[0] >= room[1] or room[2] + 200 > room[3]):
+            m = msgs.pop(0)                             # full: make room
+            g.do(fam, CMD['kv-del'], attr(kv['key'], m.get(kv['key'])))
+            room[0] -= 1
+            room[2] -= len(m.get(kv['key'])) + len(m.get(kv['value']))
+        for size in (0, 1, 1000, top):
             payload = os.urandom(size)
             r = g.do(fam, CMD['ping'], (attr(A['ping']['payload'], payload)
                                         if size else b'') +
@@ -239,10 +253,6 @@ def sanity(fam):
             if r.get(A['ping']['payload']) != (payload or None) or \
                     nl.get_u64(r.get(A['ping']['cookie'])) != size + 7:
                 return f'ping of {size} bytes echoed wrong'
-        info = g.do(fam, CMD['info-get'])[0]
-        if info.get(A['info']['backend']) != b'kernel\0':
-            return 'info-get: backend is not "kernel"'
-        kv = A['kv']
         key, value = b'sanity-%d' % os.getpid(), os.urandom(100)
         g.do(fam, CMD['kv-set'], attr(kv['key'], key) + attr(kv['value'], value) +
              attr(kv['create']) + attr(kv['excl']))
@@ -589,12 +599,20 @@ def check_stats(before, after, tally, canary_tally, before_tx, after_rx):
     return problems
 
 
+# Limits the hostile keys, values and pings run into: every limit check
+# of the handlers gets its share of requests.
+TIGHT = 'ping_max_payload=30000 kv_max_entries=64 kv_max_key_len=128 ' \
+    'kv_max_value_len=3000 kv_max_bytes=16000'
+
+
 def test_hostile_input():
     t0 = time.time()
     seconds = float(os.environ.get('NLIPC_HOSTILE_SECONDS', 20))
     log, leak = KernelLog(), Kmemleak()
     print(f'# seed {SEED} (NLIPC_SEED={SEED} replays the inputs), '
-          f'{seconds:.0f} s of hostile input')
+          f'{seconds:.0f} s of hostile input, module loaded with {TIGHT}')
+    if rmmod() or insmod(TIGHT):
+        raise RuntimeError('cannot reload the module with tight limits')
     fams = families()
     fam = fams['nlipc']
     registered = {i for n, i in fams.items() if n != 'nlipc'}
