@@ -611,6 +611,7 @@ def test_hostile_input():
     log, leak = KernelLog(), Kmemleak()
     print(f'# seed {SEED} (NLIPC_SEED={SEED} replays the inputs), '
           f'{seconds:.0f} s of hostile input, module loaded with {TIGHT}')
+    sys.stdout.flush()                  # a crash must not take the seed along
     if rmmod() or insmod(TIGHT):
         raise RuntimeError('cannot reload the module with tight limits')
     fams = families()

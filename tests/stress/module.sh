@@ -39,11 +39,13 @@ fi
 
 unload=$((seconds / 5))
 [ $unload -ge 3 ] || unload=3
+# Chosen here, so a guest that dies can still be told how to replay it.
+seed=${NLIPC_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 # shellcheck disable=SC2086
 "$top_srcdir/tools/nlipc-vm" $kernel --module "$module" --timeout "$timeout" \
 	--dmesg "$top_builddir/tests/stress/module-dmesg.log" -- \
 	env NLIPC_HOSTILE_SECONDS="$seconds" NLIPC_UNLOAD_SECONDS="$unload" \
-	NLIPC_RELOADS="${STRESS_RELOADS:-100}" ${NLIPC_SEED:+NLIPC_SEED=$NLIPC_SEED} \
+	NLIPC_RELOADS="${STRESS_RELOADS:-100}" NLIPC_SEED="$seed" \
 	"$PYTHON3" "$top_srcdir/tests/stress/module-stress.py" \
 	"$top_srcdir/spec/nlipc.yaml" "$module"
 rc=$?
@@ -51,6 +53,6 @@ rc=$?
 # count it as a crash for make stress and make it a visible failure.
 if [ $rc -ge 124 ]; then
 	echo "# stress: module-guest duration_s=0.0 requests=0 hostile=0 errors=0 leaks=0 crashes=1"
-	echo "Bail out! nlipc-vm failed ($rc)"
+	echo "Bail out! nlipc-vm failed ($rc); NLIPC_SEED=$seed replays the hostile input"
 fi
 exit 0
