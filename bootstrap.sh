@@ -18,6 +18,8 @@ packages=(
 	sockperf
 	# The unit tests under memcheck (make check-valgrind).
 	valgrind
+	# libFuzzer targets (make fuzz, make check-fuzz).
+	clang libclang-rt-14-dev
 	# The debug kernel of the debug-kernel lane (tools/vm/debug-kernel.sh).
 	linux-source-6.1 bc flex bison libelf-dev xz-utils
 )

@@ -93,6 +93,18 @@ fuzz: $(fuzz_targets:%=tests/fuzz/fuzz-%)
 		test $$rc = 0 || exit 1; \
 	done
 .PHONY: fuzz
+
+# make check-fuzz: the same, as test points with a summary of their own
+# (test-suite-fuzz.log), for make check-all; FUZZ_CHECK_SECONDS each.
+FUZZ_CHECK_SECONDS = 10
+check-fuzz: $(fuzz_targets:%=tests/fuzz/fuzz-%)
+	+NLIPC_FUZZ_TARGETS='$(fuzz_targets)' \
+	NLIPC_FUZZ_SECONDS=$(FUZZ_CHECK_SECONDS) \
+	$(MAKE) $(AM_MAKEFLAGS) check-TESTS TESTS=tests/fuzz/run.sh \
+		TEST_SUITE_LOG=test-suite-fuzz.log
+.PHONY: check-fuzz
+EXTRA_DIST += tests/fuzz/run.sh
+CLEANFILES += test-suite-fuzz.log tests/fuzz/run.log tests/fuzz/run.trs
 CLEANFILES += $(fuzz_targets:%=tests/fuzz/fuzz-%)
 clean-fuzz:
 	-rm -rf tests/fuzz/new

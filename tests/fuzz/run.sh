@@ -1,0 +1,32 @@
+#!/bin/sh
+# make check-fuzz: each libFuzzer target for some seconds over its corpus,
+# one TAP test point each. A crash, a leak or a harness check fails the
+# point; libFuzzer saves the input as tests/fuzz/crash-TARGET-*, which
+# goes into tests/fuzz/corpus/TARGET/ once fixed, as a regression seed.
+#   env: NLIPC_FUZZ_TARGETS, NLIPC_FUZZ_SECONDS, top_srcdir, top_builddir
+set -u
+seconds=${NLIPC_FUZZ_SECONDS:-10}
+n=0
+failed=0
+for t in $NLIPC_FUZZ_TARGETS; do
+	n=$((n + 1))
+	bin=$top_builddir/tests/fuzz/fuzz-$t
+	new=$top_builddir/tests/fuzz/new/$t
+	log=$top_builddir/tests/fuzz/$t.log
+	mkdir -p "$new"
+	"$bin" -max_total_time="$seconds" \
+		-artifact_prefix="$top_builddir/tests/fuzz/crash-$t-" \
+		"$new" "$top_srcdir/tests/fuzz/corpus/$t" >"$log" 2>&1
+	rc=$?
+	done_line=$(grep -a 'DONE' "$log" | tail -n 1)
+	if [ $rc -eq 0 ]; then
+		echo "ok $n - $t: $seconds s clean ($done_line)"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n - $t: exit status $rc"
+		grep -aE 'ERROR|SUMMARY|harness:|runtime error|Test unit written' \
+			"$log" | head -n 20 | sed 's/^/# /'
+	fi
+done
+echo "1..$n"
+[ $failed -eq 0 ]
