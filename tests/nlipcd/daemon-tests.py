@@ -231,6 +231,20 @@ def test_unix_writes_need_an_allowed_uid():
         assert res == [0, 0, 0], (url, res)
 
 
+def test_listen_options_and_urls_are_both_served():
+    tmp = tempfile.mkdtemp(prefix='nlipcd-test.')
+    unix, seqpacket = f'unix:{tmp}/s', f'unix+seqpacket:{tmp}/sp'
+    tcp = f'tcp://127.0.0.1:{free_port()}'
+    try:
+        daemon('--listen', unix, '-l', tcp, urls=[seqpacket])
+        for url in (unix, tcp, seqpacket):
+            out = nlipc('-c', url, 'ping', '-c', '1')
+            assert out.returncode == 0, (url, out.stderr)
+    finally:
+        stop_daemons()
+        subprocess.run(['rm', '-rf', tmp])
+
+
 def test_network_clients_are_read_only():
     d = daemon()
     for url in (d.url['tcp'], d.url['udp']):

@@ -106,7 +106,13 @@ enum {
 	OPT_KV_BYTES,
 };
 
+/* URLs given with --listen, served before the positional ones. */
+#define MAX_LISTEN_OPTS	64
+static const char *listen_opts[MAX_LISTEN_OPTS];
+static unsigned int n_listen_opts;
+
 static const struct option options[] = {
+	{ "listen", required_argument, NULL, 'l' },
 	{ "backend", required_argument, NULL, 'b' },
 	{ "socket-mode", required_argument, NULL, 'm' },
 	{ "socket-group", required_argument, NULL, 'g' },
@@ -134,13 +140,14 @@ static const struct option options[] = {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: nlipcd [OPTIONS] URL...\n"
+		"Usage: nlipcd [OPTIONS] [URL...]\n"
 		"Serve the nlipc generic netlink family on AF_UNIX and AF_INET sockets.\n"
 		"\n"
 		"URLs: unix:/path, unix:@abstract, unix+seqpacket:..., unix+dgram:...,\n"
 		"      tcp://HOST:PORT, udp://HOST:PORT (HOST * for every address);\n"
 		"      sockets passed by systemd (LISTEN_FDS) are served too.\n"
 		"\n"
+		"  -l, --listen URL             serve on URL too (repeatable), like URL...\n"
 		"  -b, --backend kernel|user|auto  forward to the module, or serve from\n"
 		"                               nlipcd's own store (default auto: kernel if\n"
 		"                               the module is loaded at start, else user)\n"
@@ -275,8 +282,16 @@ static int parse_args(struct nlipcd *d, int argc, char **argv,
 	uint64_t v;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "b:m:g:u:vqhV", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "l:b:m:g:u:vqhV", options, NULL)) != -1) {
 		switch (opt) {
+		case 'l':
+			if (n_listen_opts == MAX_LISTEN_OPTS) {
+				fprintf(stderr, "nlipcd: more than %d --listen\n",
+					MAX_LISTEN_OPTS);
+				return -EINVAL;
+			}
+			listen_opts[n_listen_opts++] = optarg;
+			break;
 		case 'b':
 			*backend = optarg;
 			break;
@@ -419,6 +434,9 @@ int main(int argc, char **argv)
 	n = nlipcd_listen_activated(&d);
 	if (n < 0)
 		goto out_close_listeners;
+	for (i = 0; i < (int)n_listen_opts; i++)
+		if (nlipcd_listen_url(&d, listen_opts[i]))
+			goto out_close_listeners;
 	for (i = optind; i < argc; i++)
 		if (nlipcd_listen_url(&d, argv[i]))
 			goto out_close_listeners;
