@@ -659,6 +659,46 @@ def test_connection_limits_answer_then_close():
     assert 'refused' in d.text()
 
 
+
+def test_a_client_freed_to_make_room_gets_no_more_events():
+    """One turn of the loop, its events in this order: a write whose
+    notification finds its subscriber gone (closed, to be freed), a
+    connection at the total limit (a UDP peer is forgotten to make room,
+    and the closed subscriber freed with it), then the subscriber's own
+    hang-up. Its handler must not be called on the freed client."""
+    d = daemon('--max-clients', '3', '--allow-remote-write')
+    wire.connect(d.url['udp']).call(wire.PING)  # a peer to forget
+    w = wire.connect(d.url['unix'])
+    y = wire.connect(d.url['unix'])
+    y.join('events')
+    path = d.url['unix'][len('unix:'):]
+    n = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    # Stopped, nlipcd takes all three in one epoll_wait(), in order.
+    os.kill(d.proc.pid, signal.SIGSTOP)
+    stat = f'/proc/{d.proc.pid}/stat'
+    while open(stat).read().rsplit(') ', 1)[1][0] != 'T':
+        time.sleep(0.01)
+    try:
+        w.send(msg(w.fid, wire.KV_SET, attr(1, b'k') + attr(2, b'v') +
+                   attr(wire.KV_CREATE), seq=w.next_seq()))
+        time.sleep(0.1)
+        n.connect(path)
+        time.sleep(0.1)
+        y.close()
+        time.sleep(0.1)
+    finally:
+        os.kill(d.proc.pid, signal.SIGCONT)
+    w.messages(timeout=2)                       # the kv-set's answer
+    for _ in range(100):
+        if 'forgotten to make room' in d.text() or not d.alive():
+            break
+        time.sleep(0.02)
+    assert d.alive(), f'nlipcd died, status {d.proc.poll()}'
+    assert 'forgotten to make room' in d.text(), d.text()
+    w.call(wire.PING)
+    n.close()
+    wire.connect(d.url['tcp']).call(wire.PING)
+
 def test_idle_clients_are_closed_subscribers_are_not():
     d = daemon('--idle-timeout', '1')
     idle = wire.connect(d.url['unix'])

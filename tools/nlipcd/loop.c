@@ -42,9 +42,19 @@ int nlipcd_watch_set(struct nlipcd *d, struct nlipcd_watch *w,
 	return epoll_ctl(d->epfd, EPOLL_CTL_MOD, w->fd, &ev) ? -errno : 0;
 }
 
+/*
+ * Events of this turn still due to @w are dropped: a handler may delete a
+ * watch and free its owner (a client forgotten to make room, its dump)
+ * while the batch holds events for it.
+ */
 void nlipcd_watch_del(struct nlipcd *d, struct nlipcd_watch *w)
 {
+	int i;
+
 	epoll_ctl(d->epfd, EPOLL_CTL_DEL, w->fd, NULL);
+	for (i = 0; i < d->batch_len; i++)
+		if (d->batch[i].data.ptr == w)
+			d->batch[i].data.ptr = NULL;
 }
 
 /**
@@ -85,11 +95,15 @@ int nlipcd_loop_turn(struct nlipcd *d, int timeout)
 	n = epoll_wait(d->epfd, ev, NLIPCD_ARRAY_SIZE(ev), timeout);
 	if (n < 0)
 		return errno == EINTR ? 0 : -errno;
+	d->batch = ev;
+	d->batch_len = n;
 	for (i = 0; i < n; i++) {
 		struct nlipcd_watch *w = ev[i].data.ptr;
 
-		w->handle(d, w, ev[i].events);
+		if (w)		/* else deleted meanwhile */
+			w->handle(d, w, ev[i].events);
 	}
+	d->batch_len = 0;
 	nlipcd_client_retry(d);
 	nlipcd_client_run_ready(d);
 	now = nlipcd_now_ms();

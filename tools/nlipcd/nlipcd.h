@@ -146,9 +146,17 @@ enum {
 	NLIPCD_GRP_COUNT,
 };
 
+struct epoll_event;
+
 struct nlipcd {
 	int epfd;
 	bool stopping;
+	/*
+	 * The events of this turn of the loop: a watch deleted by an earlier
+	 * handler has its entries cleared, as it may be freed (main.c).
+	 */
+	struct epoll_event *batch;
+	int batch_len;
 	uint64_t start_ms;
 
 	struct nlipcd_limits lim;
