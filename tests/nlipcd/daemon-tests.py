@@ -660,6 +660,24 @@ def test_connection_limits_answer_then_close():
 
 
 
+
+def test_a_forgotten_udp_peer_is_refused_with_its_port_id():
+    """A UDP peer forgotten to make room for a connection, then refused
+    at the limit: the refusal carries the port id it had, or libnlipc
+    takes it for a stray datagram and retries until its timeout."""
+    d = daemon('--max-clients', '2')
+    u = wire.connect(d.url['udp'])
+    pid = u.pid
+    a = wire.connect(d.url['unix'])
+    b = wire.connect(d.url['unix'])             # u forgotten for it
+    e = expect_error(errno.EMFILE, u.call, wire.PING)
+    assert 'too many clients' in e.text, e
+    assert u.pid == pid, (hex(u.pid), hex(pid))
+    r = nlipc('-c', d.url['udp'], '-t', '2', 'ping', '-c', '1')
+    assert r.returncode == 3 and 'too many clients' in r.stderr, r
+    a.call(wire.PING)
+    b.call(wire.PING)
+
 def test_a_client_freed_to_make_room_gets_no_more_events():
     """One turn of the loop, its events in this order: a write whose
     notification finds its subscriber gone (closed, to be freed), a

@@ -201,7 +201,10 @@ static bool creds_of(struct msghdr *mh, struct ucred *out)
 	return false;
 }
 
-/* A reply to a peer we keep no state for (it is over a limit). */
+/*
+ * A reply to a peer we keep no state for (it is over a limit). A UDP peer
+ * may have been one we forgot: it gets the port id it had then.
+ */
 static void answer_stateless(struct nlipcd_listener *lis,
 			     const struct sockaddr_storage *ss, socklen_t len,
 			     const void *data, size_t dlen, int err,
@@ -210,12 +213,15 @@ static void answer_stateless(struct nlipcd_listener *lis,
 	struct nlipcd_extack ext = { .msg = msg };
 	struct nlmsghdr req = { 0 };
 	struct nlipcd_reply r;
+	uint32_t portid = 0;
 
 	if (dlen >= sizeof(req))
 		memcpy(&req, data, sizeof(req));
+	if (lis->kind == NLIPCD_UDP)
+		portid = nlipcd_client_udp_portid(ss, len);
 	if (nlipcd_reply_init(&r, 160))
 		return;
-	nlipcd_reply_ack(&r, &req, 0, err, &ext);
+	nlipcd_reply_ack(&r, &req, portid, err, &ext);
 	if (!r.err)
 		sendto(lis->w.fd, r.buf->data, r.buf->len,
 		       MSG_NOSIGNAL | MSG_DONTWAIT, (const void *)ss, len);

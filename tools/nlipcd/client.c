@@ -90,17 +90,23 @@ void nlipcd_client_describe(struct nlipcd_client *c)
 	}
 }
 
+/*
+ * A UDP peer's port id comes from its address: one forgotten to make room
+ * gets it back when it returns, and is refused with it when there is no
+ * room (admit.c), since libnlipc checks it on every answer.
+ */
+uint32_t nlipcd_client_udp_portid(const void *addr, socklen_t len)
+{
+	return nlipcd_hash(addr, len) | 0x80000000u;
+}
+
 static uint32_t new_portid(struct nlipcd *d, enum nlipcd_kind kind,
 			   const void *addr, socklen_t len)
 {
 	uint32_t id;
 
-	/*
-	 * A UDP peer forgotten to make room gets its port id back when it
-	 * returns: libnlipc checks it on every answer. Else a counter.
-	 */
 	if (kind == NLIPCD_UDP) {
-		id = nlipcd_hash(addr, len) | 0x80000000u;
+		id = nlipcd_client_udp_portid(addr, len);
 		if (!nlipcd_client_find(d, id))
 			return id;
 	}

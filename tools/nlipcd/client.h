@@ -32,6 +32,7 @@ void nlipcd_client_reap(struct nlipcd *d);
 void nlipcd_client_flush(struct nlipcd_client *c);
 bool nlipcd_client_same_host(const struct sockaddr_storage *a,
 			     const struct sockaddr_storage *b);
+uint32_t nlipcd_client_udp_portid(const void *addr, socklen_t len);
 
 /* frame.c */
 void nlipcd_client_take_datagram(struct nlipcd_client *c,
