@@ -234,6 +234,28 @@ def test_unprivileged_users_read_but_do_not_write():
     assert os.waitpid(pid, 0)[1] == 0
 
 
+def test_without_unix_diag_nlipcd_says_so():
+    """nlipc-vm's kernel loads no module on request, so sock_diag has no
+    AF_UNIX handler unless unix_diag was loaded: nlipcd, pacing unix+dgram
+    peers, must say what it loses (found by tests/stress)."""
+    if 'unix_diag ' in open('/proc/modules').read():
+        subprocess.run(['rmmod', 'unix_diag'])
+    if 'unix_diag ' in open('/proc/modules').read():
+        return                                  # in use: nothing to see
+    sub = wire.connect(URL['dgram'], bufsize=4096)
+    sub.join('events')                          # and never reads
+    w = wire.connect(URL['unix'])
+    for _ in range(100):                        # past its 128 KiB budget
+        wire.kv_set(w, b'diag', b'x' * 2000)
+    for _ in range(50):
+        if 'unix_diag module' in log():
+            break
+        time.sleep(0.1)
+    w.call(wire.KV_DEL, attr(1, b'diag'))
+    sub.close()
+    assert 'unix_diag module' in log(), log()[-2000:]
+
+
 def test_module_unload_and_reload():
     sub = wire.connect(URL['unix'])
     sub.join('events')

@@ -161,6 +161,21 @@ static void note_alive(struct nlipcd *d, const struct diag_sock *ds)
 	}
 }
 
+/*
+ * sock_diag refused the dump: ENOENT when unix_diag is neither built in
+ * nor loaded, as where nothing loads modules on request. Said once.
+ */
+static void diag_failed(struct nlipcd *d, const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *e = NLMSG_DATA(nlh);
+
+	if (d->diag_warned || nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
+		return;
+	d->diag_warned = true;
+	nlipcd_warn("sock_diag cannot list AF_UNIX sockets (%s: is the unix_diag module loaded?): unix+dgram peers are paced by the socket's totals only, so one that stops reading holds up the others' answers, and peers whose socket is gone are forgotten only when idle",
+		    strerror(-e->error));
+}
+
 /* Every AF_UNIX dgram socket through @fn; false if sock_diag failed. */
 static bool diag_dump(struct nlipcd *d,
 		      void (*fn)(struct nlipcd *d, const struct diag_sock *ds))
@@ -196,6 +211,7 @@ static bool diag_dump(struct nlipcd *d,
 			nlipcd_warn("no sock_diag (%s): unix+dgram peers are paced by the socket's totals only",
 				    strerror(errno));
 			d->diag_fd = -2;
+			d->diag_warned = true;
 		}
 	}
 	if (d->diag_fd < 0)
@@ -214,8 +230,10 @@ static bool diag_dump(struct nlipcd *d,
 
 			if (nlh->nlmsg_type == NLMSG_DONE)
 				return true;
-			if (nlh->nlmsg_type == NLMSG_ERROR)
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				diag_failed(d, nlh);
 				return false;
+			}
 			if (nlh->nlmsg_type == SOCK_DIAG_BY_FAMILY &&
 			    nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(struct unix_diag_msg)) &&
 			    diag_parse(nlh, &ds))

@@ -182,6 +182,7 @@ struct nlipcd {
 	unsigned int n_clients;
 	uint32_t next_portid;
 	int diag_fd;			/* sock_diag, for dgram.c; -1 unopened */
+	bool diag_warned;		/* ... said it cannot help */
 	uint64_t last_diag_ms;
 	unsigned int diag_round;
 	uint64_t last_gone_ms;
