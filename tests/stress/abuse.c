@@ -476,14 +476,16 @@ static void *abuser_main(void *arg)
 {
 	struct target *t = arg;
 	struct stress_run *run = t->a->run;
-	unsigned int i;
+	unsigned int i, pause = run->abuse_pause_us;
 
 	while (!atomic_load(&run->abuse_stop)) {
 		i = stress_rand(&t->rng) % (sizeof(acts) / sizeof(acts[0]));
 		if (acts[i] == act_unbound && t->kind != K_DGRAM)
 			continue;
 		t->hostile += acts[i](t);
-		stress_sleep_us(500 + stress_rand(&t->rng) % 1500);
+		/* 0.4 to 1.6 times the mean: no lockstep between them. */
+		stress_sleep_us(pause * 2 / 5 +
+				stress_rand(&t->rng) % (pause * 6 / 5 + 1));
 	}
 	return NULL;
 }

@@ -56,7 +56,11 @@ struct stress_client {
 	struct key keys[KEYS];
 	bool down;		/* failed since the fault, not back yet */
 	bool back;		/* succeeded on a request sent after it */
-	uint64_t max_call_us;
+	struct slowest {
+		uint64_t us;		/* how long, */
+		const char *what;	/* which call, */
+		uint64_t t0;		/* and when */
+	} slowest[2];			/* do requests and opens; dumps */
 	struct stress_counts c[PHASE__COUNT];
 };
 
@@ -322,6 +326,22 @@ static unsigned int pick_op(struct stress_client *c)
 /* The loop                                                            */
 /* ------------------------------------------------------------------ */
 
+/* A call took t1 - t0: the slowest kept, slow ones noted. */
+static void timed(struct stress_client *c, const char *what, bool dump,
+		  uint64_t t0, uint64_t t1)
+{
+	struct slowest *s = &c->slowest[dump];
+
+	if (t1 - t0 > s->us) {
+		s->us = t1 - t0;
+		s->what = what;
+		s->t0 = t0;
+	}
+	if (t1 - t0 > SLOW_US)
+		stress_note(c->run, "client %d %s: %s took %.0f ms", c->id,
+			    c->url, what, (t1 - t0) / 1e3);
+}
+
 /*
  * A failure: clean while a fault is on (counted apart, endpoint reopened)
  * or an error. Either way the endpoint is given up: a stream that failed
@@ -377,8 +397,7 @@ static int reopen(struct stress_client *c)
 		}
 	}
 	t1 = stress_now_us();
-	if (t1 - t0 > c->max_call_us)
-		c->max_call_us = t1 - t0;
+	timed(c, "open", false, t0, t1);
 	if (!err)
 		return 0;
 	c->ep = NULL;
@@ -444,11 +463,7 @@ static void request_turn(struct stress_client *c)
 	t0 = stress_now_us();
 	ret = ops[i].fn(c, t0);
 	t1 = stress_now_us();
-	if (t1 - t0 > c->max_call_us)
-		c->max_call_us = t1 - t0;
-	if (t1 - t0 > SLOW_US)
-		stress_note(c->run, "client %d %s: %s took %.0f ms", c->id,
-			   c->url, ops[i].name, (t1 - t0) / 1e3);
+	timed(c, ops[i].name, ops[i].dump, t0, t1);
 	if (ret == BUSY) {
 		c->c[atomic_load(&c->run->phase)].busy++;
 		return;
@@ -544,9 +559,24 @@ bool stress_client_recovered(const struct stress_client *c)
 	return !c->down;
 }
 
-uint64_t stress_client_max_call_us(const struct stress_client *c)
+/**
+ * stress_client_slowest - the client's slowest call of a kind
+ * @c: the client
+ * @dump: dumps (kv-list), or the others (do requests, opens)
+ * @buf: receives which call it was and when
+ * @len: room at @buf
+ *
+ * Returns how long it took, in microseconds.
+ */
+uint64_t stress_client_slowest(const struct stress_client *c, bool dump,
+			       char *buf, size_t len)
 {
-	return c->max_call_us;
+	const struct slowest *s = &c->slowest[dump];
+
+	snprintf(buf, len, "client %d %s: %s at %.1f s", c->id, c->url,
+		 s->what ? s->what : "-",
+		 s->what ? (s->t0 - c->run->t0_us) / 1e6 : 0.0);
+	return s->us;
 }
 
 /**

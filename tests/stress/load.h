@@ -32,6 +32,13 @@ enum {
 #define STRESS_HIST_SUB		64
 #define STRESS_HIST_BUCKETS	(STRESS_HIST_SUB * 40)
 
+/*
+ * libnlipc runs a dump again when a write interrupts it, up to this many
+ * passes (NLIPC_DUMP_TRIES), each with the whole timeout: a listing that
+ * races writers may take that many timeouts.
+ */
+#define STRESS_DUMP_PASSES	8
+
 struct stress_hist {
 	uint64_t n;
 	uint64_t max;
@@ -71,6 +78,7 @@ struct stress_run {
 	int clients;		/* well-behaved clients per URL */
 	int rate;		/* requests/s per client; 0: flat out */
 	int timeout_ms;		/* of every endpoint */
+	int abuse_pause_us;	/* mean pause of an abuser between acts */
 	bool outage;		/* a fault is coming: reopen after errors */
 	bool store_survives;	/* the fault keeps the store */
 
@@ -110,7 +118,8 @@ void stress_client_join(struct stress_client *c);
 const struct stress_counts *stress_client_counts(const struct stress_client *c,
 						 int phase);
 bool stress_client_recovered(const struct stress_client *c);
-uint64_t stress_client_max_call_us(const struct stress_client *c);
+uint64_t stress_client_slowest(const struct stress_client *c, bool dump,
+			       char *buf, size_t len);
 /* Read back every key this client had acknowledged; returns keys lost. */
 int stress_client_verify(struct stress_client *c, struct nlipc *ep,
 			 unsigned int *checked);
