@@ -104,7 +104,10 @@ void stress_note(struct stress_run *r, const char *fmt, ...)
 /*
  * While a fault is on, a call may fail, but only the way a service that
  * went away fails: refused, reset, not found (socket file, or module),
- * timed out. Anything else (a wrong answer, EBADMSG, EPROTO) is an error.
+ * timed out; and a dump started while the module is being unloaded gets
+ * netlink's EPROTONOSUPPORT (no module reference to take), passed on as
+ * the kernel sent it. Anything else (a wrong answer, EBADMSG, EPROTO) is
+ * an error.
  */
 bool stress_outage_error(struct stress_run *r, int err, const char *msg,
 			 uint64_t t_us)
@@ -121,6 +124,7 @@ bool stress_outage_error(struct stress_run *r, int err, const char *msg,
 	case ENOENT:
 	case ENOTCONN:
 	case ETIMEDOUT:
+	case EPROTONOSUPPORT:
 		return true;
 	}
 	return false;
