@@ -1,4 +1,4 @@
-# shellcheck shell=sh
+# shellcheck shell=sh disable=SC2154
 # Helpers of the stress scripts (host.sh, vm-guest.sh), sourced; also by
 # stress-load's --fault command, through $STRESS_LIB, so everything they
 # use is exported by the script that sets it:
