@@ -1,8 +1,8 @@
 # Stress: nlipcd under load, hostile clients and faults. stress-load drives
 # it; host.sh runs it on the host against the user backend (a short run
 # is part of make check), vm.sh in nlipc-vm against the module. "make
-# stress" runs every stress script (and tests/stress/module.sh, the
-# module's own, when it is there) for STRESS_SECONDS each, then prints
+# stress" runs every stress script (tests/stress/module.sh, the module's
+# own, too) for STRESS_SECONDS each, then prints
 # one table of them all (summary.py); it fails if a test did, or if any
 # run counted errors, leaks, crashes or lost writes.
 check_PROGRAMS += tests/stress/stress-load
@@ -18,15 +18,10 @@ EXTRA_DIST += tests/stress/host.sh tests/stress/vm.sh tests/stress/vm-guest.sh \
 CLEANFILES += test-suite-stress.log
 
 STRESS_SECONDS = 60
-stress_tests = tests/stress/host.sh tests/stress/vm.sh
+stress_tests = tests/stress/host.sh tests/stress/vm.sh tests/stress/module.sh
 
 stress: all tests/stress/stress-load$(EXEEXT)
-	@tests='$(stress_tests)'; note=; \
-	if test -f '$(srcdir)/tests/stress/module.sh'; then \
-		tests="$$tests tests/stress/module.sh"; \
-	else \
-		note="module.sh: SKIP (no tests/stress/module.sh in this tree)"; \
-	fi; \
+	@tests='$(stress_tests)'; \
 	STRESS_SECONDS='$(STRESS_SECONDS)'; export STRESS_SECONDS; \
 	$(MAKE) $(AM_MAKEFLAGS) check-TESTS TESTS="$$tests" \
 		TEST_SUITE_LOG=test-suite-stress.log; rc=$$?; \
@@ -34,6 +29,5 @@ stress: all tests/stress/stress-load$(EXEEXT)
 	py='$(PYTHON3)'; test -n "$$py" && test "$$py" != false || py=python3; \
 	echo; echo "make stress, STRESS_SECONDS=$(STRESS_SECONDS):"; \
 	$$py '$(srcdir)/tests/stress/summary.py' $$logs || rc=1; \
-	test -z "$$note" || echo "$$note"; \
 	exit $$rc
 .PHONY: stress
