@@ -236,7 +236,6 @@ static int call_once(struct nlipc *ep, struct nlmsghdr *nlh,
 		++ep->seq;
 	nlh->nlmsg_seq = ep->seq;
 	nlh->nlmsg_pid = 0;
-	nlipc_deadline(ep->timeout_ms, &ep->deadline);
 
 	ret = call_send(ep, nlh);
 	if (ret)
@@ -292,6 +291,8 @@ int nlipc_transact(struct nlipc *ep, struct nlipc_msg *m, nlipc_reply_cb cb,
 			ep->ev_lost = true;
 	}
 
+	/* One deadline for the call, however many times a dump restarts. */
+	nlipc_deadline(ep->timeout_ms, &ep->deadline);
 	for (i = 0; i < tries; i++) {
 		ret = call_once(ep, m->nlh, cb, arg);
 		/* The core's admin-perm check answers without an extack. */

@@ -309,6 +309,26 @@ static void unsettled_dump_gives_up(void **state)
 	assert_int_equal(fake.sends, NLIPC_DUMP_TRIES);
 }
 
+/* Each pass of the dump takes a while before a writer spoils it. */
+static void answer_slowly_interrupted(const struct nlmsghdr *req)
+{
+	usleep(30 * 1000);
+	queue_dump_done(req, NLM_F_DUMP_INTR);
+}
+
+static void dump_retries_share_one_deadline(void **state)
+{
+	struct nlipc *ep = *state;
+	long long start = nlipc_now_ms();
+
+	fake.answer = answer_slowly_interrupted;
+	nlipc_call(ep, nlipc_msg_start(ep, NLIPC_CMD_KV_GET, NLM_F_DUMP),
+		   NULL, NULL);
+	/* Passes after the first must not push the call's deadline on. */
+	assert_true(fake.sends > 3);
+	assert_true(ep->deadline <= start + ep->timeout_ms + 20);
+}
+
 static void silence_times_out(void **state)
 {
 	struct nlipc *ep = *state;
@@ -401,6 +421,7 @@ int main(void)
 		T(admin_refusal_is_explained),
 		T(interrupted_dump_is_retried),
 		T(unsettled_dump_gives_up),
+		T(dump_retries_share_one_deadline),
 		T(silence_times_out),
 		T(overrun_is_reported),
 		T(malformed_reply_is_refused),
