@@ -368,7 +368,7 @@ static ssize_t send_as_nobody(int fd, const void *data, size_t len)
 	union {
 		char buf[CMSG_SPACE(sizeof(struct ucred))];
 		struct cmsghdr align;
-	} cbuf;
+	} cbuf = { 0 };		/* its padding goes to the kernel too */
 	struct ucred cred = { .pid = getpid(), .uid = 65534, .gid = getgid() };
 	struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
 	struct msghdr mh = {
