@@ -20,20 +20,6 @@
 #include "nlipcd.h"
 #include "policy.h"
 
-static void answer(struct nlipcd_client *c, const struct nlmsghdr *nlh,
-		   int err, const struct nlipcd_extack *ext)
-{
-	struct nlipcd_reply r;
-
-	if (!err && !(nlh->nlmsg_flags & NLM_F_ACK))
-		return;
-	if (nlipcd_reply_init(&r, 160))
-		return;
-	nlipcd_reply_ack(&r, nlh, c->portid, err, ext);
-	nlipcd_client_send_reply(c, &r);
-	nlipcd_reply_release(&r);
-}
-
 static bool is_dump(const struct nlmsghdr *nlh)
 {
 	return (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
@@ -84,13 +70,13 @@ static void getfamily(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 
 	if (dump && c->kind == NLIPCD_UDP) {
 		ext.msg = udp_dump_refused;
-		answer(c, nlh, -EOPNOTSUPP, &ext);
+		nlipcd_request_ack(c, nlh, -EOPNOTSUPP, &ext);
 		return;
 	}
 	err = nlipcd_policy_parse(nlh, &nlipcd_ctrl_getfamily_policy,
 				  NLIPCD_VALIDATE_LIBERAL, tb, &ext);
 	if (err) {
-		answer(c, nlh, err, &ext);
+		nlipcd_request_ack(c, nlh, err, &ext);
 		return;
 	}
 	have = !c->d->backend->family(c->d, &f, &why);
@@ -98,12 +84,12 @@ static void getfamily(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 		/* ctrl_getfamily(): the name wins over the id. */
 		err = names_nlipc(tb, have ? &f : NULL, true);
 		if (err < 0) {
-			answer(c, nlh, err, NULL);
+			nlipcd_request_ack(c, nlh, err, NULL);
 			return;
 		}
 		if (!err || !have) {
 			ext.msg = !err ? no_family(tb) : why;
-			answer(c, nlh, -ENOENT, &ext);
+			nlipcd_request_ack(c, nlh, -ENOENT, &ext);
 			return;
 		}
 	}
@@ -134,35 +120,35 @@ static void getpolicy(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 	int err, only = -1;
 
 	if (!is_dump(nlh)) {
-		answer(c, nlh, -EOPNOTSUPP, NULL);
+		nlipcd_request_ack(c, nlh, -EOPNOTSUPP, NULL);
 		return;
 	}
 	if (c->kind == NLIPCD_UDP) {
 		ext.msg = udp_dump_refused;
-		answer(c, nlh, -EOPNOTSUPP, &ext);
+		nlipcd_request_ack(c, nlh, -EOPNOTSUPP, &ext);
 		return;
 	}
 	if (c->dump) {
 		/* netlink_dump_start(): one dump at a time per socket. */
-		answer(c, nlh, -EBUSY, NULL);
+		nlipcd_request_ack(c, nlh, -EBUSY, NULL);
 		return;
 	}
 	err = nlipcd_policy_parse(nlh, &nlipcd_ctrl_getpolicy_policy,
 				  NLIPCD_VALIDATE_LIBERAL, tb, &ext);
 	if (err) {
-		answer(c, nlh, err, &ext);
+		nlipcd_request_ack(c, nlh, err, &ext);
 		return;
 	}
 	/* ctrl_dumppolicy_start(): the id wins over the name. */
 	if (c->d->backend->family(c->d, &f, &why)) {
 		ext.msg = why;
-		answer(c, nlh, -ENOENT, &ext);
+		nlipcd_request_ack(c, nlh, -ENOENT, &ext);
 		return;
 	}
 	err = names_nlipc(tb, &f, false);
 	if (err <= 0) {
 		/* The kernel's dump start errors carry no extack. */
-		answer(c, nlh, err ? err : -ENOENT, NULL);
+		nlipcd_request_ack(c, nlh, err ? err : -ENOENT, NULL);
 		return;
 	}
 	if (c->d->backend == &nlipcd_backend_kernel) {
@@ -173,7 +159,7 @@ static void getpolicy(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 		uint32_t op = mnl_attr_get_u32(tb[CTRL_ATTR_OP]);
 
 		if (op > UINT8_MAX || !nlipcd_op_find(op)) {
-			answer(c, nlh, -ENOENT, NULL);
+			nlipcd_request_ack(c, nlh, -ENOENT, NULL);
 			return;
 		}
 		only = op;
@@ -200,7 +186,7 @@ static void join(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 	if (c->kind == NLIPCD_UDP) {
 		NLIPCD_SET_ERR_MSG(&ext,
 				   "subscriptions are refused over UDP: a lost datagram would lose notifications unnoticed; use tcp:// or unix:");
-		answer(c, nlh, -EOPNOTSUPP, &ext);
+		nlipcd_request_ack(c, nlh, -EOPNOTSUPP, &ext);
 		return;
 	}
 	err = nlipcd_policy_parse(nlh, &nlipcd_ctrl_join_policy,
@@ -241,7 +227,7 @@ static void join(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 			     g == NLIPCD_GRP_EVENTS ? "events" : "bus");
 	}
 out_answer:
-	answer(c, nlh, err, &ext);
+	nlipcd_request_ack(c, nlh, err, &ext);
 }
 
 void nlipcd_ctrl_handle(struct nlipcd_client *c, const struct nlmsghdr *nlh)
@@ -251,7 +237,7 @@ void nlipcd_ctrl_handle(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 	int err;
 
 	if (nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN) {
-		answer(c, nlh, -EINVAL, NULL);
+		nlipcd_request_ack(c, nlh, -EINVAL, NULL);
 		return;
 	}
 	/* nlctrl's header check applies from its resv_start_op (11) on. */
@@ -259,7 +245,7 @@ void nlipcd_ctrl_handle(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 	if (g->cmd > CTRL_CMD_GETPOLICY)
 		err = nlipcd_genl_header_check(nlh, &ext);
 	if (err) {
-		answer(c, nlh, err, &ext);
+		nlipcd_request_ack(c, nlh, err, &ext);
 		return;
 	}
 	switch (g->cmd) {
@@ -273,5 +259,5 @@ void nlipcd_ctrl_handle(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 		join(c, nlh);
 		return;
 	}
-	answer(c, nlh, -EOPNOTSUPP, NULL);
+	nlipcd_request_ack(c, nlh, -EOPNOTSUPP, NULL);
 }

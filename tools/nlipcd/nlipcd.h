@@ -402,6 +402,8 @@ void nlipcd_dgram_uninit(struct nlipcd *d);
 void nlipcd_request_handle(struct nlipcd_client *c, const struct nlmsghdr *nlh);
 int nlipcd_request_error(struct nlipcd_client *c, const struct nlmsghdr *nlh,
 			 int err, const char *msg);
+void nlipcd_request_ack(struct nlipcd_client *c, const struct nlmsghdr *nlh,
+			int err, const struct nlipcd_extack *ext);
 int nlipcd_genl_header_check(const struct nlmsghdr *nlh,
 			     struct nlipcd_extack *ext);
 

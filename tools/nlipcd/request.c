@@ -18,8 +18,8 @@
 #include "policy.h"
 
 /* netlink_rcv_skb(): errors always answered, success only if asked. */
-static void ack(struct nlipcd_client *c, const struct nlmsghdr *nlh, int err,
-		const struct nlipcd_extack *ext)
+void nlipcd_request_ack(struct nlipcd_client *c, const struct nlmsghdr *nlh,
+			int err, const struct nlipcd_extack *ext)
 {
 	struct nlipcd_reply r;
 
@@ -140,7 +140,7 @@ static void family_request(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 	int err;
 
 	if (nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN) {
-		ack(c, nlh, -EINVAL, NULL);
+		nlipcd_request_ack(c, nlh, -EINVAL, NULL);
 		return;
 	}
 	err = nlipcd_genl_header_check(nlh, &ext);
@@ -179,7 +179,7 @@ static void family_request(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 	return;
 
 out_ack:
-	ack(c, nlh, err, &ext);
+	nlipcd_request_ack(c, nlh, err, &ext);
 }
 
 /**
@@ -196,7 +196,7 @@ void nlipcd_request_handle(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 	/* Only requests are handled, control messages just acknowledged. */
 	if (!(nlh->nlmsg_flags & NLM_F_REQUEST) ||
 	    nlh->nlmsg_type < NLMSG_MIN_TYPE) {
-		ack(c, nlh, 0, NULL);
+		nlipcd_request_ack(c, nlh, 0, NULL);
 		return;
 	}
 	if (nlh->nlmsg_type == GENL_ID_CTRL) {
@@ -207,7 +207,7 @@ void nlipcd_request_handle(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 	    nlh->nlmsg_type != fam.id) {
 		/* As for an unregistered family; say why if we know. */
 		ext.msg = why;
-		ack(c, nlh, -ENOENT, &ext);
+		nlipcd_request_ack(c, nlh, -ENOENT, &ext);
 		return;
 	}
 	family_request(c, nlh);
