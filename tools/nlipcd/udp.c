@@ -80,17 +80,24 @@ static bool live(const struct entry *e, uint64_t now)
 bool nlipcd_udp_replay(struct nlipcd_client *c, const void *dgram, size_t len)
 {
 	struct nlipcd_udp_cache *cache = c->cache;
+	const struct nlmsghdr *nlh = dgram;
 	uint64_t now = nlipcd_now_ms();
+	bool hashed = false;
 	struct entry key;
 	unsigned int i, j;
 
-	if (!cache || !key_of(dgram, len, &key))
+	if (!cache || len < NLMSG_HDRLEN)
 		return false;
 	for (i = 0; i < CACHE_ENTRIES; i++) {
 		struct entry *e = &cache->e[i];
 
-		if (!live(e, now) || e->seq != key.seq || e->type != key.type ||
-		    e->len != key.len || e->hash != key.hash)
+		if (!live(e, now) || e->seq != nlh->nlmsg_seq ||
+		    e->type != nlh->nlmsg_type || e->len != nlh->nlmsg_len)
+			continue;
+		/* Hash the bytes only for a likely repeat, once. */
+		if (!hashed)
+			hashed = key_of(dgram, len, &key);
+		if (e->hash != key.hash)
 			continue;
 		nlipcd_debug("%s: seq %u again: answered from the cache",
 			     c->name, key.seq);
