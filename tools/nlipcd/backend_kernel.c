@@ -399,12 +399,6 @@ static void ntf_handle(struct nlipcd *d, struct nlipcd_watch *w,
 /* Requests                                                            */
 /* ------------------------------------------------------------------ */
 
-static void answer_error(struct nlipcd_client *c, const struct nlmsghdr *nlh,
-			 int err, const char *msg)
-{
-	nlipcd_request_error(c, nlh, err, msg);
-}
-
 /* Our copy of the request: our sequence number, always an ACK. */
 static const void *outgoing(struct kernel *k, const struct nlmsghdr *nlh,
 			    uint32_t kseq)
@@ -438,7 +432,8 @@ static void do_request(struct kernel *k, struct nlipcd_client *c,
 	k->publisher = op && op->cmd == NLIPC_CMD_PUBLISH ? c : NULL;
 	if (send(k->do_w.fd, outgoing(k, nlh, kseq), nlh->nlmsg_len, 0) < 0) {
 		k->publisher = NULL;
-		answer_error(c, nlh, -errno, "nlipcd could not pass the request to the module");
+		nlipcd_request_error(c, nlh, -errno,
+				     "nlipcd could not pass the request to the module");
 		goto out_release;
 	}
 	/* Ran within send(): its notifications, then its answer. */
@@ -525,13 +520,14 @@ static void dump_request(struct kernel *k, struct nlipcd_client *c,
 	int fd;
 
 	if (!kd) {
-		answer_error(c, nlh, -ENOMEM, NULL);
+		nlipcd_request_error(c, nlh, -ENOMEM, NULL);
 		return;
 	}
 	fd = nl_socket(NULL);
 	if (fd < 0) {
 		free(kd);
-		answer_error(c, nlh, fd, "nlipcd could not open a socket for the dump");
+		nlipcd_request_error(c, nlh, fd,
+				     "nlipcd could not open a socket for the dump");
 		return;
 	}
 	kd->c = c;
@@ -541,11 +537,12 @@ static void dump_request(struct kernel *k, struct nlipcd_client *c,
 	if (nlipcd_watch_add(k->d, &kd->w, fd, EPOLLIN)) {
 		close(fd);
 		free(kd);
-		answer_error(c, nlh, -ENOMEM, NULL);
+		nlipcd_request_error(c, nlh, -ENOMEM, NULL);
 		return;
 	}
 	if (send(fd, outgoing(k, nlh, kd->kseq), nlh->nlmsg_len, 0) < 0) {
-		answer_error(c, nlh, -errno, "nlipcd could not pass the dump to the module");
+		nlipcd_request_error(c, nlh, -errno,
+				     "nlipcd could not pass the dump to the module");
 		dump_free(k->d, kd);
 		return;
 	}
@@ -558,7 +555,7 @@ static void kernel_request(struct nlipcd_client *c, const struct nlmsghdr *nlh,
 	struct kernel *k = kernel_of(c->d);
 
 	if (!ensure_loaded(k)) {
-		answer_error(c, nlh, -ENOENT, not_loaded);
+		nlipcd_request_error(c, nlh, -ENOENT, not_loaded);
 		return;
 	}
 	if (dump)
