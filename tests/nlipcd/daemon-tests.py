@@ -24,6 +24,7 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import wire  # noqa: E402
+from wire import expect_error  # noqa: E402
 from wire import attr, u32, strz, msg  # noqa: E402
 
 NLIPCD, NLIPC = sys.argv[1], sys.argv[2]
@@ -151,15 +152,6 @@ def in_child(fn, uid=None):
     if kind == 'err':
         raise AssertionError('in child: ' + val)
     return val
-
-
-def expect_error(code, fn, *args, **kw):
-    try:
-        fn(*args, **kw)
-    except wire.Error as e:
-        assert e.code == -code, f'expected {errno.errorcode[code]}, got {e}'
-        return e
-    raise AssertionError(f'expected {errno.errorcode[code]}, got success')
 
 
 def kv_get(c, key):

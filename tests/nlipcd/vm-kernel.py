@@ -19,6 +19,7 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import wire  # noqa: E402
+from wire import expect_error  # noqa: E402
 from wire import attr, strz, msg  # noqa: E402
 
 NLIPCD, MODULE = sys.argv[1], sys.argv[2]
@@ -36,15 +37,6 @@ proc = subprocess.Popen([NLIPCD, '--backend', 'kernel', '--socket-mode', '0666',
 def log():
     with open(f'{DIR}/log') as f:
         return f.read()
-
-
-def expect_error(code, fn, *args, **kw):
-    try:
-        fn(*args, **kw)
-    except wire.Error as e:
-        assert e.code == -code, f'expected {errno.errorcode[code]}, got {e}'
-        return e
-    raise AssertionError(f'expected {errno.errorcode[code]}, got success')
 
 
 def wait_ready():

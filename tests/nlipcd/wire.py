@@ -4,6 +4,7 @@ unix:/path (stream), unix+seqpacket:, unix+dgram:, tcp://h:p, udp://h:p.
 Bytes in, bytes out, no libnlipc: the tests must see exactly what the
 daemon sends, well-formed or not."""
 
+import errno
 import os
 import select
 import socket
@@ -89,6 +90,16 @@ class Error(Exception):
     def __init__(self, code, text=None, offs=None, miss=None):
         super().__init__(f'{os.strerror(-code) if code else "ok"}: {text}')
         self.code, self.text, self.offs, self.miss = code, text, offs, miss
+
+
+def expect_error(code, fn, *args, **kw):
+    """fn's failure with errno code, as an Error; else an AssertionError."""
+    try:
+        fn(*args, **kw)
+    except Error as e:
+        assert e.code == -code, f'expected {errno.errorcode[code]}, got {e}'
+        return e
+    raise AssertionError(f'expected {errno.errorcode[code]}, got success')
 
 
 def ack_of(flags, payload):
