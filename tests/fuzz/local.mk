@@ -82,16 +82,9 @@ $(fuzz_nlipcd:%=tests/fuzz/fuzz-%): tests/fuzz/fuzz-nlipcd-%: \
 
 fuzz_targets = url reply stream $(fuzz_nlipcd)
 fuzz: $(fuzz_targets:%=tests/fuzz/fuzz-%)
-	@for t in $(fuzz_targets); do \
-		echo "== fuzz $$t for $(FUZZ_SECONDS) s"; \
-		mkdir -p tests/fuzz/new/$$t; \
-		tests/fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) \
-			-artifact_prefix=tests/fuzz/crash-$$t- \
-			tests/fuzz/new/$$t $(top_srcdir)/tests/fuzz/corpus/$$t \
-			>tests/fuzz/$$t.log 2>&1; rc=$$?; \
-		grep -aE 'DONE|ERROR|SUMMARY|harness:' tests/fuzz/$$t.log; \
-		test $$rc = 0 || exit 1; \
-	done
+	@NLIPC_FUZZ_TARGETS='$(fuzz_targets)' NLIPC_FUZZ_SECONDS=$(FUZZ_SECONDS) \
+	top_srcdir='$(top_srcdir)' top_builddir=. \
+		$(SHELL) '$(srcdir)/tests/fuzz/run.sh'
 .PHONY: fuzz
 
 # make check-fuzz: the same, as test points with a summary of their own
