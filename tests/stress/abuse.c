@@ -148,10 +148,11 @@ err_close:
 	}
 }
 
+/* Where answers nobody looks at go, one per abuser thread. */
+static __thread char sink[64 * 1024];
+
 static void drain(int fd)
 {
-	static __thread char sink[64 * 1024];
-
 	while (recv(fd, sink, sizeof(sink), MSG_DONTWAIT) > 0)
 		;
 }
@@ -159,7 +160,6 @@ static void drain(int fd)
 /* Wait up to @ms for an answer, and take it; false on nothing or EOF. */
 static bool read_some(int fd, int ms)
 {
-	static __thread char sink[64 * 1024];
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 
 	if (poll(&p, 1, ms) <= 0)
@@ -170,6 +170,28 @@ static bool read_some(int fd, int ms)
 static ssize_t send_all(int fd, const void *buf, size_t len)
 {
 	return send(fd, buf, len, MSG_NOSIGNAL);
+}
+
+/* One datagram on the target's shared socket, its answer dropped. */
+static unsigned int dgram_once(struct target *t, const void *buf, size_t len)
+{
+	send(t->dfd, buf, len, MSG_DONTWAIT);
+	drain(t->dfd);
+	return 1;
+}
+
+/* Bytes on a connection of their own, an answer awaited @ms, closed. */
+static unsigned int conn_once(struct target *t, const void *buf, size_t len,
+			      int ms)
+{
+	int fd = raw_open(t, 300);
+
+	if (fd < 0)
+		return 0;
+	send_all(fd, buf, len);
+	read_some(fd, ms);
+	close(fd);
+	return 1;
 }
 
 static void hold(struct stress_abuse *a, int fd)
@@ -257,18 +279,11 @@ static unsigned int act_oversize(struct target *t)
 	static __thread unsigned char buf[200 * 1024];
 	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
 	size_t len = sizeof(buf);
-	int fd;
 
-	if (t->kind == K_UDP) {
-		/* A reply that cannot fit a datagram: refused, said why. */
-		len = ping_msg(t, buf, NLIPC_PING_MAX_PAYLOAD);
-		send(t->dfd, buf, len, MSG_DONTWAIT);
-		drain(t->dfd);
-		return 1;
-	}
-	fd = raw_open(t, 300);
-	if (fd < 0)
-		return 0;
+	/* A reply that cannot fit a datagram: refused, said why. */
+	if (t->kind == K_UDP)
+		return dgram_once(t, buf,
+				  ping_msg(t, buf, NLIPC_PING_MAX_PAYLOAD));
 	genl_start(buf, t->fam, NLM_F_ACK, NLIPC_CMD_PING, 1);
 	if (t->kind == K_STREAM) {
 		nlh->nlmsg_len = 1 << 20;	/* sent: the first 64 KiB */
@@ -276,10 +291,7 @@ static unsigned int act_oversize(struct target *t)
 	} else {
 		nlh->nlmsg_len = len;
 	}
-	send_all(fd, buf, len);
-	read_some(fd, 100);
-	close(fd);
-	return 1;
+	return conn_once(t, buf, len, 100);
 }
 
 /* A frame cut short: the stream then closed, or a datagram that lies. */
@@ -292,11 +304,8 @@ static unsigned int act_truncated(struct target *t)
 
 	memset(buf + len, 0, sizeof(buf) - len);
 	nlh->nlmsg_len = sizeof(buf);
-	if (t->kind == K_DGRAM || t->kind == K_UDP) {
-		send(t->dfd, buf, 100, MSG_DONTWAIT);
-		drain(t->dfd);
-		return 1;
-	}
+	if (t->kind == K_DGRAM || t->kind == K_UDP)
+		return dgram_once(t, buf, 100);
 	fd = raw_open(t, 300);
 	if (fd < 0)
 		return 0;
@@ -312,22 +321,12 @@ static unsigned int act_random(struct target *t)
 {
 	unsigned char buf[2048];
 	size_t len = 1 + stress_rand(&t->rng) % sizeof(buf), i;
-	int fd;
 
 	for (i = 0; i < len; i++)
 		buf[i] = stress_rand(&t->rng);
-	if (t->kind == K_DGRAM || t->kind == K_UDP) {
-		send(t->dfd, buf, len, MSG_DONTWAIT);
-		drain(t->dfd);
-		return 1;
-	}
-	fd = raw_open(t, 300);
-	if (fd < 0)
-		return 0;
-	send_all(fd, buf, len);
-	read_some(fd, 10);
-	close(fd);
-	return 1;
+	if (t->kind == K_DGRAM || t->kind == K_UDP)
+		return dgram_once(t, buf, len);
+	return conn_once(t, buf, len, 10);
 }
 
 /* Well-framed messages with attributes of random shape, several a time. */
@@ -360,23 +359,13 @@ static unsigned int act_short(struct target *t)
 {
 	unsigned char buf[NLMSG_HDRLEN] = { 0 };
 	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
-	int fd;
 
 	nlh->nlmsg_len = stress_rand(&t->rng) % NLMSG_HDRLEN;
 	nlh->nlmsg_type = t->fam;
-	if (t->kind == K_DGRAM || t->kind == K_UDP) {
-		send(t->dfd, buf, 1 + stress_rand(&t->rng) % (NLMSG_HDRLEN - 1),
-		     MSG_DONTWAIT);
-		drain(t->dfd);
-		return 1;
-	}
-	fd = raw_open(t, 300);
-	if (fd < 0)
-		return 0;
-	send_all(fd, buf, sizeof(buf));
-	read_some(fd, 20);
-	close(fd);
-	return 1;
+	if (t->kind == K_DGRAM || t->kind == K_UDP)
+		return dgram_once(t, buf,
+				  1 + stress_rand(&t->rng) % (NLMSG_HDRLEN - 1));
+	return conn_once(t, buf, sizeof(buf), 20);
 }
 
 /* The other byte order, as a peer's first message. */
@@ -385,18 +374,11 @@ static unsigned int act_swapped(struct target *t)
 	unsigned char buf[64];
 	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
 	size_t len = ping_msg(t, buf, 0);
-	int fd;
 
 	nlh->nlmsg_len = bswap_32(nlh->nlmsg_len);
 	nlh->nlmsg_type = bswap_16(nlh->nlmsg_type);
 	nlh->nlmsg_flags = bswap_16(nlh->nlmsg_flags);
-	fd = raw_open(t, 300);
-	if (fd < 0)
-		return 0;
-	send_all(fd, buf, len);
-	read_some(fd, 20);
-	close(fd);
-	return 1;
+	return conn_once(t, buf, len, 20);
 }
 
 /* Connect and close at once, many times; TCP ones sometimes reset. */
