@@ -197,11 +197,13 @@ def test_two_dumps_in_one_datagram_are_refused():
         assert r and done[0] == 0, (seq, done)
     c.sock.shutdown(socket.SHUT_RDWR)
     c.close()
+    # Clients of the tests before may still be closing when base is
+    # taken: nothing may be left over it, fewer is fine.
     for _ in range(60):
-        if open_fds() == base:
+        if open_fds() <= base:
             break
         time.sleep(0.05)
-    assert open_fds() == base, (open_fds(), base)
+    assert open_fds() <= base, (open_fds(), base)
     assert proc.poll() is None, log()
 
 
