@@ -30,6 +30,12 @@ REPORT = re.compile(
 # say so (sysctl registration, vmalloc) and that is not a finding.
 ALLOC_FAILURE = re.compile(r'sysctl could not get directory|vmalloc error|'
                            r'page allocation failure|FAULT_INJECTION')
+# 6.1's vmalloc warns (once) when failslab fails the GFP_NOWAIT vmap_area
+# it needs to split a free area, as when the module is loaded under
+# failslab: the core's reaction to our injected failure, not a finding.
+# Its report, up to its end marker, is excused, and so is the W taint.
+CORE_ALLOC_WARN = re.compile(r'WARNING: .* at mm/vmalloc\.c:\d+ alloc_vmap_area')
+TAINT_WARN = 512
 
 n = 0
 failed = 0
@@ -80,16 +86,23 @@ def kmemleak(cmd):
 
 
 def reports(log):
-    """Indexes of the lines of log that start a report."""
+    """Indexes of the lines of log that start a report, and whether a
+    CORE_ALLOC_WARN was excused."""
     out = []
+    excused = excusing = False
     for i, line in enumerate(log):
+        if CORE_ALLOC_WARN.search(line):
+            excused = excusing = True
+        if excusing:
+            excusing = '---[ end trace' not in line
+            continue
         if REPORT.search(line):
             out.append(i)
         elif 'Call Trace:' in line:
             before = log[max(i - 4, 0):i]
             if not any(REPORT.search(b) or ALLOC_FAILURE.search(b) for b in before):
                 out.append(i)
-    return out
+    return out, excused
 
 
 def dmesg():
@@ -133,7 +146,7 @@ def main():
               ['kmemleak turned itself off during the run (see the kernel log)'])
 
     log = dmesg().splitlines()
-    bad = reports(log)
+    bad, excused = reports(log)
     diag = []
     for i in bad[:5]:                       # each report with its context
         diag += log[max(i - 2, 0):i + 40] + ['---']
@@ -148,8 +161,10 @@ def main():
 
     with open('/proc/sys/kernel/tainted') as f:
         taint = int(f.read())
-    point(taint & ~TAINT_OOT_MODULE == 0,
-          f'taint {taint}: nothing but the out-of-tree module bit')
+    allowed = TAINT_OOT_MODULE | (TAINT_WARN if excused and not bad else 0)
+    point(taint & ~allowed == 0,
+          f'taint {taint}: nothing but the out-of-tree module bit'
+          + (' (and W, for the excused vmalloc warning)' if excused else ''))
 
     print(f'# detectors: {time.time() - t0:.0f}s for the whole run')
     print(f'1..{n}')
