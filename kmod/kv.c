@@ -252,7 +252,9 @@ int nlipc_nl_kv_set_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EMSGSIZE;
 	}
 
-	e = kmalloc(struct_size(e, data, key_len + value_len), GFP_KERNEL);
+	/* Charged to the caller's memory cgroup: the store is its data. */
+	e = kmalloc(struct_size(e, data, key_len + value_len),
+		    GFP_KERNEL_ACCOUNT);
 	if (!e)
 		return -ENOMEM;
 	refcount_set(&e->ref, 1);
@@ -391,11 +393,11 @@ struct kv_dump_ctx {
 
 int nlipc_nl_kv_get_start(struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	const struct nlattr *key = nlipc_dump_attrs(cb)[NLIPC_A_KV_KEY];
 
 	BUILD_BUG_ON(sizeof(struct kv_dump_ctx) > sizeof(cb->ctx));
-	if (info->attrs[NLIPC_A_KV_KEY]) {
-		NL_SET_ERR_MSG_ATTR(cb->extack, info->attrs[NLIPC_A_KV_KEY],
+	if (key) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, key,
 				    "dumps filter by key-prefix, not key");
 		return -EINVAL;
 	}
@@ -409,7 +411,7 @@ int nlipc_nl_kv_get_start(struct netlink_callback *cb)
 int nlipc_nl_kv_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	const struct nlattr *prefix =
-		genl_dumpit_info(cb)->attrs[NLIPC_A_KV_KEY_PREFIX];
+		nlipc_dump_attrs(cb)[NLIPC_A_KV_KEY_PREFIX];
 	struct nlipc_kv_store *s = kv_store(sock_net(skb->sk));
 	struct kv_dump_ctx *ctx = (void *)cb->ctx;
 	u32 plen = prefix ? nla_len(prefix) : 0;

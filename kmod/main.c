@@ -46,7 +46,12 @@ err_uninit_stats:
 
 static void __exit nlipc_exit(void)
 {
-	/* Unregistering waits for running handlers and ends open dumps. */
+	/*
+	 * Unregistering waits for running handlers. It never runs while a
+	 * dump is open: each dump holds a reference on the module, so rmmod
+	 * says "in use" until the socket holding it reads it to the end or
+	 * closes (doc/protocol.md).
+	 */
 	nlipc_nl_uninit();
 	nlipc_kv_uninit();
 	nlipc_stats_uninit();

@@ -9,6 +9,8 @@
 #include <net/genetlink.h>
 #include <linux/nlipc.h>
 
+#include "compat.h"
+
 extern struct genl_family nlipc_nl_family;
 
 /* Multicast groups, by their index in the family's table. */

@@ -401,6 +401,25 @@ def test_kv_dumps_of_every_shape():
         reload()
 
 
+def kernel_version():
+    return tuple(int(x) for x in re.match(r'(\d+)\.(\d+)', os.uname().release).groups())
+
+
+# The dump's ->start() callback got an extended ACK in Linux 6.4 ("netlink:
+# support extack in dump ->start()"); before, its error is a bare errno.
+DUMP_START_EXTACK = kernel_version() >= (6, 4)
+
+
+def test_kv_dump_by_key_is_refused_as_this_kernel_can():
+    g = Genl()
+    e = expect_error(errno.EINVAL, g.dump, fam(), CMD['kv-get'], attr(KV['key'], b'k'))
+    if DUMP_START_EXTACK:
+        assert e.msg == 'dumps filter by key-prefix, not key', e
+        assert e.offs == 20, e            # the key, after 16+4 bytes of headers
+    else:
+        assert e.msg is None and e.offs is None, e
+
+
 def dump_datagrams(g):
     """A whole dump as a list of datagrams, each a list of entry keys."""
     seq = g.send(fam(), CMD['kv-get'],
@@ -628,6 +647,41 @@ def test_deleting_a_namespace_frees_its_store():
     while time.time() < deadline and slab_kib() > before + 2048:
         time.sleep(0.2)
     assert slab_kib() < before + 2048, (before, slab_kib())
+
+
+def test_store_is_charged_to_the_callers_memory_cgroup():
+    """A store's entries count against the memory cgroup of whoever wrote
+    them (GFP_KERNEL_ACCOUNT), so a container cannot grow the kernel's
+    memory past its own limit through the module."""
+    root = '/sys/fs/cgroup'
+    if not os.path.exists(root + '/cgroup.controllers') and subprocess.run(
+            ['mount', '-t', 'cgroup2', 'none', root]).returncode:
+        raise Skip('no cgroup2 in this kernel')
+    with open(root + '/cgroup.controllers') as f:
+        if 'memory' not in f.read().split():
+            raise Skip('no memory controller in this kernel')
+    with open(root + '/cgroup.subtree_control', 'w') as f:
+        f.write('+memory')
+    cg = root + '/nlipc-test'
+    os.makedirs(cg, exist_ok=True)
+
+    def slab():
+        with open(cg + '/memory.stat') as f:
+            return int(re.search(r'^slab (\d+)$', f.read(), re.M).group(1))
+
+    def fill():
+        with open(cg + '/cgroup.procs', 'w') as f:
+            f.write(str(os.getpid()))
+        before = slab()
+        c = Genl()
+        for i in range(1000):
+            kv_set(c, b'm%d' % i, b'x' * 3000)   # ~3 MiB of 4 KiB objects
+        return before, slab()
+    try:
+        before, after = nl.in_child(fill, netns=True)
+    finally:
+        os.rmdir(cg)
+    assert after - before > 3000 * 1000, ('the store was not charged', before, after)
 
 
 def test_rmmod_with_a_listener_and_a_half_read_dump():
