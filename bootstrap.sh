@@ -11,7 +11,16 @@ cd "$(dirname "$0")"
 packages=(
 	build-essential autoconf automake libtool pkg-config
 	libnl-3-dev libnl-genl-3-dev libmnl-dev libjson-c-dev libcmocka-dev
-	linux-headers-amd64 linux-image-amd64 kmod sparse
+	kmod sparse
+	# The two kernel series the module supports, each tested in the VM:
+	# Debian 12's own 6.1 and 6.12 from its security archive.
+	linux-headers-amd64 linux-image-amd64
+	linux-headers-6.12-amd64 linux-image-6.12-amd64
+	# Installing the module for real: DKMS, the Debian packages and the
+	# clean root they are tried in (make check-packages).
+	dkms debhelper dh-dkms lintian debootstrap fakeroot
+	# Service names (tcp://host:echo) come from netbase's /etc/services.
+	netbase
 	qemu-system-x86 busybox-static cpio
 	python3 python3-yaml gnuplot-nox iproute2 util-linux
 	# nlipc-bench's cross-check against an outside tool (make bench-check).

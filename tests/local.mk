@@ -2,8 +2,10 @@
 LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
 AM_TESTS_ENVIRONMENT = \
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
-	PYTHON3='$(PYTHON3)' KERNEL_DIR='$(KERNEL_DIR)' NLIPC_TAP=1; \
-	export top_srcdir top_builddir PYTHON3 KERNEL_DIR NLIPC_TAP;
+	PYTHON3='$(PYTHON3)' KERNEL_DIR='$(KERNEL_DIR)' NLIPC_TAP=1 \
+	KERNEL_RELEASES='$(KERNEL_RELEASES)' PACKAGE_VERSION='$(PACKAGE_VERSION)'; \
+	export top_srcdir top_builddir PYTHON3 KERNEL_DIR NLIPC_TAP \
+	KERNEL_RELEASES PACKAGE_VERSION;
 
 # Unit tests (cmocka) of the library's internals.
 unit_cflags = $(AM_CFLAGS) -I$(top_srcdir)/lib $(CMOCKA_CFLAGS) $(LIBMNL_CFLAGS)
@@ -47,7 +49,7 @@ TESTS += tests/kmod-check.sh tests/vm/kernel.sh
 
 EXTRA_DIST += tests/spec-uapi.py tests/kmod-check.sh tests/vm/kernel.sh \
 	tests/vm/kernel-tests.py tests/vm/nl.py
-CLEANFILES += kernel-dmesg.log
+CLEANFILES += kernel-dmesg.log kernel-dmesg-*.log
 
 # libnlipc(3)'s example, against the installed library and the module.
 check_PROGRAMS += examples/ping-stats
@@ -66,3 +68,25 @@ EXTRA_DIST += tests/vm/conformance.sh
 # ... and against nlipcd's user backend, over every transport.
 TESTS += tests/conformance/bridge.sh
 EXTRA_DIST += tests/conformance/bridge.sh
+
+# The module's kernel lane (the kernel tests, the conformance suite over
+# netlink, nlipcd's kernel backend and wire-diff, the hostile-input test)
+# runs above on kmod/nlipc.ko's kernel, then again for each further kernel
+# configure found (Debian 12: 6.1 and 6.12), through tests/kernel-lane.sh;
+# configure lists them in KERNEL_LANE_TESTS.
+check_SCRIPTS = $(KERNEL_LANE_TESTS)
+EXTRA_SCRIPTS =
+TESTS += $(KERNEL_LANE_TESTS)
+$(KERNEL_LANE_TESTS): Makefile
+	@$(MKDIR_P) $(@D)
+	@ln -sf $(abs_top_srcdir)/tests/kernel-lane.sh $@
+EXTRA_DIST += tests/kernel-lane.sh
+
+# DKMS builds the module for every kernel; each kernel's guest installs it
+# with dkms and loads it with modprobe.
+TESTS += tests/dkms/dkms.sh
+EXTRA_DIST += tests/dkms/dkms.sh tests/dkms/guest.sh
+clean-local: clean-kernel-lane
+clean-kernel-lane:
+	-rm -rf tests/kernels
+.PHONY: clean-kernel-lane

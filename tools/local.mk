@@ -16,5 +16,24 @@ tools_nlipc_nlipc_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(LIBMNL_CFLAGS)
 tools_nlipc_nlipc_LDADD = lib/libnlipc.la $(JSONC_LIBS) $(LIBMNL_LIBS) -lm
 
 bin_SCRIPTS += tools/nlipc-vm
-EXTRA_DIST += tools/nlipc-vm tools/vm/init.sh \
-	tools/nlipc/nlipc.bash-completion
+vmdir = $(pkgdatadir)/vm
+dist_vm_DATA = tools/vm/init.sh
+EXTRA_DIST += tools/nlipc-vm
+
+# The family's spec, for the kernel's YNL CLI, pyroute2 and other clients.
+specdir = $(pkgdatadir)/spec
+dist_spec_DATA = spec/nlipc.yaml
+
+# bash completion, loaded on demand by bash-completion under the command's
+# name.
+bashcompletiondir = $(datadir)/bash-completion/completions
+install-data-local: install-bash-completion
+uninstall-local: uninstall-bash-completion
+install-bash-completion:
+	$(MKDIR_P) '$(DESTDIR)$(bashcompletiondir)'
+	$(INSTALL_DATA) '$(srcdir)/tools/nlipc/nlipc.bash-completion' \
+		'$(DESTDIR)$(bashcompletiondir)/nlipc'
+uninstall-bash-completion:
+	rm -f '$(DESTDIR)$(bashcompletiondir)/nlipc'
+EXTRA_DIST += tools/nlipc/nlipc.bash-completion
+.PHONY: install-bash-completion uninstall-bash-completion

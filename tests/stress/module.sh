@@ -10,7 +10,8 @@
 # STRESS_KERNEL=debug: on the debug-lane kernel (KASAN, kmemleak...),
 # which tools/vm/debug-kernel.sh builds first if its cache has none.
 # NLIPC_SEED replays a run's hostile inputs (each run prints its seed).
-module="$top_builddir/kmod/nlipc.ko"
+# NLIPC_KMOD: another kernel's module (tests/kernel-lane.sh).
+module=${NLIPC_KMOD:-$top_builddir/kmod/nlipc.ko}
 seconds=${STRESS_SECONDS:-20}
 skip() {
 	echo "1..0 # SKIP $*"
@@ -43,7 +44,7 @@ unload=$((seconds / 5))
 seed=${NLIPC_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 # shellcheck disable=SC2086
 "$top_srcdir/tools/nlipc-vm" $kernel --module "$module" --timeout "$timeout" \
-	--dmesg "$top_builddir/tests/stress/module-dmesg.log" -- \
+	--dmesg "$top_builddir/tests/stress/module-dmesg${NLIPC_KMOD:+-$(basename "$(dirname "$NLIPC_KMOD")")}.log" -- \
 	env NLIPC_HOSTILE_SECONDS="$seconds" NLIPC_UNLOAD_SECONDS="$unload" \
 	NLIPC_RELOADS="${STRESS_RELOADS:-100}" NLIPC_SEED="$seed" \
 	"$PYTHON3" "$top_srcdir/tests/stress/module-stress.py" \

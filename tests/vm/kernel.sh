@@ -1,7 +1,8 @@
 #!/bin/sh
 # The module's kernel tests, in one boot of nlipc-vm. TAP comes from the
 # guest; the guest's kernel log is kept beside this test's log.
-module="$top_builddir/kmod/nlipc.ko"
+# NLIPC_KMOD: another kernel's module (tests/kernel-lane.sh).
+module=${NLIPC_KMOD:-$top_builddir/kmod/nlipc.ko}
 skip() {
 	echo "1..0 # SKIP $*"
 	exit 0
@@ -11,7 +12,7 @@ command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86 not installed"
 [ "$PYTHON3" != false ] || skip "no python3 with PyYAML"
 
 "$top_srcdir/tools/nlipc-vm" --module "$module" --timeout 1200 \
-	--dmesg kernel-dmesg.log -- \
+	--dmesg "kernel-dmesg${NLIPC_KMOD:+-$(basename "$(dirname "$NLIPC_KMOD")")}.log" -- \
 	"$PYTHON3" "$top_srcdir/tests/vm/kernel-tests.py" \
 	"$top_srcdir/spec/nlipc.yaml" "$module"
 rc=$?
