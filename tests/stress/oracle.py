@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """What the kernel must answer to any datagram sent to the nlipc family,
 well-formed or not: a model of netlink_rcv_skb() and the genetlink core of
-Linux 6.1 (the kernel nlipc-vm boots), of strict attribute validation
+Linux 6.1 and 6.12 (the kernels nlipc-vm boots), of strict attribute validation
 against the policies the spec gives, and of the module's handlers over a
 shadow copy of the store. It predicts every answer exactly -- ACK, errno,
 extack offset or missing attribute, reply contents, dump entries, change
@@ -14,11 +14,12 @@ datagram silently; no NLM_F_REQUEST or a control type gets an ACK only if
 asked; an unknown type is ENOENT; then nlmsg_len < genl header (EINVAL),
 reserved bits or nlmsg_flags besides REQUEST/ACK/ECHO/DUMP (EINVAL, since
 resv_start_op is 0), an unknown command (EOPNOTSUPP), admin-perm (EPERM),
-no dumpit (EOPNOTSUPP), a dump already running on the socket (EBUSY),
+no dumpit (EOPNOTSUPP; from 6.2 before admin-perm), a dump already running on the socket (EBUSY),
 strict policy validation, and only then the handler."""
 
 import collections
 import errno
+import os
 import struct
 
 import nl
@@ -30,6 +31,11 @@ NLA_F_NESTED = 0x8000
 NLA_TYPE_MASK = 0x3fff
 CTRL_CMD_NEWFAMILY = 1
 ANY = object()          # an errno, offset or missing type not predicted
+# Linux 6.2 split each op into its do and dump halves (genl_split_ops).
+KERNEL = tuple(int(x) for x in os.uname().release.split('.')[:2])
+SPLIT_OPS = KERNEL >= (6, 2)
+# Linux 6.4 passes a dump's start callback the request's extack.
+DUMP_START_EXTACK = KERNEL >= (6, 4)
 
 Req = collections.namedtuple('Req', 'off len type flags seq pid raw')
 
@@ -232,13 +238,16 @@ class Oracle:
         if reserved or flags & ~(NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO):
             return Expect(r, [('err', -errno.EINVAL, None, None)])
         op = self.s.ops.get(cmd)
-        if op is None:
+        no_handler = op is None or (dump and not op.dump or not dump and not op.do)
+        # From 6.2 the core looks an op up by kind (do or dump), so one
+        # without a handler of that kind is refused before its admin-perm.
+        if op is None or no_handler and SPLIT_OPS:
             return Expect(r, [('err', -errno.EOPNOTSUPP, None, None)])
         if op.admin and not self.priv:
             e = Expect(r, [('err', -errno.EPERM, None, None)])
             e.unpriv_write = True
             return e
-        if dump and not op.dump or not dump and not op.do:
+        if no_handler:
             return Expect(r, [('err', -errno.EOPNOTSUPP, None, None)])
         if dump and running:
             return Expect(r, [('err', -errno.EBUSY, None, None)])
@@ -331,10 +340,12 @@ class Oracle:
     def _kv_get(self, r, tb, dump, ack):
         a, st = self.s.attr['kv'], self.store
         if dump:
-            # Refused by the dump's start callback, whose extack 6.1 drops
-            # (__netlink_dump_start() sets cb->extack for dumpit only).
+            # Refused by the dump's start callback, whose extack kernels
+            # before 6.4 drop (their __netlink_dump_start() sets
+            # cb->extack for dumpit only).
             if a['key'] in tb:
-                return self._fail(r, -errno.EINVAL, ANY)
+                return self._fail(r, -errno.EINVAL,
+                                  tb[a['key']][1] if DUMP_START_EXTACK else None)
             prefix = tb[a['key-prefix']][0] if a['key-prefix'] in tb else b''
             entries = [(k, v) for k, v in st.kv.items() if k.startswith(prefix)]
             e = Expect(r, [('dump', self.s.cmd['kv-get'], entries,

@@ -596,9 +596,15 @@ static int dump_start(struct ctx *x)
 	const struct nlattr *prefix = x->tb[NLIPC_A_KV_KEY_PREFIX];
 	struct user_dump *dd;
 
-	/* The kernel's start() errors reach the client without extack. */
-	if (x->tb[NLIPC_A_KV_KEY])
+	/*
+	 * With its extack, as the module answers from Linux 6.4 on (before,
+	 * the kernel drops a dump start's extack: doc/protocol.md).
+	 */
+	if (x->tb[NLIPC_A_KV_KEY]) {
+		NLIPCD_SET_ERR_ATTR(x->ext, x->tb[NLIPC_A_KV_KEY],
+				    "dumps filter by key-prefix, not key");
 		return -EINVAL;
+	}
 	dd = calloc(1, sizeof(*dd));
 	if (!dd)
 		return -ENOMEM;
@@ -639,7 +645,6 @@ static void user_request(struct nlipcd_client *c, const struct nlmsghdr *nlh,
 		err = dump_start(&x);
 		if (err) {
 			u->stats[op->cmd].errors++;
-			ext = (struct nlipcd_extack){ 0 };
 			goto out_ack;
 		}
 		nlipcd_reply_release(&r);

@@ -158,8 +158,10 @@ static void getpolicy(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 	if (tb[CTRL_ATTR_OP]) {
 		uint32_t op = mnl_attr_get_u32(tb[CTRL_ATTR_OP]);
 
+		/* Naming the attribute, as Linux 6.4 on does. */
 		if (op > UINT8_MAX || !nlipcd_op_find(op)) {
-			nlipcd_request_ack(c, nlh, -ENOENT, NULL);
+			ext.bad_attr = tb[CTRL_ATTR_OP];
+			nlipcd_request_ack(c, nlh, -ENOENT, &ext);
 			return;
 		}
 		only = op;

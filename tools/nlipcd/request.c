@@ -151,14 +151,15 @@ static void family_request(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 		err = -EOPNOTSUPP;
 		goto out_ack;
 	}
-	err = permitted(c, op, &ext);
-	if (err)
-		goto out_ack;
+	/* As Linux 6.2 on: an op is looked up by kind, do or dump, first. */
 	dump = (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
 	if ((dump && !op->dumpit) || (!dump && !op->doit)) {
 		err = -EOPNOTSUPP;
 		goto out_ack;
 	}
+	err = permitted(c, op, &ext);
+	if (err)
+		goto out_ack;
 	if (dump && c->kind == NLIPCD_UDP) {
 		NLIPCD_SET_ERR_MSG(&ext,
 				   "dumps are refused over UDP: a lost datagram would lose entries unnoticed; use tcp:// or unix:");
