@@ -90,3 +90,9 @@ clean-local: clean-kernel-lane
 clean-kernel-lane:
 	-rm -rf tests/kernels
 .PHONY: clean-kernel-lane
+
+# Two hosts in a guest, by name, on a clean and a lossy link: the
+# conformance suite over tcp:// and udp://, and UDP's resend figures.
+TESTS += tests/net/two-hosts.sh
+EXTRA_DIST += tests/net/two-hosts.sh tests/net/guest.sh tests/net/hosts.sh \
+	tests/net/udp-resends.sh
