@@ -55,6 +55,8 @@ struct nlipc_transport {
 	 * Resolve the nlipc family: set ep->family_id (and ep->portid if
 	 * open() could not). Blocks up to the timeout. Negative errno
 	 * (-ENOENT: family not registered) with an error message.
+	 * NULL if open() resolves the family itself: a transport choosing
+	 * among several addresses keeps the first that answers this.
 	 */
 	int (*resolve)(struct nlipc *ep);
 
