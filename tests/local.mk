@@ -66,3 +66,7 @@ EXTRA_DIST += tests/vm/conformance.sh
 # ... and against nlipcd's user backend, over every transport.
 TESTS += tests/conformance/bridge.sh
 EXTRA_DIST += tests/conformance/bridge.sh
+
+# The bridged transports' tests again under the /etc/hosts users have.
+TESTS += tests/unit/hosts.sh
+EXTRA_DIST += tests/unit/hosts.sh
