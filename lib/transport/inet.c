@@ -16,16 +16,34 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "../internal.h"
 #include "../bridge.h"
 #include "sock.h"
+
+/*
+ * A minimal root (debootstrap minbase, most container images) has no
+ * /etc/services until netbase is installed: no service name resolves.
+ */
+static bool no_services(const char *port)
+{
+	struct stat st;
+
+	if (!port[strspn(port, "0123456789")])
+		return false;
+	return stat(_PATH_SERVICES, &st) || !st.st_size;
+}
 
 static int resolve_fail(struct nlipc *ep, const struct nlipc_url *url,
 			int gai)
 {
 	switch (gai) {
 	case EAI_SERVICE:
+		if (no_services(url->port))
+			return nlipc_fail(ep, -EINVAL,
+					  "unknown service '%s' (no services database: install netbase)",
+					  url->port);
 		return nlipc_fail(ep, -EINVAL, "unknown port or service '%s'",
 				  url->port);
 	case EAI_MEMORY:

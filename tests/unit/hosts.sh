@@ -1,18 +1,19 @@
 #!/bin/sh
-# The bridge, transport and connect tests again under the /etc/hosts
-# files users have, not the build machine's: Debian's standard one, where
-# localhost is 127.0.0.1 and ::1 and getaddrinfo() gives ::1 first, and
-# one where localhost is ::1 only. Each runs in a private mount namespace
-# with the file bound over /etc/hosts, so the host's stays as it is. The
-# programs' test points are renumbered into one TAP stream, prefixed with
-# the hosts file's name; where no namespace can be made, the whole test
-# is skipped, saying why.
+# The bridge, transport and connect tests again under the /etc files
+# users have, not the build machine's: a fresh Debian minbase root, with
+# the standard /etc/hosts (localhost is 127.0.0.1 and ::1, and
+# getaddrinfo() gives ::1 first) and no /etc/services (no netbase); then
+# a host where localhost is ::1 only. Each runs in a private mount
+# namespace with the files bound over the host's, which stay as they
+# are. The programs' test points are renumbered into one TAP stream,
+# prefixed with the setup's name; where no namespace can be made, the
+# whole test is skipped, saying why.
 tests="tests/unit/test-bridge tests/unit/test-stream tests/unit/test-udp
 	tests/unit/test-connect"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-cat >"$tmp/debian" <<'EOF'
+cat >"$tmp/debian-minbase" <<'EOF'
 127.0.0.1	localhost
 
 # The following lines are desirable for IPv6 capable hosts
@@ -27,7 +28,7 @@ EOF
 # Root gets a mount namespace; anyone else may, inside a user namespace.
 ns=
 for try in "unshare -m" "unshare -r -m"; do
-	if $try mount --bind "$tmp/debian" /etc/hosts 2>"$tmp/why"; then
+	if $try mount --bind "$tmp/v6-only" /etc/hosts 2>"$tmp/why"; then
 		ns=$try
 		break
 	fi
@@ -37,25 +38,43 @@ if [ -z "$ns" ]; then
 	exit 0
 fi
 
+# In the namespace: bind $1 over /etc/hosts, hide /etc/services if $2 is
+# set, and run the rest.
+enter='mount --bind "$1" /etc/hosts || exit
+if [ -n "$2" ] && [ -e /etc/services ]; then
+	mount --bind /dev/null /etc/services || exit
+fi
+shift 2
+exec "$@"'
+
 n=0
 point() {
 	n=$((n + 1))
 	echo "$1 $n - $2"
 }
 
-for hosts in debian v6-only; do
+for setup in debian-minbase:no-services v6-only:; do
+	hosts=${setup%%:*} services=${setup#*:}
 	# Both files give ::1 first: see that the tests will see it.
-	first=$($ns sh -c 'mount --bind "$1" /etc/hosts &&
-		getent ahosts localhost' sh "$tmp/$hosts" | head -n 1)
+	first=$($ns sh -c "$enter" sh "$tmp/$hosts" "$services" \
+		getent ahosts localhost | head -n 1)
 	case $first in
 	"::1 "*) point ok "$hosts: localhost resolves to ::1 first" ;;
 	*) point "not ok" "$hosts: localhost resolves to ::1 first, not '$first'" ;;
 	esac
+	if [ -n "$services" ]; then
+		if $ns sh -c "$enter" sh "$tmp/$hosts" "$services" \
+			getent services echo >/dev/null; then
+			point "not ok" "$hosts: /etc/services hidden"
+		else
+			point ok "$hosts: /etc/services hidden"
+		fi
+	fi
 
 	for t in $tests; do
 		name="$hosts: ${t##*/}"
-		$ns sh -c 'mount --bind "$1" /etc/hosts && exec "$2"' sh \
-			"$tmp/$hosts" "$top_builddir/$t" >"$tmp/out" 2>&1
+		$ns sh -c "$enter" sh "$tmp/$hosts" "$services" \
+			"$top_builddir/$t" >"$tmp/out" 2>&1
 		rc=$?
 		plan='' seen=0 failed=0
 		while IFS= read -r line; do
