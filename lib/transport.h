@@ -18,8 +18,8 @@ struct nlipc_url;
 
 /*
  * Datagrams may be lost or duplicated (UDP). The core then sends a request
- * left unanswered for NLIPC_BRIDGE_UDP_RETRY_MS again, with the same
- * sequence number, until the deadline, and refuses dumps and
+ * left unanswered for the retransmission timeout (rtt.c) again, with the
+ * same sequence number, until the deadline, and refuses dumps and
  * subscriptions: a lost datagram would drop entries or notifications
  * without anyone noticing.
  */

@@ -132,6 +132,8 @@ static int inet_try(struct nlipc *ep, const struct addrinfo *ai,
 	err = nlipc_sock_init(ep, fd);
 	if (err)
 		return err;
+	/* Another address, another path: what the last one taught is moot. */
+	nlipc_rtt_init(&ep->rtt);
 
 	/* The core bounds a call by the endpoint's timeout: lend it ours. */
 	if (until >= 0) {
