@@ -29,7 +29,23 @@
 /* Largest UDP datagram: requests and replies must fit one. */
 #define NLIPC_BRIDGE_UDP_MAX	65507
 
-/* UDP: a request unanswered after this long is sent again, same seq. */
-#define NLIPC_BRIDGE_UDP_RETRY_MS	200
+/*
+ * UDP: a request unanswered for the retransmission timeout (lib/rtt.c) is
+ * sent again, same seq. Before a first round trip is measured it is 1 s,
+ * RFC 6298's initial value, above the RTTs nlipc is meant for, and it
+ * stays there: the first exchange needs several tries within its deadline
+ * (or an address's share of it). Then it is SRTT plus at least 200 ms
+ * (Linux TCP's minimum), rather than RFC 6298's 1 s floor, so a datagram
+ * lost on a LAN costs what it did when the timer was a fixed 200 ms. A
+ * resend doubles it, NLIPC_BRIDGE_UDP_BACKOFFS times at most: every
+ * further doubling halves the tries a lossy path gets before the
+ * deadline (doc/bridge.md). The cap keeps a long call probing, and within
+ * nlipcd's memory of the request (NLIPCD_UDP_TTL_MS), so a resent write
+ * still takes effect once.
+ */
+#define NLIPC_BRIDGE_UDP_RTO_INIT_MS	1000
+#define NLIPC_BRIDGE_UDP_RTO_MIN_MS	200
+#define NLIPC_BRIDGE_UDP_RTO_MAX_MS	4000
+#define NLIPC_BRIDGE_UDP_BACKOFFS	1
 
 #endif /* _NLIPC_BRIDGE_H */

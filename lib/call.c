@@ -20,12 +20,17 @@
 /* nlipc_call_once()'s verdict for a dump marked NLM_F_DUMP_INTR. */
 #define CALL_INTERRUPTED 1
 
-long long nlipc_now_ms(void)
+long long nlipc_now_us(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+long long nlipc_now_ms(void)
+{
+	return nlipc_now_us() / 1000;
 }
 
 int nlipc_deadline(int timeout_ms, long long *deadline)
@@ -95,6 +100,7 @@ static int call_send(struct nlipc *ep, const struct nlmsghdr *nlh)
 /* Resending a request on a lossy transport: when, and how often so far. */
 struct call_retry {
 	long long at;		/* -1: the transport is reliable */
+	long long sent_us;	/* the first send, for the RTT sample */
 	unsigned int sends;
 };
 
@@ -116,11 +122,12 @@ static ssize_t call_recv(struct nlipc *ep, const struct nlmsghdr *req,
 			 * same seq. The service answers a repeat from its
 			 * cache, so a write still takes effect once.
 			 */
+			nlipc_rtt_backoff(&ep->rtt);
 			err = call_send(ep, req);
 			if (err)
 				return err;
 			retry->sends++;
-			retry->at = nlipc_now_ms() + NLIPC_BRIDGE_UDP_RETRY_MS;
+			retry->at = nlipc_now_ms() + nlipc_rtt_rto(&ep->rtt);
 			continue;
 		}
 		if (err == -ETIMEDOUT && retry->sends > 1)
@@ -240,14 +247,19 @@ static int call_once(struct nlipc *ep, struct nlmsghdr *nlh,
 	ret = call_send(ep, nlh);
 	if (ret)
 		return ret;
-	if (ep->tp->flags & NLIPC_TP_LOSSY)
-		retry.at = nlipc_now_ms() + NLIPC_BRIDGE_UDP_RETRY_MS;
+	if (ep->tp->flags & NLIPC_TP_LOSSY) {
+		retry.sent_us = nlipc_now_us();
+		retry.at = retry.sent_us / 1000 + nlipc_rtt_rto(&ep->rtt);
+	}
 	do {
 		n = call_recv(ep, nlh, &retry);
 		if (n < 0)
 			return n;
 		ret = call_walk(ep, n, nlh->nlmsg_seq, dump, &intr, cb, arg);
 	} while (!ret);
+	/* Answered: a round trip, if only one copy could have made it. */
+	if (retry.at >= 0 && retry.sends == 1)
+		nlipc_rtt_sample(&ep->rtt, nlipc_now_us() - retry.sent_us);
 	if (ret < 0)
 		return ret;
 	return ret == CALL_INTERRUPTED + 1 ? CALL_INTERRUPTED : 0;

@@ -69,7 +69,7 @@ static int endpoint_connect(struct nlipc *ep, const char *url)
 	err = ep->tp->open(ep, &u);
 	if (err)
 		goto err_forget_transport;
-	err = ep->tp->resolve(ep);
+	err = ep->tp->resolve ? ep->tp->resolve(ep) : 0;
 	if (err)
 		goto err_close_transport;
 	return 0;

@@ -31,6 +31,14 @@ struct nlipc_msg {
 	int overflow;		/* why a put failed (-E2BIG, -EMSGSIZE), or 0 */
 };
 
+/* UDP's round-trip estimate (rtt.c), per endpoint: one path each. */
+struct nlipc_rtt {
+	bool valid;		/* a sample was taken */
+	unsigned int backoff;	/* doublings since the last sample */
+	unsigned long long srtt_us;
+	unsigned long long rttvar_us;
+};
+
 struct nlipc_group {
 	char name[GENL_NAMSIZ];
 	uint32_t id;
@@ -53,6 +61,8 @@ struct nlipc {
 	bool order_checked;	/* the peer has our byte order */
 	struct nlipc_group groups[NLIPC_GROUPS_MAX];
 	unsigned int ngroups;
+
+	struct nlipc_rtt rtt;	/* lossy transports: when to resend */
 
 	bool subscribed;	/* receives notifications, sends nothing */
 	size_t ev_off, ev_left;	/* notifications not yet taken from rx */
@@ -88,6 +98,7 @@ int nlipc_error_from_ack(struct nlipc *ep, const struct nlmsghdr *nlh);
 int nlipc_kv_entry_parse(const struct nlmsghdr *nlh, struct nlipc_kv_entry *e);
 
 /* call.c */
+long long nlipc_now_us(void);
 long long nlipc_now_ms(void);
 int nlipc_deadline(int timeout_ms, long long *deadline);
 int nlipc_poll(int fd, short events, long long deadline);
@@ -95,6 +106,12 @@ int nlipc_wait(struct nlipc *ep, short events, long long deadline);
 int nlipc_rx_reserve(struct nlipc *ep, size_t len);
 int nlipc_transact(struct nlipc *ep, struct nlipc_msg *m, nlipc_reply_cb cb,
 		   void *arg);
+
+/* rtt.c */
+void nlipc_rtt_init(struct nlipc_rtt *r);
+void nlipc_rtt_sample(struct nlipc_rtt *r, unsigned long long rtt_us);
+void nlipc_rtt_backoff(struct nlipc_rtt *r);
+unsigned int nlipc_rtt_rto(const struct nlipc_rtt *r);
 
 /* ctrl.c: the resolve and join ops of the bridged transports */
 int nlipc_ctrl_resolve(struct nlipc *ep);

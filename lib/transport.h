@@ -18,8 +18,8 @@ struct nlipc_url;
 
 /*
  * Datagrams may be lost or duplicated (UDP). The core then sends a request
- * left unanswered for NLIPC_BRIDGE_UDP_RETRY_MS again, with the same
- * sequence number, until the deadline, and refuses dumps and
+ * left unanswered for the retransmission timeout (rtt.c) again, with the
+ * same sequence number, until the deadline, and refuses dumps and
  * subscriptions: a lost datagram would drop entries or notifications
  * without anyone noticing.
  */
@@ -55,6 +55,8 @@ struct nlipc_transport {
 	 * Resolve the nlipc family: set ep->family_id (and ep->portid if
 	 * open() could not). Blocks up to the timeout. Negative errno
 	 * (-ENOENT: family not registered) with an error message.
+	 * NULL if open() resolves the family itself: a transport choosing
+	 * among several addresses keeps the first that answers this.
 	 */
 	int (*resolve)(struct nlipc *ep);
 

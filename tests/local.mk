@@ -69,6 +69,16 @@ EXTRA_DIST += tests/vm/conformance.sh
 TESTS += tests/conformance/bridge.sh
 EXTRA_DIST += tests/conformance/bridge.sh
 
+# The bridged transports' tests again under the /etc/hosts users have.
+TESTS += tests/unit/hosts.sh
+EXTRA_DIST += tests/unit/hosts.sh
+
+# UDP's resend timer: the RTT estimator's arithmetic.
+check_PROGRAMS += tests/unit/test-rtt
+tests_unit_test_rtt_CFLAGS = $(unit_cflags)
+tests_unit_test_rtt_LDADD = $(unit_ldadd)
+TESTS += tests/unit/test-rtt
+
 # The module's kernel lane (the kernel tests, the conformance suite over
 # netlink, nlipcd's kernel backend and wire-diff, the hostile-input test)
 # runs above on kmod/nlipc.ko's kernel, then again for each further kernel

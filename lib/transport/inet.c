@@ -2,28 +2,48 @@
 /*
  * tcp:// and udp://: nlipcd over IPv4 or IPv6. The host and port go
  * through getaddrinfo(), so names, [v6] literals and service names all
- * work, and each address it gives is tried in turn. Over UDP the core
- * resends requests (NLIPC_TP_LOSSY) and the daemon answers repeats from
- * its cache.
+ * work, and each address it gives is tried in turn until one resolves
+ * the family, so open() does what resolve() does elsewhere. Over UDP the
+ * core resends requests (NLIPC_TP_LOSSY) and the daemon answers repeats
+ * from its cache.
  */
 #include <errno.h>
 #include <netdb.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "../internal.h"
 #include "../bridge.h"
 #include "sock.h"
+
+/*
+ * A minimal root (debootstrap minbase, most container images) has no
+ * /etc/services until netbase is installed: no service name resolves.
+ */
+static bool no_services(const char *port)
+{
+	struct stat st;
+
+	if (!port[strspn(port, "0123456789")])
+		return false;
+	return stat(_PATH_SERVICES, &st) || !st.st_size;
+}
 
 static int resolve_fail(struct nlipc *ep, const struct nlipc_url *url,
 			int gai)
 {
 	switch (gai) {
 	case EAI_SERVICE:
+		if (no_services(url->port))
+			return nlipc_fail(ep, -EINVAL,
+					  "unknown service '%s' (no services database: install netbase)",
+					  url->port);
 		return nlipc_fail(ep, -EINVAL, "unknown port or service '%s'",
 				  url->port);
 	case EAI_MEMORY:
@@ -35,31 +55,104 @@ static int resolve_fail(struct nlipc *ep, const struct nlipc_url *url,
 			  url->host, gai_strerror(gai));
 }
 
-static int connect_fail(struct nlipc *ep, const struct addrinfo *ai,
-			int tried, int err)
+/*
+ * Errors that mean nothing there speaks for nlipcd, so the next address
+ * may. Any other (no such family, the other byte order, a malformed
+ * reply, no memory) is an answer, or our own trouble, and final.
+ */
+static bool unanswered(int err)
 {
-	char host[NI_MAXHOST] = "?", port[NI_MAXSERV] = "?", where[300];
+	switch (err) {
+	case -ECONNREFUSED:
+	case -ECONNRESET:
+	case -EPIPE:
+	case -ETIMEDOUT:
+	case -EHOSTUNREACH:
+	case -ENETUNREACH:
+	case -EHOSTDOWN:
+	case -ENETDOWN:
+	case -EADDRNOTAVAIL:
+	case -EAFNOSUPPORT:
+		return true;
+	}
+	return false;
+}
+
+/* The addresses tried so far and what each did, for the error message. */
+struct tried {
+	char list[200];
+	size_t len;
+};
+
+static void tried_add(struct tried *t, const struct addrinfo *ai, int err,
+		      long long share_ms)
+{
+	char host[NI_MAXHOST] = "?", port[NI_MAXSERV] = "?", why[64];
+	bool v6 = ai->ai_family == AF_INET6;
 
 	getnameinfo(ai->ai_addr, ai->ai_addrlen, host, sizeof(host), port,
 		    sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV);
-	snprintf(where, sizeof(where), ai->ai_family == AF_INET6 ?
-		 "[%s]:%s%s" : "%s:%s%s", host, port,
-		 tried > 1 ? " (and the other addresses)" : "");
-	switch (err) {
-	case -ECONNREFUSED:
-		return nlipc_fail(ep, err,
-				  "connection refused by %s: is nlipcd running? (nlipcd --listen %s)",
-				  where, ep->url);
-	case -ETIMEDOUT:
-		return nlipc_fail(ep, err, "no connection to %s within %d ms",
-				  where, ep->timeout_ms);
-	}
-	return nlipc_fail(ep, err, "cannot connect to %s", where);
+	if (err == -ECONNREFUSED)
+		snprintf(why, sizeof(why), "refused");
+	else if (err == -ETIMEDOUT && share_ms >= 0)
+		snprintf(why, sizeof(why), "silent for %lld ms", share_ms);
+	else
+		snprintf(why, sizeof(why), "%s", strerror(-err));
+	if (t->len < sizeof(t->list))
+		t->len += snprintf(t->list + t->len, sizeof(t->list) - t->len,
+				   "%s%s%s%s:%s (%s)", t->len ? ", " : "",
+				   v6 ? "[" : "", host, v6 ? "]" : "", port,
+				   why);
 }
 
 /*
- * Connect to each address in turn. Each try may use its share of the time
- * left, so one address that drops packets cannot starve the others.
+ * Connect to one address and resolve the family through it, all by
+ * @until. On failure nothing stays open.
+ */
+static int inet_try(struct nlipc *ep, const struct addrinfo *ai,
+		    long long until)
+{
+	int timeout_ms = ep->timeout_ms;
+	int fd, err, one = 1;
+	long long left;
+
+	fd = socket(ai->ai_family,
+		    ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    ai->ai_protocol);
+	if (fd < 0)
+		return -errno;
+	err = nlipc_sock_connect(fd, ai->ai_addr, ai->ai_addrlen, until);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	/* Requests are small and waited for: never hold one back. */
+	if (ai->ai_socktype == SOCK_STREAM)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	err = nlipc_sock_init(ep, fd);
+	if (err)
+		return err;
+	/* Another address, another path: what the last one taught is moot. */
+	nlipc_rtt_init(&ep->rtt);
+
+	/* The core bounds a call by the endpoint's timeout: lend it ours. */
+	if (until >= 0) {
+		left = until - nlipc_now_ms();
+		ep->timeout_ms = left > 0 ? left : 0;
+	}
+	err = nlipc_ctrl_resolve(ep);
+	ep->timeout_ms = timeout_ms;
+	if (err)
+		nlipc_sock_close(ep);
+	return err;
+}
+
+/*
+ * An address counts when it answers the first exchange, not when
+ * connect() returns: on a datagram socket that proves nothing, so a
+ * refusing ::1 before a 127.0.0.1 that answers would win. A refusal
+ * moves on at once; silence after the address's share of the time left,
+ * so one that drops packets cannot starve the others.
  */
 static int inet_open(struct nlipc *ep, const struct nlipc_url *url, int type)
 {
@@ -67,10 +160,10 @@ static int inet_open(struct nlipc *ep, const struct nlipc_url *url, int type)
 		.ai_family = AF_UNSPEC,
 		.ai_socktype = type,
 	};
-	struct addrinfo *res, *ai, *last = NULL;
+	struct tried tried = { .len = 0 };
 	long long deadline, until, now;
-	int n = 0, tried = 0;
-	int fd = -1, err, one = 1;
+	struct addrinfo *res, *ai;
+	int n = 0, err;
 
 	err = getaddrinfo(url->host, url->port, &hints, &res);
 	if (err)
@@ -80,43 +173,19 @@ static int inet_open(struct nlipc *ep, const struct nlipc_url *url, int type)
 
 	nlipc_deadline(ep->timeout_ms, &deadline);
 	for (ai = res; ai; ai = ai->ai_next, n--) {
-		fd = socket(ai->ai_family,
-			    ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-			    ai->ai_protocol);
-		if (fd < 0) {
-			/* E.g. IPv6 disabled: not worth a word if v4 works. */
-			err = -errno;
-			continue;
-		}
-		last = ai;
-		tried++;
-		until = deadline;
-		if (deadline >= 0) {
-			now = nlipc_now_ms();
-			until = now + (deadline - now) / n;
-		}
-		err = nlipc_sock_connect(fd, ai->ai_addr, ai->ai_addrlen,
-					 until);
-		if (!err)
+		now = nlipc_now_ms();
+		until = deadline < 0 ? -1 : now + (deadline - now) / n;
+		err = inet_try(ep, ai, until);
+		if (!err || !unanswered(err))
 			break;
-		close(fd);
-		fd = -1;
-	}
-	if (fd < 0) {
-		if (last)
-			connect_fail(ep, last, tried, err);
-		else
-			nlipc_fail(ep, err, "cannot create a socket for %s",
-				   ep->url);
-		freeaddrinfo(res);
-		return err;
+		tried_add(&tried, ai, err, until < 0 ? -1 : until - now);
 	}
 	freeaddrinfo(res);
-
-	/* Requests are small and waited for: never hold one back. */
-	if (type == SOCK_STREAM)
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	return nlipc_sock_init(ep, fd);
+	if (err && unanswered(err))
+		nlipc_fail(ep, err,
+			   "nothing answers at %s: is nlipcd running? (nlipcd --listen %s)",
+			   tried.list, ep->url);
+	return err;
 }
 
 static int tcp_open(struct nlipc *ep, const struct nlipc_url *url)
@@ -133,7 +202,6 @@ const struct nlipc_transport nlipc_transport_tcp = {
 	.scheme = "tcp",
 	.open = tcp_open,
 	.close = nlipc_sock_close,
-	.resolve = nlipc_ctrl_resolve,
 	.send = nlipc_sock_send_stream,
 	.recv = nlipc_sock_recv_stream,
 	.join = nlipc_ctrl_join,
@@ -145,7 +213,6 @@ const struct nlipc_transport nlipc_transport_udp = {
 	.msg_max = NLIPC_BRIDGE_UDP_MAX,
 	.open = udp_open,
 	.close = nlipc_sock_close,
-	.resolve = nlipc_ctrl_resolve,
 	.send = nlipc_sock_send_dgram,
 	.recv = nlipc_sock_recv_dgram,
 	.join = nlipc_ctrl_join,

@@ -286,6 +286,8 @@ static void answer(struct server *sv, struct conn *c,
 	log_request(sv->s, req);
 	if (flags & FAKE_SILENT)
 		return;
+	if (flags & FAKE_SLOW)
+		poll(NULL, 0, FAKE_SLOW_MS);
 	if ((flags & FAKE_DROP_FIRST) && drop_first(sv, req->nlmsg_seq))
 		return;
 

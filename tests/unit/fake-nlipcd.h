@@ -32,7 +32,11 @@ enum {
 	FAKE_CLOSE_MIDWAY = 1 << 9,	/* stream: half a ping reply, close */
 	FAKE_LENGTH_256 = 1 << 10,	/* getfamily reply of 256 bytes */
 	FAKE_REFUSE = 1 << 11,		/* an error of seq 0, then close */
+	FAKE_SLOW = 1 << 12,		/* answer FAKE_SLOW_MS late */
 };
+
+/* Longer than the shortest UDP resend timer, as a distant host is. */
+#define FAKE_SLOW_MS	300
 
 /* One request as the server saw it. */
 struct fake_request {

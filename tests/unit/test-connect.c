@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "internal.h"
@@ -24,8 +25,8 @@
 #define TIMEOUT_MS	2000
 #define TWO_ADDRESSES	"nlipc-test-two-addresses"
 
-static struct fake_server server;
-static bool server_running;
+static struct fake_server server, silent;
+static bool server_running, silent_running;
 static struct nlipc_error err;
 static char url[512];
 
@@ -60,7 +61,9 @@ static int teardown(void **state)
 {
 	if (server_running)
 		fake_stop(&server);
-	server_running = false;
+	if (silent_running)
+		fake_stop(&silent);
+	server_running = silent_running = false;
 	return 0;
 }
 
@@ -111,8 +114,8 @@ static void tcp_port_refused(void **state)
 	char want[200];
 
 	assert_int_equal(try_open("tcp://127.0.0.1:%u", port), -ECONNREFUSED);
-	snprintf(want, sizeof(want), "connection refused by 127.0.0.1:%u: is "
-		 "nlipcd running? (nlipcd --listen tcp://127.0.0.1:%u)",
+	snprintf(want, sizeof(want), "nothing answers at 127.0.0.1:%u (refused): "
+		 "is nlipcd running? (nlipcd --listen tcp://127.0.0.1:%u)",
 		 port, port);
 	assert_string_equal(err.msg, want);
 }
@@ -143,12 +146,28 @@ static void unknown_scheme_lists_the_known(void **state)
 			    "unix, unix+seqpacket, unix+dgram, tcp, udp)");
 }
 
+/*
+ * A minimal root has no services database until netbase is installed
+ * (tests/unit/hosts.sh hides it): every service name is then refused,
+ * with that hint.
+ */
+static bool no_services(void)
+{
+	struct stat st;
+
+	return stat("/etc/services", &st) || !st.st_size;
+}
+
 static void unknown_service(void **state)
 {
 	assert_int_equal(try_open("tcp://127.0.0.1:nlipc-no-such-service"),
 			 -EINVAL);
-	assert_string_equal(err.msg,
-			    "unknown port or service 'nlipc-no-such-service'");
+	if (no_services())
+		assert_string_equal(err.msg, "unknown service 'nlipc-no-such-service' "
+				    "(no services database: install netbase)");
+	else
+		assert_string_equal(err.msg, "unknown port or service "
+				    "'nlipc-no-such-service'");
 }
 
 static void unknown_host(void **state)
@@ -159,20 +178,33 @@ static void unknown_host(void **state)
 			       "cannot resolve 'nlipc-no-such-host.invalid'"));
 }
 
-/* /etc/services names port 7 "echo": serve it there, if we may. */
+/* /etc/services names port 7 "echo". */
 static void service_name(void **state)
 {
-	if (fake_start_inet_port(&server, SOCK_STREAM, AF_INET, 7, 0))
-		skip();
-	server_running = true;
-	assert_int_equal(try_open("tcp://127.0.0.1:echo"), 0);
+	if (no_services()) {
+		assert_int_equal(try_open("tcp://127.0.0.1:echo"), -EINVAL);
+		assert_string_equal(err.msg, "unknown service 'echo' "
+				    "(no services database: install netbase)");
+		return;
+	}
+	/* Served at 7 if we may bind it; if not, the refusal names 7. */
+	if (!fake_start_inet_port(&server, SOCK_STREAM, AF_INET, 7, 0)) {
+		server_running = true;
+		assert_int_equal(try_open("tcp://127.0.0.1:echo"), 0);
+		return;
+	}
+	assert_int_equal(try_open("tcp://127.0.0.1:echo"), -ECONNREFUSED);
+	assert_non_null(strstr(err.msg, "nothing answers at 127.0.0.1:7 "));
 }
 
 /*
- * TWO_ADDRESSES resolves to a refusing address first, then the server's;
- * so does a name the test resolver below makes up.
+ * TWO_ADDRESSES resolves to two[0], then two[1]: a literal address each,
+ * with its own port, or with the URL's if that is 0.
  */
-static unsigned int refusing_port, server_port;
+static struct {
+	const char *host;
+	unsigned int port;
+} two[2];
 
 int getaddrinfo(const char *node, const char *service,
 		const struct addrinfo *hints, struct addrinfo **res)
@@ -188,12 +220,12 @@ int getaddrinfo(const char *node, const char *service,
 	if (!node || strcmp(node, TWO_ADDRESSES))
 		return real(node, service, hints, res);
 
-	snprintf(port, sizeof(port), "%u", refusing_port);
-	ret = real("127.0.0.1", port, hints, &first);
+	snprintf(port, sizeof(port), "%u", two[0].port);
+	ret = real(two[0].host, two[0].port ? port : service, hints, &first);
 	if (ret)
 		return ret;
-	snprintf(port, sizeof(port), "%u", server_port);
-	ret = real("127.0.0.1", port, hints, &second);
+	snprintf(port, sizeof(port), "%u", two[1].port);
+	ret = real(two[1].host, two[1].port ? port : service, hints, &second);
 	if (ret) {
 		freeaddrinfo(first);
 		return ret;
@@ -203,18 +235,112 @@ int getaddrinfo(const char *node, const char *service,
 	return 0;
 }
 
+static void resolve_two(const char *host0, unsigned int port0,
+			const char *host1, unsigned int port1)
+{
+	two[0].host = host0;
+	two[0].port = port0;
+	two[1].host = host1;
+	two[1].port = port1;
+}
+
+static unsigned int port_of(const struct fake_server *s)
+{
+	return atoi(strrchr(s->url, ':') + 1);
+}
+
 static void each_address_is_tried(void **state)
 {
-	refusing_port = closed_port(SOCK_STREAM);
+	unsigned int refusing = closed_port(SOCK_STREAM);
+	char want[200];
+
 	start(&server, fake_start_inet(&server, SOCK_STREAM, AF_INET, 0));
-	server_port = atoi(strrchr(server.url, ':') + 1);
+	resolve_two("127.0.0.1", refusing, "127.0.0.1", port_of(&server));
 	assert_int_equal(try_open("tcp://" TWO_ADDRESSES ":7411"), 0);
 
-	/* Both refuse: the message says there were several. */
-	server_port = refusing_port;
+	/* Both refuse: the message names them. */
+	resolve_two("127.0.0.1", refusing, "127.0.0.1", refusing);
 	assert_int_equal(try_open("tcp://" TWO_ADDRESSES ":7411"),
 			 -ECONNREFUSED);
-	assert_non_null(strstr(err.msg, "(and the other addresses)"));
+	snprintf(want, sizeof(want), "nothing answers at 127.0.0.1:%u "
+		 "(refused), 127.0.0.1:%u (refused): is nlipcd running?",
+		 refusing, refusing);
+	assert_non_null(strstr(err.msg, want));
+}
+
+/*
+ * connect() on a datagram socket succeeds whoever is there: only the
+ * first exchange tells a refusing address from one that answers.
+ */
+static void udp_refusing_address_is_passed_over(void **state)
+{
+	unsigned int refusing = closed_port(SOCK_DGRAM);
+	long long start_ms;
+
+	start(&server, fake_start_inet(&server, SOCK_DGRAM, AF_INET, 0));
+	resolve_two("127.0.0.1", refusing, "127.0.0.1", port_of(&server));
+	start_ms = nlipc_now_ms();
+	assert_int_equal(try_open("udp://" TWO_ADDRESSES ":7411"), 0);
+	/* The ICMP refusal moves on at once, not after a share of the time. */
+	assert_in_range(nlipc_now_ms() - start_ms, 0, TIMEOUT_MS / 4);
+}
+
+/*
+ * Debian's /etc/hosts gives localhost ::1 first, then 127.0.0.1, where
+ * nlipcd listens as the README starts it.
+ */
+static void v6_loopback_first_v4_answers(int type)
+{
+	long long start_ms;
+
+	if (fake_start_inet(&server, type, AF_INET, 0))
+		fail();
+	server_running = true;
+	resolve_two("::1", 0, "127.0.0.1", 0);
+	start_ms = nlipc_now_ms();
+	assert_int_equal(try_open("%s://" TWO_ADDRESSES ":%u",
+				  type == SOCK_DGRAM ? "udp" : "tcp",
+				  port_of(&server)), 0);
+	assert_in_range(nlipc_now_ms() - start_ms, 0, TIMEOUT_MS / 4);
+}
+
+static void udp_v6_loopback_first_v4_answers(void **state)
+{
+	v6_loopback_first_v4_answers(SOCK_DGRAM);
+}
+
+static void tcp_v6_loopback_first_v4_answers(void **state)
+{
+	v6_loopback_first_v4_answers(SOCK_STREAM);
+}
+
+/* An address that drops everything gets its share of the time, no more. */
+static void udp_silent_address_gets_its_share(void **state)
+{
+	char want[100];
+	long long took;
+
+	start(&server, fake_start_inet(&server, SOCK_DGRAM, AF_INET, 0));
+	assert_int_equal(fake_start_inet(&silent, SOCK_DGRAM, AF_INET,
+					 FAKE_SILENT), 0);
+	silent_running = true;
+	resolve_two("127.0.0.1", port_of(&silent), "127.0.0.1",
+		    port_of(&server));
+	took = nlipc_now_ms();
+	assert_int_equal(try_open("udp://" TWO_ADDRESSES ":7411"), 0);
+	took = nlipc_now_ms() - took;
+	assert_in_range(took, TIMEOUT_MS / 2 - 10, TIMEOUT_MS - 1);
+	assert_true(fake_requests(&silent, NULL) >= 1);
+	assert_int_equal(fake_requests(&server, NULL), 1);
+
+	/* Both silent: each is named, with how long it was given. */
+	resolve_two("127.0.0.1", port_of(&silent), "127.0.0.1",
+		    port_of(&silent));
+	assert_int_equal(try_open("udp://" TWO_ADDRESSES ":7411"),
+			 -ETIMEDOUT);
+	snprintf(want, sizeof(want), "127.0.0.1:%u (silent for ",
+		 port_of(&silent));
+	assert_non_null(strstr(strstr(err.msg, want) + 1, want));
 }
 
 int main(void)
@@ -232,6 +358,10 @@ int main(void)
 		T(unknown_host),
 		T(service_name),
 		T(each_address_is_tried),
+		T(udp_refusing_address_is_passed_over),
+		T(udp_v6_loopback_first_v4_answers),
+		T(tcp_v6_loopback_first_v4_answers),
+		T(udp_silent_address_gets_its_share),
 #undef T
 	};
 

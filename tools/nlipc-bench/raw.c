@@ -19,7 +19,10 @@
 
 #include "bench.h"
 
-/* Over UDP, a request unanswered this long is sent again (as libnlipc). */
+/*
+ * Over UDP, a request unanswered this long is sent again: libnlipc's
+ * shortest timeout (its own follows the measured RTT).
+ */
 #define RAW_RETRY_MS		200
 /* ... and given up after this long. */
 #define RAW_TIMEOUT_MS		5000

@@ -425,6 +425,8 @@ struct nlipcd_udp_cache;
  * not forgotten to make room for a UDP peer of another address.
  */
 #define NLIPCD_UDP_TTL_MS	10000
+_Static_assert(NLIPC_BRIDGE_UDP_RTO_MAX_MS < NLIPCD_UDP_TTL_MS,
+	       "a client's resend must find its answer still kept");
 
 void nlipcd_udp_cache_free(struct nlipcd_udp_cache *cache);
 bool nlipcd_udp_replay(struct nlipcd_client *c, const void *dgram,
