@@ -57,6 +57,10 @@ examples_ping_stats_LDADD = lib/libnlipc.la
 TESTS += tests/example.sh
 EXTRA_DIST += tests/example.sh
 
+# make install's tree, and the installed nlipc-vm booting it.
+TESTS += tests/installed.sh
+EXTRA_DIST += tests/installed.sh
+
 # The conformance suite: one program, any URL ($NLIPC_URL); here against
 # the module over netlink, in the VM.
 check_PROGRAMS += tests/conformance/conformance

@@ -11,7 +11,7 @@
 # which the lane's last test, tests/sanitizer-reports.sh, wants empty.
 san_dir = _sanitizers
 san_distdir = $(san_dir)/$(PACKAGE)-$(VERSION)
-san_vm_tests = tests/vm/% tests/nlipcd/vm.sh tests/example.sh \
+san_vm_tests = tests/vm/% tests/net/% tests/nlipcd/vm.sh tests/example.sh \
 	tests/kmod-check.sh
 san_last = tests/sanitizer-reports.sh
 san_tests = $(filter-out $(san_vm_tests) $(san_last),$(TESTS)) $(san_last)
