@@ -39,9 +39,10 @@ check "the spec in share/nlipc/spec/, as in the tree" \
 check "nlipc-vm's guest init in share/nlipc/vm/" test -f "$share/nlipc/vm/init.sh"
 check "bash completion for nlipc, which bash parses" \
 	bash -n "$share/bash-completion/completions/nlipc"
-check "man pages nlipc(1), nlipcd(8), nlipc-bench(1), libnlipc(3)" \
+check "man pages nlipc(1), nlipcd(8), nlipc-bench(1), nlipc-vm(1), libnlipc(3)" \
 	test -f "$share/man/man1/nlipc.1" -a -f "$share/man/man8/nlipcd.8" \
-	-a -f "$share/man/man1/nlipc-bench.1" -a -f "$share/man/man3/libnlipc.3"
+	-a -f "$share/man/man1/nlipc-bench.1" -a -f "$share/man/man1/nlipc-vm.1" \
+	-a -f "$share/man/man3/libnlipc.3"
 
 module=
 for r in $KERNEL_RELEASES; do

@@ -16,6 +16,7 @@ tools_nlipc_nlipc_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(LIBMNL_CFLAGS)
 tools_nlipc_nlipc_LDADD = lib/libnlipc.la $(JSONC_LIBS) $(LIBMNL_LIBS) -lm
 
 bin_SCRIPTS += tools/nlipc-vm
+dist_man_MANS += doc/nlipc-vm.1
 vmdir = $(pkgdatadir)/vm
 dist_vm_DATA = tools/vm/init.sh
 EXTRA_DIST += tools/nlipc-vm

@@ -108,7 +108,7 @@ static int netlink_resolve(struct nlipc *ep)
 	if (id == -NLE_OBJ_NOTFOUND)
 		err = nlipc_fail(ep, -ENOENT,
 				 "generic netlink family '" NLIPC_FAMILY_NAME
-				 "' not found: is the module loaded? (sudo insmod kmod/nlipc.ko, or run the command inside nlipc-vm)");
+				 "' not found: is the module loaded? (sudo modprobe nlipc, or run the command inside nlipc-vm)");
 	else if (id < 0)
 		err = nlipc_fail(ep, -EIO, "cannot resolve family '%s': %s",
 				 NLIPC_FAMILY_NAME, nl_geterror(id));
