@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # make check-fresh: the README's quick start where a new user meets it. A
 # minimal Debian 12 root (debootstrap --variant=minbase, with the standard
-# /etc/hosts and the apt sources a Debian 12 container image has, nothing
-# else), a clone of this tree's HEAD in it, then ./bootstrap.sh and
-# make check-all in a chroot. Prints their summary; exits with theirs.
+# /etc/hosts and the apt sources a Debian 12 container image has), a clone
+# of this tree's HEAD in it, then ./bootstrap.sh and make check-all in a
+# chroot. Prints their summary; exits with theirs.
 # Needs root and Debian's mirror; about 40 minutes on 2 cores.
 #   usage: check-fresh.sh SRCDIR   (FRESH_KEEP=1 keeps the root)
 set -uo pipefail
 src=$(cd "${1:-.}" && pwd)
 ((EUID == 0)) || { echo "check-fresh: needs root (debootstrap, chroot)" >&2; exit 2; }
-command -v debootstrap >/dev/null ||
+command -v debootstrap >/dev/null && command -v flock >/dev/null ||
 	{ echo "check-fresh: debootstrap is not installed" >&2; exit 2; }
 mirror=${FRESH_MIRROR:-http://deb.debian.org/debian}
 
@@ -28,32 +28,23 @@ trap 'exit 130' INT TERM
 say() { echo "check-fresh: $*"; }
 
 start=$SECONDS
-say "debootstrap --variant=minbase bookworm into $root"
-debootstrap --variant=minbase bookworm "$root" "$mirror" >"$root.log" 2>&1 ||
+# make check-packages' clean root (debootstrap minbase, Debian 12's apt
+# sources with the security archive; cached), copied: the copy gets the
+# standard /etc/hosts and nothing else.
+cache=${NLIPC_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/nlipc}
+say "a minbase Debian 12 root in $root"
+base=$(NLIPC_DEBIAN_MIRROR=$mirror sh "$src/tests/packages/debian-root.sh" "$cache" 2>"$root.log") ||
 	{ tail -n 20 "$root.log"; rm -f "$root.log"; exit 1; }
 rm -f "$root.log"
+cp -a "$base/." "$root/" || exit 1
 chmod 755 "$root"
-# As Debian writes them: a fresh install and the debian:12 image.
+# As Debian writes it: a fresh install and the debian:12 image.
 cat >"$root/etc/hosts" <<'HOSTS'
 127.0.0.1	localhost
 ::1		localhost ip6-localhost ip6-loopback
 ff02::1		ip6-allnodes
 ff02::2		ip6-allrouters
 HOSTS
-rm -f "$root/etc/apt/sources.list"
-cat >"$root/etc/apt/sources.list.d/debian.sources" <<SOURCES
-Types: deb
-URIs: $mirror
-Suites: bookworm bookworm-updates
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-
-Types: deb
-URIs: ${mirror%/debian}/debian-security
-Suites: bookworm-security
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SOURCES
 cp -L /etc/resolv.conf "$root/etc/resolv.conf"
 say "root ready in $((SECONDS - start)) s"
 

@@ -48,8 +48,12 @@ link_shape() {
 		on_client tc qdisc add dev veth-cli root netem $1
 }
 
-# Datagrams the client host has sent, ARP and neighbour discovery included.
+# Packets the client host has sent (ARP and neighbour discovery included),
+# and of them its UDP/IPv4 datagrams.
 client_tx() { on_client cat /sys/class/net/veth-cli/statistics/tx_packets; }
+client_udp() {
+	on_client awk '$1 == "Udp:" && $2 ~ /^[0-9]/ { print $5 }' /proc/net/snmp
+}
 
 hosts_down() {
 	umount /etc/hosts 2>/dev/null
