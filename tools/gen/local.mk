@@ -13,6 +13,8 @@ tools_gen_nlipc_gen_LDADD = lib/libnlipc-spec.la
 # MODE=FILE: what nlipc-gen MODE writes, relative to the source tree.
 nlipc_gen_outputs = \
 	uapi=include/uapi/linux/nlipc.h \
+	kernel-h=kmod/netlink-gen.h \
+	kernel-c=kmod/netlink-gen.c \
 	python=tests/nlipc_gen.py
 
 tools/gen/nlipc.stamp: $(srcdir)/spec/nlipc.yaml tools/gen/nlipc-gen$(EXEEXT)
