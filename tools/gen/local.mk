@@ -15,6 +15,8 @@ nlipc_gen_outputs = \
 	uapi=include/uapi/linux/nlipc.h \
 	kernel-h=kmod/netlink-gen.h \
 	kernel-c=kmod/netlink-gen.c \
+	nlipcd-h=tools/nlipcd/policy-gen.h \
+	nlipcd-c=tools/nlipcd/policy-gen.c \
 	python=tests/nlipc_gen.py
 
 tools/gen/nlipc.stamp: $(srcdir)/spec/nlipc.yaml tools/gen/nlipc-gen$(EXEEXT)
