@@ -5,7 +5,7 @@ noinst_LTLIBRARIES = lib/libnlipc-core.la
 lib_libnlipc_core_la_SOURCES = \
 	lib/internal.h lib/transport.h lib/url.h lib/bridge.h \
 	lib/endpoint.c lib/url.c lib/error.c lib/msg.c lib/call.c \
-	lib/ops.c lib/kv.c lib/events.c lib/names.c lib/ctrl.c \
+	lib/ops.c lib/kv.c lib/events.c lib/names.c lib/names-gen.c lib/ctrl.c \
 	lib/transport/netlink.c lib/transport/sock.h lib/transport/sock.c \
 	lib/transport/unix.c lib/transport/inet.c
 lib_libnlipc_core_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden \

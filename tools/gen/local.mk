@@ -17,6 +17,7 @@ nlipc_gen_outputs = \
 	kernel-c=kmod/netlink-gen.c \
 	nlipcd-h=tools/nlipcd/policy-gen.h \
 	nlipcd-c=tools/nlipcd/policy-gen.c \
+	names=lib/names-gen.c \
 	python=tests/nlipc_gen.py
 
 tools/gen/nlipc.stamp: $(srcdir)/spec/nlipc.yaml tools/gen/nlipc-gen$(EXEEXT)
