@@ -178,6 +178,22 @@ static void *array(struct loader *ld, size_t n, size_t size)
 	return n ? alloc(ld, n * size) : NULL;
 }
 
+/*
+ * A list's items and a zeroed array of as many elements for them; *n is
+ * the count, 0 for a missing list or when the array could not be had.
+ */
+static void *list(struct loader *ld, const yaml_node_t *seq, size_t size,
+		  yaml_node_item_t **it, size_t *n)
+{
+	void *arr;
+
+	*it = items(ld, seq, n);
+	arr = array(ld, *n, size);
+	if (!arr)
+		*n = 0;
+	return arr;
+}
+
 /* ---- names ---- */
 
 static const char *const type_names[] = {
@@ -255,14 +271,11 @@ static void load_entries(struct loader *ld, struct nlipc_spec_def *d,
 {
 	uint64_t start = num(ld, get(ld, dn, "value-start"), 0);
 	yaml_node_item_t *it;
-	size_t n, i;
+	size_t i;
 
-	it = items(ld, get(ld, dn, "entries"), &n);
-	d->entries = array(ld, n, sizeof(*d->entries));
-	if (!d->entries)
-		return;
-	d->n_entries = n;
-	for (i = 0; i < n; i++) {
+	d->entries = list(ld, get(ld, dn, "entries"), sizeof(*d->entries), &it,
+			  &d->n_entries);
+	for (i = 0; i < d->n_entries; i++) {
 		yaml_node_t *en = node(ld, it[i]);
 		struct nlipc_spec_entry *e = &d->entries[i];
 		uint64_t idx = start + i;
@@ -283,14 +296,11 @@ static void load_members(struct loader *ld, struct nlipc_spec_def *d,
 			 const yaml_node_t *dn)
 {
 	yaml_node_item_t *it;
-	size_t n, i;
+	size_t i;
 
-	it = items(ld, get(ld, dn, "members"), &n);
-	d->members = array(ld, n, sizeof(*d->members));
-	if (!d->members)
-		return;
-	d->n_members = n;
-	for (i = 0; i < n; i++) {
+	d->members = list(ld, get(ld, dn, "members"), sizeof(*d->members), &it,
+			  &d->n_members);
+	for (i = 0; i < d->n_members; i++) {
 		yaml_node_t *mn = node(ld, it[i]);
 		struct nlipc_spec_member *m = &d->members[i];
 
@@ -306,14 +316,11 @@ static void load_defs(struct loader *ld, const yaml_node_t *root)
 {
 	struct nlipc_spec *sp = ld->sp;
 	yaml_node_item_t *it;
-	size_t n, i;
+	size_t i;
 
-	it = items(ld, get(ld, root, "definitions"), &n);
-	sp->defs = array(ld, n, sizeof(*sp->defs));
-	if (!sp->defs)
-		return;
-	sp->n_defs = n;
-	for (i = 0; i < n; i++) {
+	sp->defs = list(ld, get(ld, root, "definitions"), sizeof(*sp->defs), &it,
+			&sp->n_defs);
+	for (i = 0; i < sp->n_defs; i++) {
 		yaml_node_t *dn = node(ld, it[i]);
 		struct nlipc_spec_def *d = &sp->defs[i];
 		const char *type = sget(ld, dn, "type");
@@ -418,14 +425,11 @@ static void load_sets(struct loader *ld, const yaml_node_t *root)
 {
 	struct nlipc_spec *sp = ld->sp;
 	yaml_node_item_t *it, *ait;
-	size_t n, na, i, j;
+	size_t i, j;
 
-	it = items(ld, get(ld, root, "attribute-sets"), &n);
-	sp->sets = array(ld, n, sizeof(*sp->sets));
-	if (!sp->sets)
-		return;
-	sp->n_sets = n;
-	for (i = 0; i < n; i++) {
+	sp->sets = list(ld, get(ld, root, "attribute-sets"), sizeof(*sp->sets),
+			&it, &sp->n_sets);
+	for (i = 0; i < sp->n_sets; i++) {
 		yaml_node_t *sn = node(ld, it[i]);
 		struct nlipc_spec_set *s = &sp->sets[i];
 		uint32_t id = 0;
@@ -437,12 +441,9 @@ static void load_sets(struct loader *ld, const yaml_node_t *root)
 		s->subset_of = sget(ld, sn, "subset-of");
 		if (!s->name)
 			fail(ld, sn, "an attribute set needs a name");
-		ait = items(ld, get(ld, sn, "attributes"), &na);
-		s->attrs = array(ld, na, sizeof(*s->attrs));
-		if (!s->attrs)
-			continue;
-		s->n_attrs = na;
-		for (j = 0; j < na; j++) {
+		s->attrs = list(ld, get(ld, sn, "attributes"), sizeof(*s->attrs),
+				&ait, &s->n_attrs);
+		for (j = 0; j < s->n_attrs; j++) {
 			yaml_node_t *an = node(ld, ait[j]);
 
 			load_attr(ld, &s->attrs[j], an, s->subset_of);
@@ -577,7 +578,7 @@ static void load_ops(struct loader *ld, const yaml_node_t *root)
 	struct nlipc_spec *sp = ld->sp;
 	yaml_node_item_t *it;
 	uint32_t id = 0;
-	size_t n, i;
+	size_t i;
 
 	sp->op_enum_model = sget(ld, ops, "enum-model");
 	if (!sp->op_enum_model)
@@ -588,12 +589,9 @@ static void load_ops(struct loader *ld, const yaml_node_t *root)
 	sp->op_async_enum = sget(ld, ops, "async-enum");
 	sp->op_fixed_header = sget(ld, ops, "fixed-header");
 
-	it = items(ld, get(ld, ops, "list"), &n);
-	sp->ops = array(ld, n, sizeof(*sp->ops));
-	if (!sp->ops)
-		return;
-	sp->n_ops = n;
-	for (i = 0; i < n; i++) {
+	sp->ops = list(ld, get(ld, ops, "list"), sizeof(*sp->ops), &it,
+		       &sp->n_ops);
+	for (i = 0; i < sp->n_ops; i++) {
 		yaml_node_t *on = node(ld, it[i]);
 		struct nlipc_spec_op *op = &sp->ops[i];
 		yaml_node_item_t *dv;
@@ -685,12 +683,9 @@ static void load_mcgrps(struct loader *ld, const yaml_node_t *root)
 	yaml_node_item_t *it;
 	size_t n, i;
 
-	it = items(ld, get(ld, get(ld, root, "mcast-groups"), "list"), &n);
-	sp->mcgrps = array(ld, n, sizeof(*sp->mcgrps));
-	if (!sp->mcgrps)
-		return;
-	sp->n_mcgrps = n;
-	for (i = 0; i < n; i++) {
+	sp->mcgrps = list(ld, get(ld, get(ld, root, "mcast-groups"), "list"),
+			  sizeof(*sp->mcgrps), &it, &sp->n_mcgrps);
+	for (i = 0; i < sp->n_mcgrps; i++) {
 		yaml_node_t *gn = node(ld, it[i]);
 
 		sp->mcgrps[i].name = sget(ld, gn, "name");
