@@ -11,6 +11,8 @@ cd "$(dirname "$0")"
 packages=(
 	build-essential autoconf automake libtool pkg-config
 	libnl-3-dev libnl-genl-3-dev libmnl-dev libjson-c-dev libcmocka-dev
+	# The spec reader that generates the family's tables at build time.
+	libyaml-dev
 	kmod sparse
 	# The two kernel series the module supports, each tested in the VM:
 	# Debian 12's own 6.1 and 6.12 from its security archive.

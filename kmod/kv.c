@@ -22,6 +22,7 @@
 #include <net/sock.h>
 
 #include "nlipc.h"
+#include "kv-rules.h"
 
 struct nlipc_kv_entry {
 	struct hlist_node node;		/* in a hash bucket */
@@ -45,14 +46,14 @@ struct nlipc_kv_store {
 
 static unsigned int nlipc_kv_net_id __read_mostly;
 
-unsigned int nlipc_kv_max_entries = 16384;
-unsigned int nlipc_kv_max_key_len = NLIPC_KV_KEY_MAX_LEN;
-unsigned int nlipc_kv_max_value_len = 4096;
-unsigned long nlipc_kv_max_bytes = 16 << 20;
+unsigned int nlipc_kv_max_entries = NLIPC_KV_DEFAULT_MAX_ENTRIES;
+unsigned int nlipc_kv_max_key_len = NLIPC_KV_DEFAULT_MAX_KEY_LEN;
+unsigned int nlipc_kv_max_value_len = NLIPC_KV_DEFAULT_MAX_VALUE_LEN;
+unsigned long nlipc_kv_max_bytes = NLIPC_KV_DEFAULT_MAX_BYTES;
 
 static int max_entries_set(const char *val, const struct kernel_param *kp)
 {
-	return param_set_uint_minmax(val, kp, 0, 1 << 20);
+	return param_set_uint_minmax(val, kp, 0, NLIPC_KV_LIMIT_MAX_ENTRIES);
 }
 
 static int max_key_len_set(const char *val, const struct kernel_param *kp)
@@ -203,23 +204,12 @@ static struct sk_buff *kv_ntf_new(struct net *net,
 	return msg;
 }
 
-static int kv_check_limits(struct genl_info *info, struct nlipc_kv_store *s,
-			   const struct nlipc_kv_entry *old,
-			   const struct nlipc_kv_entry *e)
+/* A rule's refusal (kv-rules.h) as the request's extack. */
+static void kv_refuse(struct genl_info *info, const struct nlipc_kv_verdict *v)
 {
-	u64 bytes = s->bytes + e->key_len + e->value_len;
-
-	if (old)
-		bytes -= old->key_len + old->value_len;
-	if (!old && s->count >= nlipc_kv_max_entries) {
-		GENL_SET_ERR_MSG(info, "store full: kv_max_entries reached");
-		return -ENOSPC;
-	}
-	if (bytes > nlipc_kv_max_bytes) {
-		GENL_SET_ERR_MSG(info, "store full: kv_max_bytes reached");
-		return -ENOSPC;
-	}
-	return 0;
+	info->extack->_msg = v->msg;
+	if (v->attr)
+		NL_SET_BAD_ATTR(info->extack, info->attrs[v->attr]);
 }
 
 int nlipc_nl_kv_set_doit(struct sk_buff *skb, struct genl_info *info)
@@ -232,6 +222,7 @@ int nlipc_nl_kv_set_doit(struct sk_buff *skb, struct genl_info *info)
 	struct net *net = genl_info_net(info);
 	struct nlipc_kv_store *s = kv_store(net);
 	struct nlipc_kv_entry *e, *old;
+	struct nlipc_kv_verdict v;
 	struct sk_buff *ntf;
 	u32 key_len, value_len;
 	int err;
@@ -241,15 +232,11 @@ int nlipc_nl_kv_set_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	key_len = nla_len(key);
 	value_len = nla_len(value);
-	if (key_len > nlipc_kv_max_key_len) {
-		NL_SET_ERR_MSG_ATTR(info->extack, key,
-				    "key longer than kv_max_key_len");
-		return -EMSGSIZE;
-	}
-	if (value_len > nlipc_kv_max_value_len) {
-		NL_SET_ERR_MSG_ATTR(info->extack, value,
-				    "value longer than kv_max_value_len");
-		return -EMSGSIZE;
+	err = nlipc_kv_check_lens(key_len, value_len, nlipc_kv_max_key_len,
+				  nlipc_kv_max_value_len, &v);
+	if (err) {
+		kv_refuse(info, &v);
+		return err;
 	}
 
 	/* Charged to the caller's memory cgroup: the store is its data. */
@@ -267,24 +254,17 @@ int nlipc_nl_kv_set_doit(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&s->lock);
 	old = kv_find(s, e->data, key_len, e->hash);
-	/* rtnetlink's NLM_F_CREATE/EXCL/REPLACE rules, as attributes. */
-	if (!old && !create) {
-		NL_SET_ERR_MSG_ATTR(info->extack, key,
-				    "no such key, and create not requested");
-		err = -ENOENT;
-	} else if (old && excl) {
-		NL_SET_ERR_MSG_ATTR(info->extack, key,
-				    "key exists, and excl requested");
-		err = -EEXIST;
-	} else if (old && !replace) {
-		NL_SET_ERR_MSG_ATTR(info->extack, key,
-				    "key exists, and replace not requested");
-		err = -EEXIST;
-	} else {
-		err = kv_check_limits(info, s, old, e);
-	}
-	if (err)
+	err = nlipc_kv_check_set(!!old, create, excl, replace, &v);
+	if (!err)
+		err = nlipc_kv_check_room(s->count, s->bytes, !!old,
+					  old ? old->key_len + old->value_len : 0,
+					  key_len + value_len,
+					  nlipc_kv_max_entries,
+					  nlipc_kv_max_bytes, &v);
+	if (err) {
+		kv_refuse(info, &v);
 		goto err_unlock;
+	}
 
 	/* A replace swaps in place: readers see the old or the new, never none. */
 	if (old) {

@@ -2,7 +2,8 @@
 # kmod/RELEASE/nlipc.ko for each further one. Kbuild builds where M= points,
 # so those folders (and kmod/ in VPATH builds) get links to the sources.
 kmod_sources = kmod/Kbuild kmod/nlipc.h kmod/compat.h kmod/main.c \
-	kmod/netlink.c kmod/stats.c kmod/ping.c kmod/info.c kmod/kv.c kmod/bus.c
+	kmod/netlink.c kmod/netlink-gen.c kmod/netlink-gen.h kmod/stats.c \
+	kmod/ping.c kmod/info.c kmod/kv.c kmod/kv-rules.h kmod/bus.c
 EXTRA_DIST += $(kmod_sources) kmod/dkms.conf.in
 
 # KBUILD_IN DIR KERNEL_DIR: Kbuild for the sources linked into DIR.

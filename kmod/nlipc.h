@@ -10,19 +10,12 @@
 #include <linux/nlipc.h>
 
 #include "compat.h"
-
-extern struct genl_family nlipc_nl_family;
-
-/* Multicast groups, by their index in the family's table. */
-enum {
-	NLIPC_NLGRP_EVENTS,
-	NLIPC_NLGRP_BUS,
-};
+#include "netlink-gen.h"
 
 /* main.c */
 u64 nlipc_uptime_ms(void);
 
-/* netlink.c: the family, its policies and op table */
+/* netlink.c: the family's registration and counting wrappers */
 int nlipc_nl_init(void);
 void nlipc_nl_uninit(void);
 int nlipc_nl_reply(struct sk_buff *msg, struct genl_info *info);
@@ -33,18 +26,6 @@ void nlipc_stats_uninit(void);
 void nlipc_stats_request(u8 cmd, u32 rx_bytes);
 void nlipc_stats_error(u8 cmd);
 void nlipc_stats_tx(u8 cmd, u32 tx_bytes);
-
-/* Handlers, named after the spec's operations. */
-int nlipc_nl_ping_doit(struct sk_buff *skb, struct genl_info *info);
-int nlipc_nl_info_get_doit(struct sk_buff *skb, struct genl_info *info);
-int nlipc_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info);
-int nlipc_nl_stats_reset_doit(struct sk_buff *skb, struct genl_info *info);
-int nlipc_nl_kv_set_doit(struct sk_buff *skb, struct genl_info *info);
-int nlipc_nl_kv_get_doit(struct sk_buff *skb, struct genl_info *info);
-int nlipc_nl_kv_get_start(struct netlink_callback *cb);
-int nlipc_nl_kv_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
-int nlipc_nl_kv_del_doit(struct sk_buff *skb, struct genl_info *info);
-int nlipc_nl_publish_doit(struct sk_buff *skb, struct genl_info *info);
 
 /* ping.c */
 extern unsigned int nlipc_ping_max_payload;

@@ -24,6 +24,7 @@
 #define NLIPC_GROUPS_MAX	8
 
 #define NLIPC_EXPORT		__attribute__((visibility("default")))
+#define NLIPC_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 struct nlipc_msg {
 	struct nlipc *ep;
@@ -93,6 +94,15 @@ int nlipc_fail(struct nlipc *ep, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void nlipc_error_clear(struct nlipc *ep);
 int nlipc_error_from_ack(struct nlipc *ep, const struct nlmsghdr *nlh);
+
+/* names-gen.c: each command's name and its attribute set's names */
+struct nlipc_op_names {
+	const char *name;
+	const char *const *attrs;	/* by attribute type */
+	unsigned int n_attrs;
+};
+
+extern const struct nlipc_op_names nlipc_op_names[NLIPC_CMD_MAX + 1];
 
 /* kv.c */
 int nlipc_kv_entry_parse(const struct nlmsghdr *nlh, struct nlipc_kv_entry *e);

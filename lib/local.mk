@@ -5,12 +5,20 @@ noinst_LTLIBRARIES = lib/libnlipc-core.la
 lib_libnlipc_core_la_SOURCES = \
 	lib/internal.h lib/transport.h lib/url.h lib/bridge.h \
 	lib/endpoint.c lib/url.c lib/error.c lib/msg.c lib/call.c \
-	lib/ops.c lib/kv.c lib/events.c lib/names.c lib/ctrl.c lib/rtt.c \
+	lib/ops.c lib/kv.c lib/events.c lib/names.c lib/names-gen.c lib/ctrl.c \
+	lib/rtt.c \
 	lib/transport/netlink.c lib/transport/sock.h lib/transport/sock.c \
 	lib/transport/unix.c lib/transport/inet.c
 lib_libnlipc_core_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden \
 	$(LIBNL_CFLAGS) $(LIBNL_GENL_CFLAGS) $(LIBMNL_CFLAGS)
 lib_libnlipc_core_la_LIBADD = $(LIBNL_GENL_LIBS) $(LIBNL_LIBS) $(LIBMNL_LIBS)
+
+# The YNL spec reader: the generator's (tools/gen), later also the
+# library's, for any family's spec at run time.
+noinst_LTLIBRARIES += lib/libnlipc-spec.la
+lib_libnlipc_spec_la_SOURCES = lib/spec/spec.h lib/spec/load.c lib/spec/spec.c
+lib_libnlipc_spec_la_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS)
+lib_libnlipc_spec_la_LIBADD = $(YAML_LIBS)
 
 lib_LTLIBRARIES += lib/libnlipc.la
 lib_libnlipc_la_SOURCES =

@@ -3,9 +3,10 @@ LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver
 AM_TESTS_ENVIRONMENT = \
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
 	PYTHON3='$(PYTHON3)' KERNEL_DIR='$(KERNEL_DIR)' NLIPC_TAP=1 \
-	KERNEL_RELEASES='$(KERNEL_RELEASES)' PACKAGE_VERSION='$(PACKAGE_VERSION)'; \
+	KERNEL_RELEASES='$(KERNEL_RELEASES)' PACKAGE_VERSION='$(PACKAGE_VERSION)' \
+	NLIPC_GEN_OUTPUTS='$(nlipc_gen_outputs)'; \
 	export top_srcdir top_builddir PYTHON3 KERNEL_DIR NLIPC_TAP \
-	KERNEL_RELEASES PACKAGE_VERSION;
+	KERNEL_RELEASES PACKAGE_VERSION NLIPC_GEN_OUTPUTS;
 
 # Unit tests (cmocka) of the library's internals.
 unit_cflags = $(AM_CFLAGS) -I$(top_srcdir)/lib $(CMOCKA_CFLAGS) $(LIBMNL_CFLAGS)

@@ -9,7 +9,11 @@ import os
 import select
 import socket
 import struct
+import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+import nlipc_gen  # noqa: E402
 
 NETLINK_GENERIC = 16
 SOL_NETLINK = 270
@@ -29,11 +33,18 @@ CTRL_ATTR_MCAST_GROUPS, CTRL_ATTR_MCAST_GRP_NAME, CTRL_ATTR_MCAST_GRP_ID = 7, 1,
 BRIDGE_CMD_JOIN = 0xf0
 NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS, NLMSGERR_ATTR_MISS_TYPE = 1, 2, 5
 
-# Commands and attributes (include/uapi/linux/nlipc.h).
-PING, INFO_GET, STATS_GET, STATS_RESET, KV_SET, KV_GET, KV_DEL, PUBLISH = range(1, 9)
-KV_SET_NTF, KV_DEL_NTF, PUBLISH_NTF = 9, 10, 11
-KV_KEY, KV_VALUE, KV_PREFIX, KV_CREATE, KV_EXCL, KV_REPLACE = range(1, 7)
-BUS_TOPIC, BUS_PAYLOAD, BUS_SENDER = 1, 2, 3
+# Commands and attributes, from the tables generated from the spec.
+CMD, ATTR = nlipc_gen.CMD, nlipc_gen.ATTR
+PING, INFO_GET, STATS_GET, STATS_RESET, KV_SET, KV_GET, KV_DEL, PUBLISH = (
+    CMD[n] for n in ('ping', 'info-get', 'stats-get', 'stats-reset', 'kv-set',
+                     'kv-get', 'kv-del', 'publish'))
+KV_SET_NTF, KV_DEL_NTF, PUBLISH_NTF = (
+    CMD[n] for n in ('kv-set-ntf', 'kv-del-ntf', 'publish-ntf'))
+KV_KEY, KV_VALUE, KV_PREFIX, KV_CREATE, KV_EXCL, KV_REPLACE = (
+    ATTR['kv'][n] for n in ('key', 'value', 'key-prefix', 'create', 'excl',
+                            'replace'))
+BUS_TOPIC, BUS_PAYLOAD, BUS_SENDER = (
+    ATTR['bus'][n] for n in ('topic', 'payload', 'sender'))
 
 
 def align(n):

@@ -3,7 +3,8 @@
  * The user backend: the module's operations served by nlipcd itself, with
  * the module's limits, errors, extack messages, statistics, notifications
  * and dump consistency (kmod/ping.c, info.c, stats.c, kv.c, bus.c are the
- * reference, handler for handler). One store per daemon; notifications go
+ * reference, handler for handler; the kv rules are the module's own,
+ * kmod/kv-rules.h). One store per daemon; notifications go
  * to this daemon's subscribers; a publisher's port id is the one nlipcd
  * gave its connection.
  */
@@ -15,6 +16,7 @@
 #include <linux/genetlink.h>
 #include <linux/nlipc.h>
 
+#include "../../kmod/kv-rules.h"
 #include "backend.h"
 #include "kv.h"
 #include "nlipcd.h"
@@ -319,23 +321,13 @@ out_overrun:
 	nlipcd_client_overrun_group(d, NLIPCD_GRP_EVENTS);
 }
 
-static int check_limits(struct ctx *x, const struct nlipcd_kv_entry *old,
-			uint32_t key_len, uint32_t value_len)
+/* A rule's refusal (kmod/kv-rules.h) as the request's extack. */
+static void refuse(struct ctx *x, const struct nlipc_kv_verdict *v)
 {
-	const struct nlipcd_store_limits *l = &x->c->d->store;
-	uint64_t bytes = x->u->kv.bytes + key_len + value_len;
-
-	if (old)
-		bytes -= old->key_len + old->value_len;
-	if (!old && x->u->kv.count >= l->kv_max_entries) {
-		NLIPCD_SET_ERR_MSG(x->ext, "store full: kv_max_entries reached");
-		return -ENOSPC;
-	}
-	if (bytes > l->kv_max_bytes) {
-		NLIPCD_SET_ERR_MSG(x->ext, "store full: kv_max_bytes reached");
-		return -ENOSPC;
-	}
-	return 0;
+	if (v->attr)
+		NLIPCD_SET_ERR_ATTR(x->ext, x->tb[v->attr], v->msg);
+	else
+		NLIPCD_SET_ERR_MSG(x->ext, v->msg);
 }
 
 static int do_kv_set(struct ctx *x)
@@ -347,6 +339,7 @@ static int do_kv_set(struct ctx *x)
 	bool excl = x->tb[NLIPC_A_KV_EXCL];
 	const struct nlipcd_store_limits *l = &x->c->d->store;
 	struct nlipcd_kv_entry *e, *old;
+	struct nlipc_kv_verdict v;
 	uint32_t key_len, value_len;
 	int err;
 
@@ -354,35 +347,20 @@ static int do_kv_set(struct ctx *x)
 		return -EINVAL;
 	key_len = mnl_attr_get_payload_len(key);
 	value_len = mnl_attr_get_payload_len(value);
-	if (key_len > l->kv_max_key_len) {
-		NLIPCD_SET_ERR_ATTR(x->ext, key, "key longer than kv_max_key_len");
-		return -EMSGSIZE;
-	}
-	if (value_len > l->kv_max_value_len) {
-		NLIPCD_SET_ERR_ATTR(x->ext, value,
-				    "value longer than kv_max_value_len");
-		return -EMSGSIZE;
-	}
+	err = nlipc_kv_check_lens(key_len, value_len, l->kv_max_key_len,
+				  l->kv_max_value_len, &v);
+	if (err)
+		goto out_refuse;
 
 	old = nlipcd_kv_find(&x->u->kv, mnl_attr_get_payload(key), key_len);
-	/* rtnetlink's NLM_F_CREATE/EXCL/REPLACE rules, as attributes. */
-	if (!old && !create) {
-		NLIPCD_SET_ERR_ATTR(x->ext, key,
-				    "no such key, and create not requested");
-		return -ENOENT;
-	}
-	if (old && excl) {
-		NLIPCD_SET_ERR_ATTR(x->ext, key, "key exists, and excl requested");
-		return -EEXIST;
-	}
-	if (old && !replace) {
-		NLIPCD_SET_ERR_ATTR(x->ext, key,
-				    "key exists, and replace not requested");
-		return -EEXIST;
-	}
-	err = check_limits(x, old, key_len, value_len);
+	err = nlipc_kv_check_set(!!old, create, excl, replace, &v);
+	if (!err)
+		err = nlipc_kv_check_room(x->u->kv.count, x->u->kv.bytes, !!old,
+					  old ? old->key_len + old->value_len : 0,
+					  key_len + value_len, l->kv_max_entries,
+					  l->kv_max_bytes, &v);
 	if (err)
-		return err;
+		goto out_refuse;
 
 	e = nlipcd_kv_entry_new(mnl_attr_get_payload(key), key_len,
 				mnl_attr_get_payload(value), value_len);
@@ -391,6 +369,10 @@ static int do_kv_set(struct ctx *x)
 	nlipcd_kv_store(&x->u->kv, old, e);
 	kv_notify(x->c->d, e, NLIPC_CMD_KV_SET_NTF);
 	return 0;
+
+out_refuse:
+	refuse(x, &v);
+	return err;
 }
 
 static int do_kv_del(struct ctx *x)

@@ -19,6 +19,7 @@ tools_nlipcd_libnlipcd_la_SOURCES = \
 	tools/nlipcd/request.c \
 	tools/nlipcd/ctrl.c \
 	tools/nlipcd/policy.c \
+	tools/nlipcd/policy-gen.c tools/nlipcd/policy-gen.h \
 	tools/nlipcd/kv.c \
 	tools/nlipcd/backend_user.c \
 	tools/nlipcd/backend_kernel.c

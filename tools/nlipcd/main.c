@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <linux/nlipc.h>
 
+#include "../../kmod/kv-rules.h"
 #include "backend.h"
 #include "nlipcd.h"
 
@@ -163,8 +164,8 @@ static void usage(FILE *f)
 		"      --max-inflight N         requests waiting per client (default 16)\n"
 		"      --idle-timeout SECONDS   close silent clients (default 300, 0: never)\n"
 		"      --ping-max-payload N     the user backend's limits, as the module's\n"
-		"      --kv-max-entries N       parameters (defaults 65531, 16384, 255, 4096,\n"
-		"      --kv-max-key-len N       16777216)\n"
+		"      --kv-max-entries N       parameters (defaults %d, %d, %d, %d,\n"
+		"      --kv-max-key-len N       %lu)\n"
 		"      --kv-max-value-len N\n"
 		"      --kv-max-bytes N\n"
 		"      --log-level LEVEL        error, warning, info (default) or debug\n"
@@ -174,7 +175,9 @@ static void usage(FILE *f)
 		"  -V, --version                the version\n"
 		"\n"
 		"Runs in the foreground; SIGTERM or SIGINT stop it cleanly.\n",
-		NLIPC_BRIDGE_MSG_MAX);
+		NLIPC_BRIDGE_MSG_MAX, NLIPC_PING_MAX_PAYLOAD,
+		NLIPC_KV_DEFAULT_MAX_ENTRIES, NLIPC_KV_DEFAULT_MAX_KEY_LEN,
+		NLIPC_KV_DEFAULT_MAX_VALUE_LEN, NLIPC_KV_DEFAULT_MAX_BYTES);
 }
 
 static int number(const char *opt, const char *arg, uint64_t min, uint64_t max,
@@ -212,7 +215,8 @@ static const struct {
 	N(OPT_MAX_INFLIGHT, "--max-inflight", 1, 4096, lim.max_inflight),
 	N(OPT_PING_MAX, "--ping-max-payload", 0, NLIPC_PING_MAX_PAYLOAD,
 	  store.ping_max_payload),
-	N(OPT_KV_ENTRIES, "--kv-max-entries", 0, 1 << 20, store.kv_max_entries),
+	N(OPT_KV_ENTRIES, "--kv-max-entries", 0, NLIPC_KV_LIMIT_MAX_ENTRIES,
+	  store.kv_max_entries),
 	N(OPT_KV_KEY, "--kv-max-key-len", 1, NLIPC_KV_KEY_MAX_LEN,
 	  store.kv_max_key_len),
 	N(OPT_KV_VALUE, "--kv-max-value-len", 0, NLIPC_VALUE_MAX_LEN,
@@ -390,10 +394,10 @@ int main(int argc, char **argv)
 		},
 		.store = {
 			.ping_max_payload = NLIPC_PING_MAX_PAYLOAD,
-			.kv_max_entries = 16384,
-			.kv_max_key_len = NLIPC_KV_KEY_MAX_LEN,
-			.kv_max_value_len = 4096,
-			.kv_max_bytes = 16 << 20,
+			.kv_max_entries = NLIPC_KV_DEFAULT_MAX_ENTRIES,
+			.kv_max_key_len = NLIPC_KV_DEFAULT_MAX_KEY_LEN,
+			.kv_max_value_len = NLIPC_KV_DEFAULT_MAX_VALUE_LEN,
+			.kv_max_bytes = NLIPC_KV_DEFAULT_MAX_BYTES,
 		},
 		.socket_mode = 0660,
 		.socket_gid = (gid_t)-1,

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The op table and request policies of kmod/netlink.c, and the kernel's
- * attribute validation (lib/nlattr.c: __nla_validate_parse() and
+ * The kernel's attribute validation (lib/nlattr.c: __nla_validate_parse() and
  * validate_nla() as of 6.1), reduced to the types nlipc uses but with
  * their order of checks, errno and messages intact: a client must not be
- * able to tell the user backend from the module by its refusals.
+ * able to tell the user backend from the module by its refusals. The op
+ * table and request policies are generated from the spec with the
+ * module's (policy-gen.c).
  */
 #include <errno.h>
 #include <string.h>
@@ -14,37 +15,6 @@
 
 #include "policy.h"
 
-#define RANGE(t, lo, hi)	{ .type = (t), .range = true, .min = (lo), .max = (hi) }
-
-static const struct nlipcd_policy_attr ping_attrs[NLIPC_A_PING_REPLY_SIZE + 1] = {
-	[NLIPC_A_PING_PAYLOAD] = { .type = NLIPCD_NLA_BINARY, .len = NLIPC_PING_MAX_PAYLOAD },
-	[NLIPC_A_PING_COOKIE] = { .type = NLIPCD_NLA_U64 },
-	[NLIPC_A_PING_REPLY_SIZE] = RANGE(NLIPCD_NLA_U32, 0, NLIPC_PING_MAX_PAYLOAD),
-};
-
-static const struct nlipcd_policy_attr kv_set_attrs[NLIPC_A_KV_REPLACE + 1] = {
-	[NLIPC_A_KV_KEY] = RANGE(NLIPCD_NLA_BINARY, 1, NLIPC_KV_KEY_MAX_LEN),
-	[NLIPC_A_KV_VALUE] = { .type = NLIPCD_NLA_BINARY, .len = NLIPC_VALUE_MAX_LEN },
-	[NLIPC_A_KV_CREATE] = { .type = NLIPCD_NLA_FLAG },
-	[NLIPC_A_KV_EXCL] = { .type = NLIPCD_NLA_FLAG },
-	[NLIPC_A_KV_REPLACE] = { .type = NLIPCD_NLA_FLAG },
-};
-
-/* One policy for do and dump, as before 6.2: the handlers sort them out. */
-static const struct nlipcd_policy_attr kv_get_attrs[NLIPC_A_KV_KEY_PREFIX + 1] = {
-	[NLIPC_A_KV_KEY] = RANGE(NLIPCD_NLA_BINARY, 1, NLIPC_KV_KEY_MAX_LEN),
-	[NLIPC_A_KV_KEY_PREFIX] = { .type = NLIPCD_NLA_BINARY, .len = NLIPC_KV_KEY_MAX_LEN },
-};
-
-static const struct nlipcd_policy_attr kv_del_attrs[NLIPC_A_KV_KEY + 1] = {
-	[NLIPC_A_KV_KEY] = RANGE(NLIPCD_NLA_BINARY, 1, NLIPC_KV_KEY_MAX_LEN),
-};
-
-static const struct nlipcd_policy_attr publish_attrs[NLIPC_A_BUS_PAYLOAD + 1] = {
-	[NLIPC_A_BUS_TOPIC] = { .type = NLIPCD_NLA_NUL_STRING, .len = NLIPC_TOPIC_MAX_LEN },
-	[NLIPC_A_BUS_PAYLOAD] = { .type = NLIPCD_NLA_BINARY, .len = NLIPC_VALUE_MAX_LEN },
-};
-
 /* The genetlink core's policy for ops without one (resv_start_op 0). */
 static const struct nlipcd_policy_attr reject_all_attrs[2] = {
 	[1] = { .type = NLIPCD_NLA_REJECT },
@@ -52,36 +22,7 @@ static const struct nlipcd_policy_attr reject_all_attrs[2] = {
 
 #define POLICY(a)	{ .attrs = (a), .maxattr = sizeof(a) / sizeof((a)[0]) - 1 }
 
-#define REQ_FITS(a)							\
-	_Static_assert(NLIPCD_ARRAY_SIZE(a) - 1 <= NLIPCD_REQ_ATTR_MAX,	\
-		       #a " has more attributes than NLIPCD_REQ_ATTR_MAX")
-
-REQ_FITS(ping_attrs);
-REQ_FITS(kv_set_attrs);
-REQ_FITS(kv_get_attrs);
-REQ_FITS(kv_del_attrs);
-REQ_FITS(publish_attrs);
-REQ_FITS(reject_all_attrs);
-
-static const struct nlipcd_policy ping_policy = POLICY(ping_attrs);
-static const struct nlipcd_policy kv_set_policy = POLICY(kv_set_attrs);
-static const struct nlipcd_policy kv_get_policy = POLICY(kv_get_attrs);
-static const struct nlipcd_policy kv_del_policy = POLICY(kv_del_attrs);
-static const struct nlipcd_policy publish_policy = POLICY(publish_attrs);
-static const struct nlipcd_policy reject_all_policy = POLICY(reject_all_attrs);
-
-const struct nlipcd_op nlipcd_ops[] = {
-	{ NLIPC_CMD_PING, false, true, false, &ping_policy },
-	{ NLIPC_CMD_INFO_GET, false, true, false, &reject_all_policy },
-	{ NLIPC_CMD_STATS_GET, false, true, false, &reject_all_policy },
-	{ NLIPC_CMD_STATS_RESET, true, true, false, &reject_all_policy },
-	{ NLIPC_CMD_KV_SET, true, true, false, &kv_set_policy },
-	{ NLIPC_CMD_KV_GET, false, true, true, &kv_get_policy },
-	{ NLIPC_CMD_KV_DEL, true, true, false, &kv_del_policy },
-	{ NLIPC_CMD_PUBLISH, false, true, false, &publish_policy },
-};
-
-const unsigned int nlipcd_n_ops = NLIPCD_ARRAY_SIZE(nlipcd_ops);
+const struct nlipcd_policy nlipcd_reject_all_policy = POLICY(reject_all_attrs);
 
 /* The controller's: CTRL_CMD_GETFAMILY and GETPOLICY, and our JOIN. */
 static const struct nlipcd_policy_attr ctrl_family_attrs[CTRL_ATTR_FAMILY_NAME + 1] = {
@@ -132,6 +73,8 @@ uint32_t nlipcd_op_ctrl_flags(const struct nlipcd_op *op)
 static size_t exact_len(uint8_t type)
 {
 	switch (type) {
+	case NLIPCD_NLA_U8:
+		return 1;
 	case NLIPCD_NLA_U16:
 		return 2;
 	case NLIPCD_NLA_U32:
@@ -149,6 +92,9 @@ static int validate_range(const struct nlattr *nla,
 	uint64_t value;
 
 	switch (pt->type) {
+	case NLIPCD_NLA_U8:
+		value = mnl_attr_get_u8(nla);
+		break;
 	case NLIPCD_NLA_U16:
 		value = mnl_attr_get_u16(nla);
 		break;

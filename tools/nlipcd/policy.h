@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The family's operations and their request policies, kept by hand in the
- * shape of kmod/netlink.c, and a validator that refuses what the kernel's
+ * The family's operations and their request policies (generated from the
+ * spec, as the module's are), and a validator that refuses what the kernel's
  * netlink attribute parser (lib/nlattr.c of 6.1) refuses, with the same
  * errno, extack message, offending attribute and policy description.
  * tests/nlipcd/wire-diff.py holds the two to the same bytes.
@@ -15,18 +15,14 @@
 #include <linux/nlipc.h>
 
 #include "nlipcd.h"
-
-/*
- * The highest attribute type any of the family's request policies has:
- * tb[] of NLIPCD_REQ_ATTR_MAX + 1 holds any request's (policy.c checks).
- */
-#define NLIPCD_REQ_ATTR_MAX	NLIPC_A_KV_MAX
+#include "policy-gen.h"
 
 /* The kernel's NLA_* types nlipc uses. */
 enum nlipcd_nla_type {
 	NLIPCD_NLA_UNSPEC,
 	NLIPCD_NLA_REJECT,
 	NLIPCD_NLA_FLAG,
+	NLIPCD_NLA_U8,
 	NLIPCD_NLA_U16,
 	NLIPCD_NLA_U32,
 	NLIPCD_NLA_U64,
@@ -53,9 +49,15 @@ struct nlipcd_op {
 	const struct nlipcd_policy *policy;	/* reject-all if none */
 };
 
-/* The family's ops, in op table order (stats and policy dumps use it). */
+/*
+ * The family's ops, in op table order (stats and policy dumps use it),
+ * generated from the spec into policy-gen.c.
+ */
 extern const struct nlipcd_op nlipcd_ops[];
 extern const unsigned int nlipcd_n_ops;
+
+/* The genetlink core's for ops without request attributes. */
+extern const struct nlipcd_policy nlipcd_reject_all_policy;
 
 const struct nlipcd_op *nlipcd_op_find(uint8_t cmd);
 uint32_t nlipcd_op_ctrl_flags(const struct nlipcd_op *op);

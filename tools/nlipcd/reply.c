@@ -239,13 +239,16 @@ int nlipcd_reply_policy_attr(struct nlipcd_reply *r,
 	case NLIPCD_NLA_FLAG:
 		type = NL_ATTR_TYPE_FLAG;
 		break;
+	case NLIPCD_NLA_U8:
 	case NLIPCD_NLA_U16:
 	case NLIPCD_NLA_U32:
 	case NLIPCD_NLA_U64:
-		type = pt->type == NLIPCD_NLA_U16 ? NL_ATTR_TYPE_U16 :
+		type = pt->type == NLIPCD_NLA_U8 ? NL_ATTR_TYPE_U8 :
+		       pt->type == NLIPCD_NLA_U16 ? NL_ATTR_TYPE_U16 :
 		       pt->type == NLIPCD_NLA_U32 ? NL_ATTR_TYPE_U32 :
 		       NL_ATTR_TYPE_U64;
-		max = pt->type == NLIPCD_NLA_U16 ? UINT16_MAX :
+		max = pt->type == NLIPCD_NLA_U8 ? UINT8_MAX :
+		      pt->type == NLIPCD_NLA_U16 ? UINT16_MAX :
 		      pt->type == NLIPCD_NLA_U32 ? UINT32_MAX : UINT64_MAX;
 		nlipcd_reply_put_u64(r, NL_POLICY_TYPE_ATTR_MIN_VALUE_U,
 				     pt->range ? pt->min : 0);

@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause) */
-/*
- * The nlipc generic netlink family, as described by spec/nlipc.yaml.
- * Kept in the layout the kernel's YNL generator gives; tests/spec-uapi.py
- * fails on any difference between the two.
- */
+/* Do not edit directly, auto-generated from: */
+/*	spec/nlipc.yaml */
+/* by tools/gen/nlipc-gen; make regenerates it. */
 
 #ifndef _UAPI_LINUX_NLIPC_H
 #define _UAPI_LINUX_NLIPC_H
