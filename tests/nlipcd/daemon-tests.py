@@ -1166,7 +1166,8 @@ def test_nlipc_tool_works_on_every_transport():
                                    stdout=subprocess.PIPE, text=True)
             sub = subprocess.Popen([NLIPC, '-c', url, 'subscribe', 'news', '-c', '1'],
                                    stdout=subprocess.PIPE, text=True)
-            time.sleep(0.5)
+            # Time to connect and join: a loaded machine took over 0.5 s.
+            time.sleep(2)
             assert nlipc('-c', url, 'kv', 'del', 'cli.' + k).returncode == 0
             assert nlipc('-c', url, 'publish', 'news', 'hello').returncode == 0
             out, _ = mon.communicate(timeout=5)
