@@ -11,8 +11,8 @@
 # which the lane's last test, tests/sanitizer-reports.sh, wants empty.
 san_dir = _sanitizers
 san_distdir = $(san_dir)/$(PACKAGE)-$(VERSION)
-san_vm_tests = tests/vm/% tests/net/% tests/nlipcd/vm.sh tests/example.sh \
-	tests/kmod-check.sh
+san_vm_tests = tests/vm/% tests/net/% tests/kernels/% tests/nlipcd/vm.sh \
+	tests/example.sh tests/kmod-check.sh
 san_last = tests/sanitizer-reports.sh
 san_tests = $(filter-out $(san_vm_tests) $(san_last),$(TESTS)) $(san_last)
 san_options = detect_leaks=1:abort_on_error=1:halt_on_error=1
