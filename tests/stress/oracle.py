@@ -19,11 +19,11 @@ strict policy validation, and only then the handler."""
 
 import collections
 import errno
-import os
 import struct
 
 import nl
 from nl import NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP, NLM_F_MULTI
+from nl import SPLIT_OPS, DUMP_START_EXTACK
 
 NLM_F_ECHO = 0x8
 NLMSG_MIN_TYPE = 16
@@ -31,11 +31,6 @@ NLA_F_NESTED = 0x8000
 NLA_TYPE_MASK = 0x3fff
 CTRL_CMD_NEWFAMILY = 1
 ANY = object()          # an errno, offset or missing type not predicted
-# Linux 6.2 split each op into its do and dump halves (genl_split_ops).
-KERNEL = tuple(int(x) for x in os.uname().release.split('.')[:2])
-SPLIT_OPS = KERNEL >= (6, 2)
-# Linux 6.4 passes a dump's start callback the request's extack.
-DUMP_START_EXTACK = KERNEL >= (6, 4)
 
 Req = collections.namedtuple('Req', 'off len type flags seq pid raw')
 

@@ -405,19 +405,10 @@ def test_kv_dumps_of_every_shape():
         reload()
 
 
-def kernel_version():
-    return tuple(int(x) for x in re.match(r'(\d+)\.(\d+)', os.uname().release).groups())
-
-
-# The dump's ->start() callback got an extended ACK in Linux 6.4 ("netlink:
-# support extack in dump ->start()"); before, its error is a bare errno.
-DUMP_START_EXTACK = kernel_version() >= (6, 4)
-
-
 def test_kv_dump_by_key_is_refused_as_this_kernel_can():
     g = Genl()
     e = expect_error(errno.EINVAL, g.dump, fam(), CMD['kv-get'], attr(KV['key'], b'k'))
-    if DUMP_START_EXTACK:
+    if nl.DUMP_START_EXTACK:
         assert e.msg == 'dumps filter by key-prefix, not key', e
         assert e.offs == 20, e            # the key, after 16+4 bytes of headers
     else:

@@ -6,6 +6,7 @@ going through libnlipc (which is tested separately)."""
 import ctypes
 import errno
 import os
+import re
 import socket
 import struct
 
@@ -36,6 +37,15 @@ NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS = 1, 2
 NLMSGERR_ATTR_MISS_TYPE = 5
 
 CLONE_NEWNET = 0x40000000
+
+
+# The running kernel's genetlink, where the tests' expectations differ
+# (doc/protocol.md, Kernels): 6.2 split each op into its do and dump
+# halves, looked up by kind before admin-perm; 6.4 passes a dump's start
+# callback the request's extack.
+KERNEL = tuple(int(x) for x in re.match(r'(\d+)\.(\d+)', os.uname().release).groups())
+SPLIT_OPS = KERNEL >= (6, 2)
+DUMP_START_EXTACK = KERNEL >= (6, 4)
 
 
 class NetlinkError(Exception):
