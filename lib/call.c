@@ -56,6 +56,12 @@ int nlipc_poll(int fd, short events, long long deadline)
 	return n ? 0 : -ETIMEDOUT;
 }
 
+/* @deadline (-1: never) has passed. */
+bool nlipc_expired(long long deadline)
+{
+	return deadline >= 0 && nlipc_now_ms() >= deadline;
+}
+
 /* Wait for @events on ep's fd; -ETIMEDOUT once @deadline has passed. */
 int nlipc_wait(struct nlipc *ep, short events, long long deadline)
 {
@@ -171,6 +177,11 @@ static int call_walk(struct nlipc *ep, size_t len, uint32_t seq, bool dump,
 	int rest = len, err;
 
 	for (; nlipc_nlmsg_ok(nlh, rest); nlh = mnl_nlmsg_next(nlh, &rest)) {
+		/* Ours or not: a server sending without end is stopped. */
+		if (++ep->call_msgs > NLIPC_CALL_MSGS_MAX)
+			return nlipc_fail(ep, -EOVERFLOW,
+					  "the service sent more than %u messages for one request; stopped",
+					  NLIPC_CALL_MSGS_MAX);
 		/*
 		 * Stale replies to a request that timed out, and duplicates
 		 * of an answer a lossy transport delivered twice, are not
@@ -255,7 +266,21 @@ static int call_once(struct nlipc *ep, struct nlmsghdr *nlh,
 		n = call_recv(ep, nlh, &retry);
 		if (n < 0)
 			return n;
+		ep->call_bytes += n;
+		if (ep->call_bytes > NLIPC_CALL_BYTES_MAX)
+			return nlipc_fail(ep, -EOVERFLOW,
+					  "the service sent more than %u MiB for one request; stopped",
+					  NLIPC_CALL_BYTES_MAX >> 20);
 		ret = call_walk(ep, n, nlh->nlmsg_seq, dump, &intr, cb, arg);
+		/*
+		 * The socket need never run dry: a server that keeps
+		 * sending (an endless dump, replies to another seq) is
+		 * bounded by the deadline all the same.
+		 */
+		if (!ret && nlipc_expired(ep->deadline))
+			return nlipc_fail(ep, -ETIMEDOUT,
+					  "no complete answer within %d ms (the service kept sending)",
+					  ep->timeout_ms);
 	} while (!ret);
 	/* Answered: a round trip, if only one copy could have made it. */
 	if (retry.at >= 0 && retry.sends == 1)
@@ -303,8 +328,10 @@ int nlipc_transact(struct nlipc *ep, struct nlipc_msg *m, nlipc_reply_cb cb,
 			ep->ev_lost = true;
 	}
 
-	/* One deadline for the call, however many times a dump restarts. */
+	/* One deadline and one budget, however many times a dump restarts. */
 	nlipc_deadline(ep->timeout_ms, &ep->deadline);
+	ep->call_msgs = 0;
+	ep->call_bytes = 0;
 	for (i = 0; i < tries; i++) {
 		ret = call_once(ep, m->nlh, cb, arg);
 		/* The core's admin-perm check answers without an extack. */
@@ -344,7 +371,9 @@ int nlipc_transact(struct nlipc *ep, struct nlipc_msg *m, nlipc_reply_cb cb,
  * the error record set: the service's errno and extack, -ETIMEDOUT,
  * -EMSGSIZE for a request too large (for a UDP datagram too), -ENOBUFS
  * for an overrun, -EAGAIN for a dump that never settled, -EOPNOTSUPP for
- * a dump over UDP.
+ * a dump over UDP, -EOVERFLOW for a service that sent more than one call
+ * may take (2^21 messages or 128 MiB, restarts included). The timeout
+ * bounds the whole call, however fast the service keeps sending.
  */
 NLIPC_EXPORT int nlipc_call(struct nlipc *ep, struct nlipc_msg *m,
 			    nlipc_reply_cb cb, void *arg)

@@ -80,8 +80,18 @@ int nlipc_error_from_ack(struct nlipc *ep, const struct nlmsghdr *nlh)
 			return nlipc_fail(ep, -EBADMSG, "truncated error message");
 		code = e->error;
 		off = sizeof(*e);
-		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-			off += e->msg.nlmsg_len - sizeof(e->msg);
+		/*
+		 * The echoed request's length is the peer's word: one that
+		 * does not fit leaves no room for TLVs we could trust.
+		 */
+		if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+			if (e->msg.nlmsg_len < sizeof(e->msg) ||
+			    e->msg.nlmsg_len - sizeof(e->msg) >
+			    mnl_nlmsg_get_payload_len(nlh) - off)
+				off = UINT32_MAX;
+			else
+				off += e->msg.nlmsg_len - sizeof(e->msg);
+		}
 	} else {
 		if (mnl_nlmsg_get_payload_len(nlh) < sizeof(int))
 			return nlipc_fail(ep, -EBADMSG, "truncated done message");

@@ -44,10 +44,12 @@ NLIPC_EXPORT int nlipc_subscribe(struct nlipc *ep, const char *group)
 
 static int event_parse(const struct nlmsghdr *nlh, struct nlipc_event *ev)
 {
-	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+	const struct genlmsghdr *genl = nlipc_genl_hdr(nlh);
 	const struct nlattr *tb[NLIPC_A_BUS_MAX + 1] = {};
 	struct nlipc_kv_entry e;
 
+	if (!genl)
+		return -EBADMSG;
 	memset(ev, 0, sizeof(*ev));
 	ev->nlh = nlh;
 	ev->cmd = genl->cmd;
@@ -171,6 +173,12 @@ NLIPC_EXPORT int nlipc_next_event(struct nlipc *ep, struct nlipc_event *ev,
 			return ep->err.code ? n : nlipc_fail(ep, n, "receive failed");
 		ep->ev_off = 0;
 		ep->ev_left = n;
+		/* Messages that are no events must not keep us past it. */
+		err = event_take(ep, ev);
+		if (err)
+			return err;
+		if (nlipc_expired(deadline))
+			return 0;
 	}
 }
 

@@ -20,6 +20,13 @@
 #define NLIPC_SOCK_BUFSIZE	(1024 * 1024)
 /* A dump that keeps racing writers is given up after this many passes. */
 #define NLIPC_DUMP_TRIES	8
+/*
+ * What one call takes from the service before it gives up: a dump of
+ * the largest store nlipcd or the module allows (2^20 entries, 16 MiB by
+ * default) fits well; a server that never ends one does not.
+ */
+#define NLIPC_CALL_MSGS_MAX	(1u << 21)
+#define NLIPC_CALL_BYTES_MAX	(128u << 20)
 /* Multicast groups kept from a bridged getfamily reply. */
 #define NLIPC_GROUPS_MAX	8
 
@@ -55,6 +62,8 @@ struct nlipc {
 	uint32_t seq;
 	int timeout_ms;
 	long long deadline;	/* of the call in progress (nlipc_deadline) */
+	size_t call_msgs;	/* ... and what it has taken so far */
+	size_t call_bytes;
 	char url[256];
 
 	/* Bridged transports (ctrl.c): what the first exchange taught us. */
@@ -89,6 +98,18 @@ static inline bool nlipc_nlmsg_ok(const struct nlmsghdr *nlh, int len)
 	       nlh->nlmsg_len <= (unsigned int)len;
 }
 
+/*
+ * The generic netlink header of a message from a peer, or NULL if the
+ * message is too short to hold one: every parser starts here.
+ */
+static inline const struct genlmsghdr *
+nlipc_genl_hdr(const struct nlmsghdr *nlh)
+{
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
+		return NULL;
+	return (const struct genlmsghdr *)((const char *)nlh + NLMSG_HDRLEN);
+}
+
 /* error.c */
 int nlipc_fail(struct nlipc *ep, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -113,6 +134,7 @@ long long nlipc_now_ms(void);
 int nlipc_deadline(int timeout_ms, long long *deadline);
 int nlipc_poll(int fd, short events, long long deadline);
 int nlipc_wait(struct nlipc *ep, short events, long long deadline);
+bool nlipc_expired(long long deadline);
 int nlipc_rx_reserve(struct nlipc *ep, size_t len);
 int nlipc_transact(struct nlipc *ep, struct nlipc_msg *m, nlipc_reply_cb cb,
 		   void *arg);

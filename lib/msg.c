@@ -129,7 +129,7 @@ NLIPC_EXPORT int nlipc_attr_parse(const struct nlmsghdr *nlh,
 	const char *tail = mnl_nlmsg_get_payload_tail(nlh);
 	const struct nlattr *a;
 
-	if (mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN)
+	if (!nlipc_genl_hdr(nlh))
 		return -EBADMSG;
 	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
 		uint16_t type = mnl_attr_get_type(a);

@@ -93,11 +93,11 @@ static int info_cb(const struct nlmsghdr *nlh, void *arg)
 		[NLIPC_A_INFO_KV_ENTRIES] = MNL_TYPE_U32,
 		[NLIPC_A_INFO_KV_BYTES] = MNL_TYPE_U64,
 	};
+	const struct genlmsghdr *genl = nlh ? nlipc_genl_hdr(nlh) : NULL;
 	const struct nlattr *tb[NLIPC_A_INFO_MAX + 1] = {};
-	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
 	struct nlipc_info *i = arg;
 
-	if (parse_typed(nlh, tb, NLIPC_A_INFO_MAX, types))
+	if (!genl || parse_typed(nlh, tb, NLIPC_A_INFO_MAX, types))
 		return -EBADMSG;
 	memset(i, 0, sizeof(*i));
 	i->family_version = genl->version;
@@ -179,7 +179,7 @@ static int stats_cb(const struct nlmsghdr *nlh, void *arg)
 	struct stats_ctx *ctx = arg;
 	const struct nlattr *a;
 
-	if (mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN)
+	if (!nlipc_genl_hdr(nlh))
 		return -EBADMSG;
 	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
 		struct nlipc_op_stats s;

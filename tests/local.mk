@@ -20,7 +20,7 @@ TESTS += tests/unit/test-url tests/unit/test-call
 
 # The bridged transports, for real over sockets, against a fake nlipcd.
 bridge_tests = tests/unit/test-bridge tests/unit/test-stream \
-	tests/unit/test-udp tests/unit/test-connect
+	tests/unit/test-udp tests/unit/test-connect tests/unit/test-hostile
 check_PROGRAMS += $(bridge_tests)
 TESTS += $(bridge_tests)
 fake_nlipcd = tests/unit/fake-nlipcd.c tests/unit/fake-nlipcd.h
@@ -36,6 +36,11 @@ tests_unit_test_udp_LDADD = $(unit_ldadd) -lpthread
 tests_unit_test_connect_SOURCES = tests/unit/test-connect.c $(fake_nlipcd)
 tests_unit_test_connect_CFLAGS = $(unit_cflags) -pthread
 tests_unit_test_connect_LDADD = $(unit_ldadd) -lpthread
+# ... and a hostile one, against the library and the nlipc tool.
+tests_unit_test_hostile_SOURCES = tests/unit/test-hostile.c $(fake_nlipcd)
+tests_unit_test_hostile_CFLAGS = $(unit_cflags) -pthread \
+	-DNLIPC_CLI='"$(abs_top_builddir)/tools/nlipc/nlipc"'
+tests_unit_test_hostile_LDADD = $(unit_ldadd) -lpthread
 
 # The spec and the UAPI header agree.
 TEST_EXTENSIONS = .py .sh

@@ -124,6 +124,15 @@ static void answer_family(struct server *sv, const struct nlmsghdr *req,
 		mnl_attr_nest_end(nlh, grp);
 	}
 	mnl_attr_nest_end(nlh, nest);
+	if (sv->s->flags & FAKE_POLICY_BOMB) {
+		nest = mnl_attr_nest_start(nlh, CTRL_ATTR_OPS);
+		grp = mnl_attr_nest_start(nlh, 1);
+		mnl_attr_put_u32(nlh, CTRL_ATTR_OP_ID, NLIPC_CMD_PING);
+		mnl_attr_put_u32(nlh, CTRL_ATTR_OP_FLAGS,
+				 GENL_CMD_CAP_DO | GENL_CMD_CAP_HASPOL);
+		mnl_attr_nest_end(nlh, grp);
+		mnl_attr_nest_end(nlh, nest);
+	}
 	/*
 	 * 256 bytes read byte-swapped are 65536, a length just as
 	 * plausible: only the seq can tell the byte order then.
@@ -143,6 +152,11 @@ static void answer_join(struct server *sv, const struct nlmsghdr *req,
 
 	put_ack(&sv->answer, req, pid, 0, NULL);
 
+	/* At the very end of what the client reads: nothing follows. */
+	if (sv->s->flags & FAKE_SHORT_NTF) {
+		done(&sv->after, put(&sv->after, FAKE_FAMILY_ID, 0, 0, 0));
+		return;
+	}
 	nlh = put_genl(&sv->after, FAKE_FAMILY_ID, 0, 0, 0,
 		       NLIPC_CMD_KV_SET_NTF);
 	mnl_attr_put(nlh, NLIPC_A_KV_KEY, 3, "key");
@@ -154,6 +168,116 @@ static void answer_join(struct server *sv, const struct nlmsghdr *req,
 	mnl_attr_put_strz(nlh, NLIPC_A_BUS_TOPIC, "topic");
 	mnl_attr_put_u32(nlh, NLIPC_A_BUS_SENDER, 77);
 	done(&sv->after, nlh);
+}
+
+static void log_request(struct fake_server *s, const struct nlmsghdr *nlh);
+
+/*
+ * A policy graph of a few KB whose expansion has no end in sight: each
+ * of FAKE_BOMB_POLICIES policies has FAKE_BOMB_ATTRS nested attributes,
+ * all pointing at the next policy, which no path check catches.
+ */
+#define FAKE_BOMB_POLICIES	8
+#define FAKE_BOMB_ATTRS		16
+
+static void answer_policy_bomb(struct server *sv, const struct nlmsghdr *req,
+			       uint32_t pid)
+{
+	struct nlattr *outer, *pol, *attr;
+	struct nlmsghdr *nlh;
+	unsigned int i, j;
+	int *err;
+
+	nlh = put_genl(&sv->answer, GENL_ID_CTRL, NLM_F_MULTI, req->nlmsg_seq,
+		       pid, CTRL_CMD_GETPOLICY);
+	outer = mnl_attr_nest_start(nlh, CTRL_ATTR_OP_POLICY);
+	pol = mnl_attr_nest_start(nlh, NLIPC_CMD_PING);
+	mnl_attr_put_u32(nlh, CTRL_ATTR_POLICY_DO, 0);
+	mnl_attr_nest_end(nlh, pol);
+	mnl_attr_nest_end(nlh, outer);
+	done(&sv->answer, nlh);
+	for (i = 0; i < FAKE_BOMB_POLICIES; i++) {
+		nlh = put_genl(&sv->answer, GENL_ID_CTRL, NLM_F_MULTI,
+			       req->nlmsg_seq, pid, CTRL_CMD_GETPOLICY);
+		outer = mnl_attr_nest_start(nlh, CTRL_ATTR_POLICY);
+		pol = mnl_attr_nest_start(nlh, i);
+		for (j = 1; j <= FAKE_BOMB_ATTRS; j++) {
+			attr = mnl_attr_nest_start(nlh, j);
+			mnl_attr_put_u32(nlh, NL_POLICY_TYPE_ATTR_TYPE,
+					 NL_ATTR_TYPE_NESTED);
+			mnl_attr_put_u32(nlh, NL_POLICY_TYPE_ATTR_POLICY_IDX,
+					 (i + 1) % FAKE_BOMB_POLICIES);
+			mnl_attr_nest_end(nlh, attr);
+		}
+		mnl_attr_nest_end(nlh, pol);
+		mnl_attr_nest_end(nlh, outer);
+		done(&sv->answer, nlh);
+	}
+	nlh = put(&sv->answer, NLMSG_DONE, NLM_F_MULTI, req->nlmsg_seq, pid);
+	err = mnl_nlmsg_put_extra_header(nlh, sizeof(*err));
+	*err = 0;
+	done(&sv->answer, nlh);
+}
+
+/*
+ * Send @o again and again until the client hangs up or the test stops
+ * us: a server that never lets the socket run dry.
+ */
+static void flood(struct server *sv, struct conn *c, const struct out *o)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = sv->s->stop, .events = POLLIN },
+		{ .fd = c->fd, .events = POLLOUT },
+	};
+
+	for (;;) {
+		if (poll(pfd, 2, -1) < 0 || pfd[0].revents ||
+		    (pfd[1].revents & (POLLERR | POLLHUP)))
+			return;
+		if (send(c->fd, o->buf, o->len, MSG_NOSIGNAL) <= 0)
+			return;
+	}
+}
+
+/* FAKE_ENDLESS_DUMP and FAKE_WRONG_SEQ; true if it answered @req. */
+static bool answer_flood(struct server *sv, struct conn *c,
+			 const struct nlmsghdr *req)
+{
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(req);
+	unsigned int flags = sv->s->flags;
+	struct nlmsghdr *nlh;
+	char key[16];
+	int i;
+
+	if (req->nlmsg_type != FAKE_FAMILY_ID)
+		return false;
+	sv->answer.len = 0;
+	if ((flags & FAKE_ENDLESS_DUMP) && genl->cmd == NLIPC_CMD_KV_GET &&
+	    (req->nlmsg_flags & NLM_F_DUMP)) {
+		for (i = 0; i < 64; i++) {
+			nlh = put_genl(&sv->answer, FAKE_FAMILY_ID, NLM_F_MULTI,
+				       req->nlmsg_seq, c->portid,
+				       NLIPC_CMD_KV_GET);
+			snprintf(key, sizeof(key), "k%d", i);
+			mnl_attr_put(nlh, NLIPC_A_KV_KEY, strlen(key), key);
+			mnl_attr_put(nlh, NLIPC_A_KV_VALUE, 200,
+				     sv->after.buf);
+			done(&sv->answer, nlh);
+		}
+	} else if ((flags & FAKE_WRONG_SEQ) && genl->cmd == NLIPC_CMD_PING) {
+		/* Many small ones per write: more than the client can walk. */
+		for (i = 0; i < 16384; i++) {
+			nlh = put_genl(&sv->answer, FAKE_FAMILY_ID, 0,
+				       req->nlmsg_seq + 1 + i, c->portid,
+				       NLIPC_CMD_PING);
+			done(&sv->answer, nlh);
+		}
+	} else {
+		return false;
+	}
+	log_request(sv->s, req);
+	flood(sv, c, &sv->answer);
+	return true;
 }
 
 static int attr_cb(const struct nlattr *a, void *data)
@@ -294,6 +418,9 @@ static void answer(struct server *sv, struct conn *c,
 	if (req->nlmsg_type == GENL_ID_CTRL) {
 		if (genl->cmd == CTRL_CMD_GETFAMILY)
 			answer_family(sv, req, c->portid);
+		else if (genl->cmd == CTRL_CMD_GETPOLICY &&
+			 (flags & FAKE_POLICY_BOMB))
+			answer_policy_bomb(sv, req, c->portid);
 		else if (genl->cmd == NLIPC_BRIDGE_CMD_JOIN)
 			answer_join(sv, req, c->portid);
 		else
@@ -304,6 +431,9 @@ static void answer(struct server *sv, struct conn *c,
 		return;
 	if (req->nlmsg_type != FAKE_FAMILY_ID)
 		put_ack(&sv->answer, req, c->portid, -ENOENT, NULL);
+	else if (genl->cmd == NLIPC_CMD_PING && (flags & FAKE_ESC_EXTACK))
+		put_ack(&sv->answer, req, c->portid, -EINVAL,
+			"bad\x1b[2J\x1b]0;owned\x07 input\r\nnlipc: all is well");
 	else if (genl->cmd == NLIPC_CMD_PING)
 		answer_ping(sv, req, c->portid);
 	else if (genl->cmd == NLIPC_CMD_KV_GET &&
@@ -398,6 +528,8 @@ static void serve(struct server *sv, struct conn *c, const struct nlmsghdr *req)
 		shutdown(c->fd, SHUT_RDWR);
 		return;
 	}
+	if (answer_flood(sv, c, req))
+		return;
 	answer(sv, c, req);
 	if (misbehave(sv, c, req))
 		return;

@@ -33,6 +33,16 @@ enum {
 	FAKE_LENGTH_256 = 1 << 10,	/* getfamily reply of 256 bytes */
 	FAKE_REFUSE = 1 << 11,		/* an error of seq 0, then close */
 	FAKE_SLOW = 1 << 12,		/* answer FAKE_SLOW_MS late */
+	/* Hostile servers, for the client's limits: */
+	FAKE_ENDLESS_DUMP = 1 << 13,	/* stream: a dump with no end */
+	FAKE_WRONG_SEQ = 1 << 14,	/* stream: ping answered by a flood
+					   of replies to another seq */
+	FAKE_SHORT_NTF = 1 << 15,	/* joined: a notification that is
+					   only a netlink header, last */
+	FAKE_ESC_EXTACK = 1 << 16,	/* ping: an extack with terminal
+					   escapes */
+	FAKE_POLICY_BOMB = 1 << 17,	/* getpolicy: nested policies that
+					   link to each other, many times */
 };
 
 /* Longer than the shortest UDP resend timer, as a distant host is. */
