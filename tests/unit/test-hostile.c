@@ -113,6 +113,84 @@ static void test_short_notification_is_malformed(void **state)
 	nlipc_close(ep);
 }
 
+/* Run the nlipc tool; its stdout and stderr, and its exit status. */
+static int run_cli(char *out, size_t cap, int limit_s, ...)
+{
+	const char *argv[16] = { NLIPC_CLI, "-c", server.url };
+	long long t0 = nlipc_now_ms();
+	size_t len = 0;
+	int fds[2], status, argc = 3;
+	struct pollfd pfd;
+	va_list ap;
+	pid_t pid;
+	ssize_t n;
+
+	va_start(ap, limit_s);
+	while ((argv[argc] = va_arg(ap, const char *)))
+		argc++;
+	va_end(ap);
+	assert_int_equal(pipe2(fds, O_CLOEXEC), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		struct rlimit as = { 1ul << 30, 1ul << 30 };
+
+		/* A runaway expansion fails fast instead of eating the host. */
+		setrlimit(RLIMIT_AS, &as);
+		dup2(fds[1], 1);
+		dup2(fds[1], 2);
+		execv(argv[0], (char **)argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	pfd = (struct pollfd){ .fd = fds[0], .events = POLLIN };
+	while (nlipc_now_ms() - t0 < limit_s * 1000LL) {
+		if (poll(&pfd, 1, 100) <= 0)
+			continue;
+		n = read(fds[0], out + len, cap - 1 - len);
+		if (n <= 0)
+			break;
+		len += n;
+		if (len == cap - 1)	/* keep draining, keep the start */
+			len = cap / 2;
+	}
+	out[len] = '\0';
+	close(fds[0]);
+	if (nlipc_now_ms() - t0 >= limit_s * 1000LL)
+		kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));	/* not killed: it ended by itself */
+	return WEXITSTATUS(status);
+}
+
+static void test_extack_escapes_are_not_printed_raw(void **state)
+{
+	static char out[4096];
+	const char *p;
+
+	assert_int_equal(fake_start_unix(&server, SOCK_STREAM, false,
+					 FAKE_ESC_EXTACK), 0);
+	assert_int_not_equal(run_cli(out, sizeof(out), 10, "ping", NULL), 0);
+	assert_non_null(strstr(out, "input"));
+	for (p = out; *p; p++)
+		if (*p != '\n')
+			assert_false((unsigned char)*p < 0x20 || *p == 0x7f);
+	/* Nor can the peer forge a line of our own. */
+	assert_null(strstr(out, "\nnlipc: all is well"));
+	assert_non_null(strstr(out, "\\x1b[2J"));
+}
+
+static void test_policy_expansion_is_bounded(void **state)
+{
+	static char out[1 << 16];
+
+	assert_int_equal(fake_start_unix(&server, SOCK_STREAM, false,
+					 FAKE_POLICY_BOMB), 0);
+	assert_int_not_equal(run_cli(out, sizeof(out), 20, "-j", "family",
+				     NULL), 0);
+	assert_non_null(strstr(out, "policy"));
+}
+
 /* A client that never returns fails the run instead of hanging it. */
 static int setup_watchdog(void **state)
 {
@@ -131,6 +209,10 @@ int main(int argc, char **argv)
 		cmocka_unit_test_teardown(test_replies_to_another_seq_end_at_the_budget,
 					  teardown),
 		cmocka_unit_test_teardown(test_short_notification_is_malformed,
+					  teardown),
+		cmocka_unit_test_teardown(test_extack_escapes_are_not_printed_raw,
+					  teardown),
+		cmocka_unit_test_teardown(test_policy_expansion_is_bounded,
 					  teardown),
 	};
 

@@ -21,6 +21,15 @@
 #define CTRL_VERSION 2
 /* Nested policies are expanded inline, this deep at most. */
 #define POLICY_MAX_DEPTH 8
+/*
+ * ... and to this many attributes in all: policies linked to each other
+ * by many attributes expand exponentially within that depth. The nlipc
+ * family has a few dozen.
+ */
+#define POLICY_MAX_NODES 4096
+
+/* Attributes expanded so far by this command. */
+static unsigned int policy_nodes;
 
 /* Replies copied out of the endpoint's buffer, which the next one reuses. */
 struct msgs {
@@ -199,12 +208,12 @@ static const char *nl_attr_type_name(uint32_t type)
 	return NULL;
 }
 
-static void print_policy(const struct msgs *pol, uint32_t idx, uint8_t cmd,
-			 const uint32_t *path, int depth);
+static int print_policy(const struct msgs *pol, uint32_t idx, uint8_t cmd,
+			const uint32_t *path, int depth);
 
 /* One attribute of a policy: its type, then each limit it has. */
-static void print_policy_attr(const struct msgs *pol, const struct nlattr *a,
-			      uint8_t cmd, const uint32_t *path, int depth)
+static int print_policy_attr(const struct msgs *pol, const struct nlattr *a,
+			     uint8_t cmd, const uint32_t *path, int depth)
 {
 	const struct nlattr *tb[NL_POLICY_TYPE_ATTR_MAX + 1];
 	uint16_t type = mnl_attr_get_type(a);
@@ -212,10 +221,12 @@ static void print_policy_attr(const struct msgs *pol, const struct nlattr *a,
 	char key[16];
 	uint32_t v32;
 	uint64_t v64;
-	int i;
+	int i, err = 0;
 
 	if (nest_parse(a, tb, NL_POLICY_TYPE_ATTR_MAX))
-		return;
+		return 0;
+	if (++policy_nodes > POLICY_MAX_NODES)
+		return -E2BIG;
 	/* Names are known for the family's own sets, not nested ones. */
 	if (depth == 0)
 		name = nlipc_attr_name(cmd, type);
@@ -223,7 +234,7 @@ static void print_policy_attr(const struct msgs *pol, const struct nlattr *a,
 
 	open_json_object(name ? name : key);
 	for (i = 0; i < depth + 3; i++)
-		print_string(PRINT_FP, NULL, "%s", "\t");
+		print_string(PRINT_FP, NULL, "\t%s", "");
 	print_string(PRINT_FP, NULL, "%s", name ? name : "attr");
 	print_uint(PRINT_FP, NULL, " (%u):", type);
 
@@ -270,20 +281,22 @@ static void print_policy_attr(const struct msgs *pol, const struct nlattr *a,
 			memcpy(sub_path, path, (depth + 1) * sizeof(*path));
 			sub_path[depth + 1] = v32;
 			open_json_object("policy");
-			print_policy(pol, v32, cmd, sub_path, depth + 1);
+			err = print_policy(pol, v32, cmd, sub_path, depth + 1);
 			close_json_object();
 		}
 	}
 	close_json_object();
+	return err;
 }
 
 /* Every attribute of policy @idx, in the order the controller sent them. */
-static void print_policy(const struct msgs *pol, uint32_t idx, uint8_t cmd,
-			 const uint32_t *path, int depth)
+static int print_policy(const struct msgs *pol, uint32_t idx, uint8_t cmd,
+			const uint32_t *path, int depth)
 {
 	const struct nlattr *tb[CTRL_ATTR_MAX + 1];
 	const struct nlattr *p, *a;
 	size_t i;
+	int err;
 
 	for (i = 0; i < pol->n; i++) {
 		memset(tb, 0, sizeof(tb));
@@ -293,10 +306,15 @@ static void print_policy(const struct msgs *pol, uint32_t idx, uint8_t cmd,
 		mnl_attr_for_each_nested(p, tb[CTRL_ATTR_POLICY]) {
 			if (mnl_attr_get_type(p) != idx)
 				continue;
-			mnl_attr_for_each_nested(a, p)
-				print_policy_attr(pol, a, cmd, path, depth);
+			mnl_attr_for_each_nested(a, p) {
+				err = print_policy_attr(pol, a, cmd, path,
+							depth);
+				if (err)
+					return err;
+			}
 		}
 	}
+	return 0;
 }
 
 /* The attributes policy @idx accepts: 0 for the core's reject-all one. */
@@ -319,19 +337,21 @@ static size_t policy_count(const struct msgs *pol, uint32_t idx)
 	return n;
 }
 
-static void print_op_policy(const struct msgs *pol, uint8_t cmd,
-			    const char *key, const char *label, int64_t idx)
+static int print_op_policy(const struct msgs *pol, uint8_t cmd,
+			   const char *key, const char *label, int64_t idx)
 {
 	uint32_t path[POLICY_MAX_DEPTH + 1] = { (uint32_t)idx };
+	int err;
 
 	if (idx < 0)
-		return;
+		return 0;
 	print_string(PRINT_FP, NULL, "\t\t%s policy:", label);
 	print_string(PRINT_FP, NULL, "%s\n",
 		     policy_count(pol, idx) ? "" : " no attributes");
 	open_json_object(key);
-	print_policy(pol, idx, cmd, path, 0);
+	err = print_policy(pol, idx, cmd, path, 0);
 	close_json_object();
+	return err;
 }
 
 static void print_op_flags(uint32_t flags)
@@ -369,6 +389,7 @@ static int print_ops(const struct nlattr *ops, const struct msgs *pol)
 	int64_t do_idx, dump_idx;
 	uint32_t id, flags;
 	const char *name;
+	int err = 0;
 
 	print_string(PRINT_FP, NULL, "%s\n", "operations:");
 	open_json_array("ops");
@@ -389,12 +410,16 @@ static int print_ops(const struct nlattr *ops, const struct msgs *pol)
 		print_op_flags(flags);
 		print_nl();
 		op_policy(pol, id, &do_idx, &dump_idx);
-		print_op_policy(pol, id, "do_policy", "do", do_idx);
-		print_op_policy(pol, id, "dump_policy", "dump", dump_idx);
+		err = print_op_policy(pol, id, "do_policy", "do", do_idx);
+		if (!err)
+			err = print_op_policy(pol, id, "dump_policy", "dump",
+					      dump_idx);
 		close_json_object();
+		if (err)
+			break;
 	}
 	close_json_array();
-	return 0;
+	return err;
 }
 
 static int print_groups(const struct nlattr *groups)
@@ -504,8 +529,14 @@ int cmd_family_main(int argc, char **argv)
 		ret = cli_fail(argv[0], ep, ret);
 		goto out_free;
 	}
+	policy_nodes = 0;
 	ret = print_family(fam.v[0], &pol);
-	if (ret) {
+	if (ret == -E2BIG) {
+		print_errorf(argv[0], ret,
+			     "the controller's policies expand to more than %d attributes: a policy graph that large is refused",
+			     POLICY_MAX_NODES);
+		ret = EXIT_REFUSED;
+	} else if (ret) {
 		print_errorf(argv[0], ret,
 			     "malformed reply from the controller");
 		ret = EXIT_REFUSED;

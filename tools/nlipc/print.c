@@ -129,12 +129,55 @@ void close_json_array(void)
 
 #define WANT_JSON(t) (out.json && ((t) & PRINT_JSON))
 
+/*
+ * Text from a peer (extack, names, versions) goes to a terminal: control
+ * characters, C0 and C1, become \xNN, so it can neither move the cursor,
+ * retitle the window nor start a line that looks like ours. NULL when
+ * out of memory.
+ */
+static char *escape_controls(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char *e, *q;
+
+	e = q = malloc(4 * strlen(s) + 1);
+	if (!e)
+		return NULL;
+	for (; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f) {
+			q += sprintf(q, "\\x%02x", *p);
+		} else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			q += sprintf(q, "\\x%02x", p[1]);	/* U+0080..9F */
+			p++;
+		} else {
+			*q++ = *p;
+		}
+	}
+	*q = '\0';
+	return e;
+}
+
+static void print_text(enum output_type t, const char *key, const char *fmt,
+		       const char *value, bool escape)
+{
+	char *safe;
+
+	if (escape && !out.json && (t & PRINT_FP) && fmt && value) {
+		safe = escape_controls(value);
+		PRINT_TEXT(t, fmt, safe ? safe : "?");
+		free(safe);
+	} else {
+		PRINT_TEXT(t, fmt, value);
+	}
+	if (WANT_JSON(t))
+		json_add(key, value ? json_object_new_string(value) : NULL);
+}
+
+/* Text that may come from a peer: control characters escaped. */
 void print_string(enum output_type t, const char *key, const char *fmt,
 		  const char *value)
 {
-	PRINT_TEXT(t, fmt, value);
-	if (WANT_JSON(t))
-		json_add(key, value ? json_object_new_string(value) : NULL);
+	print_text(t, key, fmt, value, true);
 }
 
 /* In text @fmt gets "true" or "false". */
@@ -196,7 +239,8 @@ void print_fmt(enum output_type t, const char *key, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	print_string(t, key, "%s", buf);
+	/* The tool's own layout, newlines and all. */
+	print_text(t, key, "%s", buf, false);
 }
 
 /*
@@ -291,11 +335,15 @@ void print_error(const char *cmd, const struct nlipc_error *e)
 {
 	char buf[512];
 
+	char *safe;
+
 	if (!out.json) {
 		nlipc_strerror(e, buf, sizeof(buf));
+		safe = escape_controls(buf);
 		fflush(stdout);
 		fprintf(stderr, "nlipc: %s%s%s\n", cmd ? cmd : "",
-			cmd ? ": " : "", buf);
+			cmd ? ": " : "", safe ? safe : buf);
+		free(safe);
 		return;
 	}
 	if (out.root && !json_object_is_type(out.root, json_type_object)) {
