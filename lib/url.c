@@ -3,8 +3,11 @@
  * URL parsing. Pure string work with no I/O, so it can be fuzzed: every
  * input either fills a struct nlipc_url or returns -EINVAL with a message.
  */
+#include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "url.h"
@@ -69,9 +72,21 @@ static int parse_inet(struct nlipc_url *u, const char *url, const char *rest,
 static int parse_unix(struct nlipc_url *u, const char *url, const char *rest,
 		      char *err, size_t errlen)
 {
-	size_t len = strlen(rest);
+	const char *query = strchr(rest, '?');
+	size_t len = query ? (size_t)(query - rest) : strlen(rest);
 	size_t max = NLIPC_UNIX_PATH_MAX + (rest[0] == '@');
 
+	if (query) {
+		char *end;
+
+		errno = 0;
+		if (strncmp(query, "?uid=", 5) || !isdigit((unsigned char)query[5]))
+			return url_error(err, errlen, url,
+					 "the only query is ?uid=N, the server's uid");
+		u->uid = strtoull(query + 5, &end, 10);
+		if (errno || *end || u->uid >= UINT32_MAX)
+			return url_error(err, errlen, url, "bad uid in ?uid=N");
+	}
 	if (!len || (rest[0] == '@' && len == 1))
 		return url_error(err, errlen, url, "no socket path");
 	if (len > max) {
@@ -80,7 +95,8 @@ static int parse_unix(struct nlipc_url *u, const char *url, const char *rest,
 			 url, len - (rest[0] == '@'), NLIPC_UNIX_PATH_MAX);
 		return -ENAMETOOLONG;
 	}
-	memcpy(u->path, rest, len + 1);
+	memcpy(u->path, rest, len);
+	u->path[len] = '\0';
 	return 0;
 }
 
@@ -100,6 +116,7 @@ int nlipc_url_parse(struct nlipc_url *u, const char *url, char *err,
 	const char *colon, *rest;
 
 	memset(u, 0, sizeof(*u));
+	u->uid = -1;
 	if (!url || !*url || !strcmp(url, "netlink")) {
 		strcpy(u->scheme, "netlink");
 		return 0;

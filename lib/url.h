@@ -14,6 +14,7 @@ struct nlipc_url {
 	char path[NLIPC_UNIX_PATH_MAX + 2];	/* unix: "/p" or "@name" */
 	char host[256];		/* tcp, udp: name or address, no brackets */
 	char port[32];		/* tcp, udp: number or service name */
+	long long uid;		/* unix: "?uid=N", the server's; -1: none */
 };
 
 int nlipc_url_parse(struct nlipc_url *u, const char *url, char *err,

@@ -5,6 +5,7 @@
  * at an abstract name. The daemon tells who we are by SO_PEERCRED (or, on
  * datagrams, by the credentials the kernel attaches for it).
  */
+#define _GNU_SOURCE	/* struct ucred */
 #include <errno.h>
 #include <stddef.h>
 #include <string.h>
@@ -70,6 +71,44 @@ static int unix_connect_fail(struct nlipc *ep, const char *path, int type,
 	return nlipc_fail(ep, err, "cannot connect to %s", path);
 }
 
+/*
+ * Whom did we reach? Anyone may bind an abstract name first, so there we
+ * expect root or ourselves unless the URL names the server's uid; a path
+ * is as safe as its directory, and checked only when the URL asks. A
+ * datagram socket has no peer credentials to check: only a URL that
+ * asks for them makes that an error.
+ */
+static int unix_check_server(struct nlipc *ep, int fd,
+			     const struct nlipc_url *url, int type)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	uid_t self = geteuid();
+
+	if (url->uid < 0 && url->path[0] != '@')
+		return 0;
+	if (type == SOCK_DGRAM) {
+		if (url->uid < 0)
+			return 0;
+		return nlipc_fail(ep, -EOPNOTSUPP,
+				  "%s: a datagram socket does not tell its server's uid; use unix: or unix+seqpacket: to check it",
+				  ep->url);
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+		return nlipc_fail(ep, -errno, "cannot tell who serves %s",
+				  url->path);
+	if (url->uid >= 0 && cred.uid != (uid_t)url->uid)
+		return nlipc_fail(ep, -EPERM,
+				  "%s is served by uid %u, not uid %lld as the URL requires",
+				  url->path, (unsigned int)cred.uid, url->uid);
+	if (url->uid < 0 && cred.uid != 0 && cred.uid != self)
+		return nlipc_fail(ep, -EPERM,
+				  "%s is served by uid %u, neither root nor you: anyone may bind an abstract name; add ?uid=%u if you trust that user",
+				  url->path, (unsigned int)cred.uid,
+				  (unsigned int)cred.uid);
+	return 0;
+}
+
 static int unix_open(struct nlipc *ep, const struct nlipc_url *url, int type)
 {
 	struct sockaddr_un sun;
@@ -104,6 +143,9 @@ static int unix_open(struct nlipc *ep, const struct nlipc_url *url, int type)
 		unix_connect_fail(ep, url->path, type, err);
 		goto err_close;
 	}
+	err = unix_check_server(ep, fd, url, type);
+	if (err)
+		goto err_close;
 	return nlipc_sock_init(ep, fd);
 
 err_close:

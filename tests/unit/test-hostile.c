@@ -191,6 +191,75 @@ static void test_policy_expansion_is_bounded(void **state)
 	assert_non_null(strstr(out, "policy"));
 }
 
+/* Someone else bound the abstract name first. */
+static void test_abstract_name_squatter_is_refused(void **state)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	char name[64], url[80];
+	struct nlipc_error err;
+	struct nlipc *ep = NULL;
+	int ready[2], status;
+	socklen_t len;
+	pid_t pid;
+	char c;
+
+	if (geteuid() != 0)
+		skip();	/* needs a second uid to squat with */
+	snprintf(name, sizeof(name), "nlipc-squat-%d", (int)getpid());
+	len = offsetof(struct sockaddr_un, sun_path) + 1 + strlen(name);
+	memcpy(sun.sun_path + 1, name, strlen(name));
+	assert_int_equal(pipe(ready), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		int fd;
+
+		close(ready[0]);
+		close(1);
+		close(2);
+		if (setgid(65534) || setuid(65534) ||
+		    prctl(PR_SET_PDEATHSIG, SIGKILL))	/* after setuid() */
+			_exit(1);
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (bind(fd, (struct sockaddr *)&sun, len) || listen(fd, 8))
+			_exit(1);
+		c = 1;
+		if (write(ready[1], &c, 1) != 1)
+			_exit(1);
+		pause();	/* until the parent is done */
+		_exit(0);
+	}
+	close(ready[1]);
+	assert_int_equal(read(ready[0], &c, 1), 1);
+
+	snprintf(url, sizeof(url), "unix:@%s", name);
+	assert_int_equal(nlipc_open_timeout(&ep, url, 500, &err), -EPERM);
+	assert_non_null(strstr(err.msg, "uid 65534"));
+	/* Named, the squatter is whom we asked for: it is then reached. */
+	snprintf(url, sizeof(url), "unix:@%s?uid=65534", name);
+	assert_int_equal(nlipc_open_timeout(&ep, url, 200, &err), -ETIMEDOUT);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	close(ready[0]);
+}
+
+static void test_server_uid_in_url_is_checked(void **state)
+{
+	struct nlipc_error err;
+	struct nlipc *ep = NULL;
+	char url[256];
+
+	assert_int_equal(fake_start_unix(&server, SOCK_STREAM, true, 0), 0);
+	snprintf(url, sizeof(url), "%s?uid=%u", server.url, geteuid() + 1);
+	assert_int_equal(nlipc_open_timeout(&ep, url, 2000, &err), -EPERM);
+	snprintf(url, sizeof(url), "%s?uid=%u", server.url, geteuid());
+	assert_int_equal(nlipc_open_timeout(&ep, url, 2000, &err), 0);
+	nlipc_close(ep);
+	/* The default for an abstract name: root or ourselves. */
+	assert_int_equal(nlipc_open_timeout(&ep, server.url, 2000, &err), 0);
+	nlipc_close(ep);
+}
+
 /* A client that never returns fails the run instead of hanging it. */
 static int setup_watchdog(void **state)
 {
@@ -213,6 +282,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test_teardown(test_extack_escapes_are_not_printed_raw,
 					  teardown),
 		cmocka_unit_test_teardown(test_policy_expansion_is_bounded,
+					  teardown),
+		cmocka_unit_test(test_abstract_name_squatter_is_refused),
+		cmocka_unit_test_teardown(test_server_uid_in_url_is_checked,
 					  teardown),
 	};
 

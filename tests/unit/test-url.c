@@ -40,6 +40,24 @@ static void unix_paths_and_abstract_names(void **state)
 	assert_string_equal(u.path, "@nlipc");
 	assert_int_equal(parse("unix:"), -EINVAL);
 	assert_int_equal(parse("unix:@"), -EINVAL);
+	assert_int_equal(u.uid, -1);
+}
+
+/* The server's expected uid: "?uid=N", and nothing else after a '?'. */
+static void unix_server_uid(void **state)
+{
+	assert_int_equal(parse("unix:@nlipc?uid=0"), 0);
+	assert_string_equal(u.path, "@nlipc");
+	assert_int_equal(u.uid, 0);
+	assert_int_equal(parse("unix:/run/nlipc.sock?uid=1000"), 0);
+	assert_string_equal(u.path, "/run/nlipc.sock");
+	assert_int_equal(u.uid, 1000);
+	assert_int_equal(parse("unix:@nlipc?uid="), -EINVAL);
+	assert_int_equal(parse("unix:@nlipc?uid=-1"), -EINVAL);
+	assert_int_equal(parse("unix:@nlipc?uid=4294967295"), -EINVAL);
+	assert_int_equal(parse("unix:@nlipc?uid=1x"), -EINVAL);
+	assert_int_equal(parse("unix:@nlipc?user=root"), -EINVAL);
+	assert_int_equal(parse("unix:?uid=0"), -EINVAL);
 }
 
 static void unix_path_length_limit(void **state)
@@ -98,6 +116,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(netlink_is_the_default),
 		cmocka_unit_test(unix_paths_and_abstract_names),
+		cmocka_unit_test(unix_server_uid),
 		cmocka_unit_test(unix_path_length_limit),
 		cmocka_unit_test(inet_hosts_and_ports),
 		cmocka_unit_test(inet_mistakes_are_explained),
