@@ -106,9 +106,31 @@ void nlipc_sock_close(struct nlipc *ep)
 	ep->fd = -1;
 }
 
+/*
+ * nlipcd refuses a connection over its limits at once, with one error of
+ * seq 0, and closes it: a send then fails, but the reason is waiting to
+ * be read. Returns its errno with the record set, or 0 if there is none.
+ */
+static int sock_refusal(struct nlipc *ep)
+{
+	union {
+		struct nlmsghdr nlh;
+		char buf[512];
+	} u;
+	ssize_t n;
+
+	n = recv(ep->fd, u.buf, sizeof(u.buf), MSG_PEEK | MSG_DONTWAIT);
+	if (n < 0 || !nlipc_nlmsg_ok(&u.nlh, n) ||
+	    u.nlh.nlmsg_type != NLMSG_ERROR || u.nlh.nlmsg_seq)
+		return 0;
+	return nlipc_error_from_ack(ep, &u.nlh);
+}
+
 /* Say what a failed send() or recv() means for someone running nlipc. */
 static int sock_fail(struct nlipc *ep, int err, const char *what)
 {
+	int refused;
+
 	switch (err) {
 	case -ECONNREFUSED:
 		return nlipc_fail(ep, err,
@@ -116,6 +138,9 @@ static int sock_fail(struct nlipc *ep, int err, const char *what)
 				  ep->url, ep->url);
 	case -ECONNRESET:
 	case -EPIPE:
+		refused = sock_refusal(ep);
+		if (refused < 0)
+			return refused;
 		return nlipc_fail(ep, err, "nlipcd closed the connection");
 	}
 	return nlipc_fail(ep, err, "%s on %s failed", what, ep->url);

@@ -654,6 +654,104 @@ def test_connection_limits_answer_then_close():
 
 
 
+def read_to_eof(s, timeout=2):
+    """Everything a socket receives until the peer closes it."""
+    s.settimeout(timeout)
+    data = b''
+    while True:
+        try:
+            chunk = s.recv(4096)
+        except socket.timeout:
+            raise AssertionError('still open after %s s' % timeout)
+        except ConnectionResetError:
+            return data
+        if not chunk:
+            return data
+        data += chunk
+
+
+def test_refused_connections_cost_nothing_lasting():
+    """Connections over the per-address limit, silent ones, get their
+    refusal at once and are closed: they hold no slot, so the daemon's
+    other clients (root over AF_UNIX here) are still served."""
+    d = daemon('--max-clients', '4', '--max-clients-per-uid', '2')
+    held = [socket.create_connection(('127.0.0.1', d.port))
+            for _ in range(12)]
+    for s in held[2:]:
+        msgs = wire.split(read_to_eof(s))
+        assert len(msgs) == 1 and msgs[0][1] == wire.NLMSG_ERROR, msgs
+        code, text, _, _ = wire.ack_of(msgs[0][2], msgs[0][5])
+        assert code == -errno.EUSERS and 'limit 2' in text, (code, text)
+    c = wire.connect(d.url['unix'])
+    c.call(wire.PING)
+    wire.kv_set(c, b'k', b'v')              # root may still write
+    wire.connect(d.url['unix']).call(wire.PING)
+    assert 'connection refused' in d.text()
+    for s in held:
+        s.close()
+
+
+def cpu_seconds(pid):
+    with open(f'/proc/{pid}/stat') as f:
+        fields = f.read().rsplit(')', 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+
+
+def test_out_of_descriptors_is_no_busy_loop():
+    """At a hard RLIMIT_NOFILE below what --max-clients needs, nlipcd
+    says so at start; once out of descriptors it refuses newcomers with
+    a reason, logs that once, and does not spin on accept()."""
+    if os.geteuid() != 0:
+        raise Skip('needs root to run nlipcd as another uid')
+
+    def limited():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (48, 48))
+        os.setgid(NOBODY)
+        os.setuid(NOBODY)
+
+    port = free_port()
+    url = f'tcp://127.0.0.1:{port}'
+    d = daemon('--max-clients', '200', '--max-clients-per-uid', '200',
+               urls=[url], preexec=limited)
+    held = []
+    for _ in range(60):
+        held.append(socket.create_connection(('127.0.0.1', port)))
+    time.sleep(0.3)
+    before = cpu_seconds(d.proc.pid)
+    time.sleep(1.5)
+    spent = cpu_seconds(d.proc.pid) - before
+    assert spent < 0.3, f'{spent:.2f} s of CPU in 1.5 s while out of descriptors'
+    text = d.text()
+    assert text.count('out of file descriptors') == 1, text[-2000:]
+    refused = [s for s in held[40:]]
+    msgs = wire.split(read_to_eof(refused[-1]))
+    assert msgs and msgs[0][1] == wire.NLMSG_ERROR, msgs
+    for s in held:
+        s.close()
+    time.sleep(0.3)
+    wire.connect(url).call(wire.PING)
+    assert 'RLIMIT_NOFILE is 48' in d.text(), d.text()[:500]
+
+
+def test_max_clients_raises_the_descriptor_limit():
+    def low():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (64, 4096))
+
+    d = daemon('--max-clients', '1000', preexec=low)
+    with open(f'/proc/{d.proc.pid}/limits') as f:
+        line = [x for x in f if x.startswith('Max open files')][0]
+    assert int(line.split()[3]) >= 1064, line
+
+
+def test_nlipc_shows_the_refusal_not_a_broken_pipe():
+    d = daemon('--max-clients-per-uid', '1')
+    c = wire.connect(d.url['unix'])
+    r = nlipc('-c', d.url['unix'], 'ping', '-c', '1')
+    assert r.returncode != 0
+    assert 'too many clients from this uid' in r.stderr, r.stderr
+    c.call(wire.PING)
+
+
 def test_a_forgotten_udp_peer_is_refused_with_its_port_id():
     """A UDP peer forgotten to make room for a connection, then refused
     at the limit: the refusal carries the port id it had, or libnlipc

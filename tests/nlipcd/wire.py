@@ -191,6 +191,11 @@ class Conn:
                     raise TimeoutError('send blocked')
                 select.select([], [self.sock], [], 0.1)
                 continue
+            except (BrokenPipeError, ConnectionResetError):
+                # Refused at connect time: the reason waits to be read.
+                if self.dgram:
+                    raise
+                return
             if self.dgram:
                 return
             data = data[n:]
@@ -248,7 +253,10 @@ class Conn:
             if not msgs:
                 raise TimeoutError('no reply')
             for mlen, mtype, flags, mseq, pid, payload in msgs:
-                if mseq != seq:
+                # A refusal at connect time comes before any request.
+                refusal = (mseq == 0 and mtype == NLMSG_ERROR and
+                           ack_of(flags, payload)[0] not in (0, -errno.ENOBUFS))
+                if mseq != seq and not refusal:
                     continue
                 self.pid = pid
                 if mtype == NLMSG_ERROR:

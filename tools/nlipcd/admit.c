@@ -6,12 +6,14 @@
  */
 #define _GNU_SOURCE		/* accept4(), struct ucred */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -27,6 +29,49 @@
 #define DGRAM_SNDBUF	(512 * 1024)
 
 static unsigned char dgram_buf[NLIPC_BRIDGE_MSG_MAX_RX];
+
+/* ------------------------------------------------------------------ */
+/* Descriptors                                                         */
+/* ------------------------------------------------------------------ */
+
+/* Ours besides the clients': listeners, backend, epoll, diag, logs. */
+#define FDS_OVERHEAD	64
+
+/**
+ * nlipcd_admit_init - descriptors for --max-clients, and one to spare
+ * @d: the daemon, its limits parsed
+ *
+ * Raises RLIMIT_NOFILE to what --max-clients needs, as far as the hard
+ * limit allows (further with CAP_SYS_RESOURCE), and says so if it cannot.
+ * Keeps a spare descriptor to refuse connections with when out of them.
+ * Returns 0; nothing here is fatal.
+ */
+int nlipcd_admit_init(struct nlipcd *d)
+{
+	rlim_t need = (rlim_t)d->lim.max_clients + FDS_OVERHEAD;
+	struct rlimit rl;
+
+	d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return 0;
+	if (rl.rlim_cur >= need)
+		return 0;
+	if (rl.rlim_max < need) {
+		struct rlimit up = { need, need };
+
+		if (!setrlimit(RLIMIT_NOFILE, &up))
+			return 0;
+	}
+	rl.rlim_cur = rl.rlim_max < need ? rl.rlim_max : need;
+	setrlimit(RLIMIT_NOFILE, &rl);
+	if (rl.rlim_cur < need)
+		nlipcd_warn("RLIMIT_NOFILE is %llu (hard limit): about %llu clients fit, not --max-clients %u; raise LimitNOFILE (ulimit -Hn)",
+			    (unsigned long long)rl.rlim_cur,
+			    rl.rlim_cur > FDS_OVERHEAD ?
+			    (unsigned long long)(rl.rlim_cur - FDS_OVERHEAD) : 0,
+			    d->lim.max_clients);
+	return 0;
+}
 
 /* ------------------------------------------------------------------ */
 /* New clients                                                         */
@@ -85,58 +130,145 @@ static void make_room_any(struct nlipcd *d)
 }
 
 /*
- * Limits at connect time. A client over one is still taken, to answer
- * its first request with the reason, then closed; past a margin it is
- * not even taken.
+ * A reply to a peer we keep no state for (it is over a limit): on @fd,
+ * to @ss (NULL on a connection). A UDP peer may have been one we
+ * forgot: it gets the port id it had then.
  */
-static bool check_limits(struct nlipcd *d, struct nlipcd_client *c)
+static void answer_stateless(struct nlipcd_listener *lis, int fd,
+			     const struct sockaddr_storage *ss, socklen_t len,
+			     const void *data, size_t dlen, int err,
+			     const char *msg)
 {
-	unsigned int same;
+	struct nlipcd_extack ext = { .msg = msg };
+	struct nlmsghdr req = { 0 };
+	struct nlipcd_reply r;
+	uint32_t portid = 0;
 
-	if (d->n_clients > d->lim.max_clients) {
-		c->refused = true;
-		c->refuse_err = -EMFILE;
-		snprintf(c->refuse_msg, sizeof(c->refuse_msg),
-			 "nlipcd: too many clients (limit %u)",
+	if (dlen >= sizeof(req))
+		memcpy(&req, data, sizeof(req));
+	if (lis->kind == NLIPCD_UDP)
+		portid = nlipcd_client_udp_portid(ss, len);
+	if (nlipcd_reply_init(&r, 160))
+		return;
+	nlipcd_reply_ack(&r, &req, portid, err, &ext);
+	if (!r.err)
+		sendto(fd, r.buf->data, r.buf->len,
+		       MSG_NOSIGNAL | MSG_DONTWAIT, (const void *)ss, len);
+	nlipcd_reply_release(&r);
+}
+
+/*
+ * A connection over a limit gets its one refusal (seq 0: it may not have
+ * sent a request yet), at once, and is closed: it holds no slot and no
+ * descriptor, so silent refused connections cannot lock others out.
+ * What it already sent is read first, so that TCP closes with a FIN and
+ * not a reset that could overtake the refusal.
+ */
+static void refuse_now(struct nlipcd_listener *lis, int fd, int err,
+		       const char *msg)
+{
+	char sink[4096];
+	int i;
+
+	answer_stateless(lis, fd, NULL, 0, NULL, 0, err, msg);
+	shutdown(fd, SHUT_WR);
+	for (i = 0; i < 16; i++)
+		if (recv(fd, sink, sizeof(sink), MSG_DONTWAIT) <= 0)
+			break;
+	close(fd);
+}
+
+/* Limits at connect time: 0, or the errno to refuse with, and why. */
+static int over_limits_conn(struct nlipcd *d, struct nlipcd_listener *lis,
+			    int fd, const struct sockaddr_storage *ss,
+			    char *why, size_t len)
+{
+	bool remote = lis->family != AF_UNIX;
+	struct ucred cred;
+	socklen_t clen = sizeof(cred);
+
+	if (d->n_clients >= d->lim.max_clients) {
+		snprintf(why, len, "nlipcd: too many clients (limit %u)",
 			 d->lim.max_clients);
-		return false;
+		return -EMFILE;
 	}
-	same = nlipcd_client_count_uid(d, c->kind, c->remote, c->uid, &c->addr);
-	if ((c->uid_known || c->remote) && same > d->lim.max_per_uid) {
-		c->refused = true;
-		c->refuse_err = -EUSERS;
-		snprintf(c->refuse_msg, sizeof(c->refuse_msg),
+	if (!remote && getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen))
+		return 0;
+	if (nlipcd_client_count_uid(d, lis->kind, remote, remote ? 0 : cred.uid,
+				    ss) >= d->lim.max_per_uid) {
+		snprintf(why, len,
 			 "nlipcd: too many clients from this %s (limit %u)",
-			 c->remote ? "address" : "uid", d->lim.max_per_uid);
-		return false;
+			 remote ? "address" : "uid", d->lim.max_per_uid);
+		return -EUSERS;
 	}
-	return true;
+	return 0;
+}
+
+/*
+ * Out of descriptors (EMFILE, ENFILE): the connection waits in the
+ * backlog and the listener stays readable, so without care every turn
+ * of the loop tries again (a busy loop, a log line each time). We give
+ * up the spare descriptor kept for this, take the connection, refuse it
+ * and take the spare back; with no spare, we stop accepting until a
+ * client goes. Said once per episode.
+ */
+static void out_of_fds(struct nlipcd *d, struct nlipcd_listener *lis,
+		       int err)
+{
+	int fd;
+
+	if (!d->fd_short)
+		nlipcd_warn("%s: out of file descriptors (%s): refusing new connections until clients go; raise LimitNOFILE or lower --max-clients",
+			    lis->name, strerror(err));
+	d->fd_short = true;
+	if (d->spare_fd >= 0) {
+		close(d->spare_fd);
+		fd = accept4(lis->w.fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd >= 0)
+			refuse_now(lis, fd, -EMFILE,
+				   "nlipcd: out of file descriptors, try again later");
+		d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (d->spare_fd >= 0)
+			return;
+	}
+	nlipcd_listen_pause(d, true);
 }
 
 void nlipcd_client_accept(struct nlipcd *d, struct nlipcd_listener *lis)
 {
 	struct sockaddr_storage ss;
 	struct nlipcd_client *c;
+	char why[96];
 	socklen_t len;
-	int fd, i, val;
+	int fd, i, val, err;
 
 	for (i = 0; i < TURN_ACCEPTS; i++) {
 		len = sizeof(ss);
 		fd = accept4(lis->w.fd, (struct sockaddr *)&ss, &len,
 			     SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE) {
+				out_of_fds(d, lis, errno);
+				return;
+			}
 			if (errno != EAGAIN && errno != EINTR &&
 			    errno != ECONNABORTED)
 				nlipcd_warn("%s: accept: %s", lis->name,
 					    strerror(errno));
 			return;
 		}
+		if (d->fd_short) {
+			nlipcd_info("file descriptors are available again");
+			d->fd_short = false;
+		}
 		/* Datagram peers give way to a connection. */
 		if (d->n_clients >= d->lim.max_clients)
 			make_room_any(d);
-		/* Far over the limit: not even an answer. */
-		if (d->n_clients >= d->lim.max_clients + 16) {
-			close(fd);
+		err = over_limits_conn(d, lis, fd, &ss, why, sizeof(why));
+		if (err) {
+			nlipcd_info("%s: connection refused: %s", lis->name,
+				    why);
+			refuse_now(lis, fd, err, why);
 			continue;
 		}
 		val = lis->kind == NLIPCD_STREAM ? STREAM_SNDBUF : DGRAM_SNDBUF;
@@ -151,10 +283,7 @@ void nlipcd_client_accept(struct nlipcd *d, struct nlipcd_listener *lis)
 			close(fd);
 			continue;
 		}
-		if (check_limits(d, c))
-			nlipcd_debug("%s: connected on %s", c->name, lis->name);
-		else
-			nlipcd_info("%s: refused: %s", c->name, c->refuse_msg);
+		nlipcd_debug("%s: connected on %s", c->name, lis->name);
 	}
 }
 
@@ -199,33 +328,6 @@ static bool creds_of(struct msghdr *mh, struct ucred *out)
 			return true;
 		}
 	return false;
-}
-
-/*
- * A reply to a peer we keep no state for (it is over a limit). A UDP peer
- * may have been one we forgot: it gets the port id it had then.
- */
-static void answer_stateless(struct nlipcd_listener *lis,
-			     const struct sockaddr_storage *ss, socklen_t len,
-			     const void *data, size_t dlen, int err,
-			     const char *msg)
-{
-	struct nlipcd_extack ext = { .msg = msg };
-	struct nlmsghdr req = { 0 };
-	struct nlipcd_reply r;
-	uint32_t portid = 0;
-
-	if (dlen >= sizeof(req))
-		memcpy(&req, data, sizeof(req));
-	if (lis->kind == NLIPCD_UDP)
-		portid = nlipcd_client_udp_portid(ss, len);
-	if (nlipcd_reply_init(&r, 160))
-		return;
-	nlipcd_reply_ack(&r, &req, portid, err, &ext);
-	if (!r.err)
-		sendto(lis->w.fd, r.buf->data, r.buf->len,
-		       MSG_NOSIGNAL | MSG_DONTWAIT, (const void *)ss, len);
-	nlipcd_reply_release(&r);
 }
 
 static bool over_limits(struct nlipcd *d, struct nlipcd_listener *lis,
@@ -305,7 +407,8 @@ void nlipcd_client_datagram(struct nlipcd *d, struct nlipcd_listener *lis)
 					  now - NLIPCD_UDP_TTL_MS : 0);
 				if (over_limits(d, lis, &ss, have_cred, cred.uid,
 						&per_uid)) {
-					answer_stateless(lis, &ss, mh.msg_namelen,
+					answer_stateless(lis, lis->w.fd, &ss,
+							 mh.msg_namelen,
 							 dgram_buf, n,
 							 per_uid ? -EUSERS : -EMFILE,
 							 per_uid ?

@@ -59,7 +59,7 @@ bool nlipcd_client_room(const struct nlipcd_client *c)
 /* May we take another request from this client now? */
 bool nlipcd_client_can_take(const struct nlipcd_client *c)
 {
-	return !c->closing && !c->refused_answered && !c->dump &&
+	return !c->closing && !c->dump &&
 	       c->inflight < c->d->lim.max_inflight && nlipcd_client_room(c);
 }
 
@@ -283,6 +283,9 @@ static void client_free(struct nlipcd_client *c)
 	free(c->rx);
 	nlipcd_udp_cache_free(c->cache);
 	free(c);
+	/* A descriptor is free again: connections may be taken. */
+	if (d->accept_paused)
+		nlipcd_listen_pause(d, false);
 }
 
 /*

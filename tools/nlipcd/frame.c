@@ -92,17 +92,6 @@ int nlipcd_request_error(struct nlipcd_client *c, const struct nlmsghdr *nlh,
 	return ret;
 }
 
-/* Over a limit at connect time: the first request learns why. */
-static bool answer_refused(struct nlipcd_client *c, const struct nlmsghdr *nlh)
-{
-	if (!c->refused)
-		return false;
-	nlipcd_request_error(c, nlh, c->refuse_err, c->refuse_msg);
-	c->refused_answered = true;
-	nlipcd_client_close(c, c->refuse_msg);
-	return true;
-}
-
 /*
  * One datagram (seqpacket, dgram or UDP): one request (doc/bridge.md). A
  * batch is refused whole: one datagram makes one answer, so the queue
@@ -122,13 +111,10 @@ void nlipcd_client_take_datagram(struct nlipcd_client *c,
 
 	c->last_rx_ms = nlipcd_now_ms();
 	if (len < NLMSG_HDRLEN) {
-		if (!answer_refused(c, &zero))
-			nlipcd_request_error(c, &zero, -EINVAL,
-					     "datagram shorter than a netlink header");
+		nlipcd_request_error(c, &zero, -EINVAL,
+				     "datagram shorter than a netlink header");
 		return;
 	}
-	if (answer_refused(c, nlh))
-		return;
 	if (!c->order_checked) {
 		c->order_checked = true;
 		if (swapped_order(nlh->nlmsg_len, len)) {
@@ -197,8 +183,6 @@ static const struct nlmsghdr *stream_next(struct nlipcd_client *c)
 		}
 	}
 	if (len < NLMSG_HDRLEN || len > c->d->lim.max_msg) {
-		if (answer_refused(c, nlh))
-			return NULL;
 		snprintf(text, sizeof(text),
 			 len < NLMSG_HDRLEN ?
 			 "protocol error: nlmsg_len %u is shorter than a netlink header" :
@@ -244,8 +228,7 @@ void nlipcd_client_take_input(struct nlipcd_client *c)
 				break;
 			c->last_rx_ms = nlipcd_now_ms();
 			c->rx_off += nlh->nlmsg_len;
-			if (!answer_refused(c, nlh))
-				nlipcd_request_handle(c, nlh);
+			nlipcd_request_handle(c, nlh);
 			if (c->rx_off == c->rx_len)
 				c->rx_off = c->rx_len = 0;
 			else if (c->rx_off % NLMSG_ALIGNTO)

@@ -38,6 +38,20 @@ static void listener_handle(struct nlipcd *d, struct nlipcd_watch *w,
 		nlipcd_client_datagram(d, lis);
 }
 
+/*
+ * Stop or start accepting connections: out of descriptors with no spare
+ * one to refuse with, a pending connection would wake us every turn.
+ */
+void nlipcd_listen_pause(struct nlipcd *d, bool pause)
+{
+	struct nlipcd_listener *lis;
+
+	for (lis = d->listeners; lis; lis = lis->next)
+		if (lis->kind == NLIPCD_STREAM || lis->kind == NLIPCD_SEQPACKET)
+			nlipcd_watch_set(d, &lis->w, pause ? 0 : EPOLLIN);
+	d->accept_paused = pause;
+}
+
 static int listener_add(struct nlipcd *d, int fd, enum nlipcd_kind kind,
 			int family, const char *name, const char *path,
 			bool activated)

@@ -71,6 +71,7 @@ int nlipcd_loop_init(struct nlipcd *d)
 	nlipcd_list_init(&d->reap);
 	d->next_portid = FIRST_PORTID;
 	d->diag_fd = -1;
+	d->spare_fd = -1;
 	d->start_ms = nlipcd_now_ms();
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	return d->epfd < 0 ? -errno : 0;

@@ -427,6 +427,7 @@ int main(int argc, char **argv)
 		nlipcd_err("cannot set up the loop: %s", strerror(-err));
 		return 1;
 	}
+	nlipcd_admit_init(&d);
 	sig.w.handle = signal_handle;
 	nlipcd_watch_add(&d, &sig.w, sfd, EPOLLIN);
 
@@ -460,6 +461,8 @@ out_close_listeners:
 out_close:
 	close(d.epfd);
 	close(sfd);
+	if (d.spare_fd >= 0)
+		close(d.spare_fd);
 	free(d.allow_uids);
 	return ret;
 }

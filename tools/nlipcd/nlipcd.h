@@ -180,6 +180,9 @@ struct nlipcd {
 	struct nlipcd_list reap;	/* closing clients, freed by the loop */
 	uint64_t next_sweep_ms;
 	unsigned int n_clients;
+	int spare_fd;			/* admit.c: given up to refuse on EMFILE */
+	bool fd_short;			/* ... an episode of EMFILE, logged once */
+	bool accept_paused;		/* ... and no spare: until a client goes */
 	uint32_t next_portid;
 	int diag_fd;			/* sock_diag, for dgram.c; -1 unopened */
 	bool diag_warned;		/* ... said it cannot help */
@@ -292,6 +295,7 @@ struct nlipcd_listener {
 int nlipcd_listen_url(struct nlipcd *d, const char *url);
 int nlipcd_listen_activated(struct nlipcd *d);
 void nlipcd_listen_close_all(struct nlipcd *d);
+void nlipcd_listen_pause(struct nlipcd *d, bool pause);
 
 /* ------------------------------------------------------------------ */
 /* Clients (client.c)                                                   */
@@ -344,10 +348,6 @@ struct nlipcd_client {
 
 	struct nlipcd_udp_cache *cache;	/* UDP: answers by sequence number */
 	struct nlmsghdr udp_req;	/* UDP: the request being answered */
-	bool refused;			/* over a limit: answer once, close */
-	bool refused_answered;
-	int refuse_err;
-	char refuse_msg[96];
 };
 
 static inline struct nlipcd_client *nlipcd_client_of(struct nlipcd_list *l)
@@ -370,6 +370,7 @@ void nlipcd_client_kick(struct nlipcd_client *c);
 bool nlipcd_client_room(const struct nlipcd_client *c);
 void nlipcd_client_handle(struct nlipcd *d, struct nlipcd_watch *w,
 			  uint32_t events);
+int nlipcd_admit_init(struct nlipcd *d);
 void nlipcd_client_accept(struct nlipcd *d, struct nlipcd_listener *lis);
 void nlipcd_client_datagram(struct nlipcd *d, struct nlipcd_listener *lis);
 void nlipcd_client_run_ready(struct nlipcd *d);
