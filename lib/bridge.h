@@ -30,6 +30,18 @@
 #define NLIPC_BRIDGE_UDP_MAX	65507
 
 /*
+ * UDP proves no source address, so nlipcd answers a UDP request with at
+ * most NLIPC_BRIDGE_UDP_AMPLIFY times its datagram's bytes (QUIC's
+ * anti-amplification limit); a larger answer is replaced by EMSGSIZE and
+ * a message saying to use TCP. libnlipc pads each UDP request to
+ * NLIPC_BRIDGE_UDP_PAD bytes with a trailing NLMSG_NOOP message, which
+ * nlipcd ignores, so answers up to 1200 bytes (one packet on any path)
+ * come through.
+ */
+#define NLIPC_BRIDGE_UDP_AMPLIFY	3
+#define NLIPC_BRIDGE_UDP_PAD		400
+
+/*
  * UDP: a request unanswered for the retransmission timeout (lib/rtt.c) is
  * sent again, same seq. Before a first round trip is measured it is 1 s,
  * RFC 6298's initial value, above the RTTs nlipc is meant for, and it

@@ -198,6 +198,17 @@ static int udp_open(struct nlipc *ep, const struct nlipc_url *url)
 	return inet_open(ep, url, SOCK_DGRAM);
 }
 
+/*
+ * A UDP request goes out padded by an NLMSG_NOOP message to
+ * NLIPC_BRIDGE_UDP_PAD bytes: nlipcd answers no more than a few times
+ * what it received (bridge.h), and most answers are larger than their
+ * request.
+ */
+static int udp_send(struct nlipc *ep, const void *buf, size_t len)
+{
+	return nlipc_sock_send_padded(ep, buf, len, NLIPC_BRIDGE_UDP_PAD);
+}
+
 const struct nlipc_transport nlipc_transport_tcp = {
 	.scheme = "tcp",
 	.open = tcp_open,
@@ -213,7 +224,7 @@ const struct nlipc_transport nlipc_transport_udp = {
 	.msg_max = NLIPC_BRIDGE_UDP_MAX,
 	.open = udp_open,
 	.close = nlipc_sock_close,
-	.send = nlipc_sock_send_dgram,
+	.send = udp_send,
 	.recv = nlipc_sock_recv_dgram,
 	.join = nlipc_ctrl_join,
 };

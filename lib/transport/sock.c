@@ -282,19 +282,55 @@ ssize_t nlipc_sock_recv_stream(struct nlipc *ep)
 	}
 }
 
-/** nlipc_sock_send_dgram - the send op of a datagram transport */
-int nlipc_sock_send_dgram(struct nlipc *ep, const void *buf, size_t len)
+/* One datagram of @n pieces: 0, -EAGAIN, or the error explained. */
+static int send_datagram(struct nlipc *ep, struct iovec *iov, size_t n)
 {
-	ssize_t n;
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = n };
+	ssize_t sent;
 
 	do
-		n = send(ep->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-	while (n < 0 && errno == EINTR);
-	if (n >= 0)
+		sent = sendmsg(ep->fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+	while (sent < 0 && errno == EINTR);
+	if (sent >= 0)
 		return 0;
 	if (errno == EAGAIN)
 		return -EAGAIN;
 	return sock_fail(ep, -errno, "send");
+}
+
+/** nlipc_sock_send_dgram - the send op of a datagram transport */
+int nlipc_sock_send_dgram(struct nlipc *ep, const void *buf, size_t len)
+{
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+
+	return send_datagram(ep, &iov, 1);
+}
+
+/**
+ * nlipc_sock_send_padded - send one datagram of at least @size bytes
+ * @ep: the endpoint
+ * @buf: one whole message
+ * @len: its length
+ * @size: the datagram's size, reached with a trailing NLMSG_NOOP message
+ *
+ * As nlipc_sock_send_dgram(); a message too large to pad goes as it is.
+ */
+int nlipc_sock_send_padded(struct nlipc *ep, const void *buf, size_t len,
+			   size_t size)
+{
+	static char pad[NLIPC_BRIDGE_UDP_PAD];
+	struct nlmsghdr *noop = (struct nlmsghdr *)pad;
+	struct iovec iov[2] = {
+		{ .iov_base = (void *)buf, .iov_len = len },
+		{ .iov_base = pad, .iov_len = size - len },
+	};
+
+	if (len % NLMSG_ALIGNTO || size > sizeof(pad) ||
+	    len + NLMSG_HDRLEN > size)
+		return send_datagram(ep, iov, 1);
+	noop->nlmsg_len = size - len;
+	noop->nlmsg_type = NLMSG_NOOP;
+	return send_datagram(ep, iov, 2);
 }
 
 /**

@@ -21,6 +21,8 @@ void nlipc_sock_close(struct nlipc *ep);
 int nlipc_sock_send_stream(struct nlipc *ep, const void *buf, size_t len);
 ssize_t nlipc_sock_recv_stream(struct nlipc *ep);
 int nlipc_sock_send_dgram(struct nlipc *ep, const void *buf, size_t len);
+int nlipc_sock_send_padded(struct nlipc *ep, const void *buf, size_t len,
+			   size_t size);
 ssize_t nlipc_sock_recv_dgram(struct nlipc *ep);
 
 #endif /* _NLIPC_TRANSPORT_SOCK_H */

@@ -570,6 +570,45 @@ def test_udp_ping_answers_no_more_than_it_is_asked():
     assert len(r[0][1][1][0]) == 65000
 
 
+def test_udp_answers_at_most_three_times_the_request():
+    """A spoofed UDP request must not buy a larger answer: kv-get of a
+    4 KiB value (149x), stats-get (27x) and getfamily answered in full
+    only within 3x the request datagram, else EMSGSIZE saying to use
+    TCP; libnlipc's padded requests get answers up to 1200 bytes."""
+    d = daemon('--allow-remote-write')
+    c = wire.connect(d.url['unix'])
+    wire.kv_set(c, b'big', b'v' * 4096)
+    raw = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    raw.connect(('127.0.0.1', d.udp_port))
+    raw.settimeout(2)
+    reqs = [
+        msg(0x10, 3, strz(2, 'nlipc'), seq=1, version=2),   # getfamily
+        msg(c.fid, wire.KV_GET, attr(wire.KV_KEY, b'big'), seq=2),
+        msg(c.fid, wire.STATS_GET, seq=3),
+        msg(c.fid, wire.INFO_GET, seq=4),
+    ]
+    for req in reqs:
+        raw.send(req)
+        answer = raw.recv(65536)
+        assert len(answer) <= 3 * len(req), (len(req), len(answer))
+    raw.send(reqs[1])
+    m = wire.split(raw.recv(65536))
+    assert len(m) == 1 and m[0][1] == wire.NLMSG_ERROR, m
+    assert wire.ack_of(m[0][2], m[0][5])[0] == -errno.EMSGSIZE
+    # Padded as libnlipc does: the message says what to do.
+    u = wire.connect(d.url['udp'])
+    e = expect_error(errno.EMSGSIZE, u.call, wire.KV_GET,
+                     attr(wire.KV_KEY, b'big'))
+    assert 'tcp://' in e.text and '3x' in e.text, e
+    wire.kv_set(c, b'small', b'v' * 100)
+    u.call(wire.KV_GET, attr(wire.KV_KEY, b'small'))
+    u.call(wire.STATS_GET)
+    r = nlipc('-c', d.url['udp'], 'kv', 'get', 'big')
+    assert r.returncode != 0 and 'tcp://' in r.stderr, r.stderr
+    r = nlipc('-c', d.url['udp'], 'info')
+    assert r.returncode == 0, r.stderr
+
+
 # -------------------------------------------------------------- fairness ---
 
 def test_slow_and_stuck_clients_do_not_delay_others():

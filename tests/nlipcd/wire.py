@@ -24,7 +24,9 @@ NLM_F_DUMP_INTR = 0x10
 NLM_F_DUMP = 0x300
 NLM_F_REPLACE, NLM_F_EXCL, NLM_F_CREATE = 0x100, 0x200, 0x400
 NLM_F_CAPPED, NLM_F_ACK_TLVS = 0x100, 0x200
-NLMSG_ERROR, NLMSG_DONE = 2, 3
+NLMSG_NOOP, NLMSG_ERROR, NLMSG_DONE = 1, 2, 3
+# UDP requests are padded to this, as libnlipc does (lib/bridge.h).
+UDP_PAD = 400
 
 GENL_ID_CTRL = 0x10
 CTRL_CMD_GETFAMILY, CTRL_CMD_GETPOLICY = 3, 10
@@ -159,6 +161,15 @@ def open_sock(url, bufsize=None):
     return s, kind == socket.SOCK_DGRAM
 
 
+def pad_udp(data):
+    """A UDP request padded with NLMSG_NOOP, so that its answer may be
+    up to three times that large (nlipcd's anti-amplification rule)."""
+    n = UDP_PAD - len(data)
+    if len(data) % 4 or n < 16 or struct.unpack_from('=I', data)[0] != len(data):
+        return data     # not one message: sent as the test made it
+    return data + struct.pack('=IHHII', n, NLMSG_NOOP, 0, 0, 0) + bytes(n - 16)
+
+
 class Conn:
     """One client: send raw bytes, read whole messages."""
 
@@ -182,6 +193,8 @@ class Conn:
         return self.sock.fileno()
 
     def send(self, data):
+        if self.url.startswith('udp:'):
+            data = pad_udp(data)
         deadline = time.time() + self.timeout
         while data:
             try:

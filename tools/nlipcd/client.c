@@ -562,22 +562,40 @@ int nlipcd_client_queue(struct nlipcd_client *c, struct nlipcd_buf *b)
  */
 int nlipcd_client_send_reply(struct nlipcd_client *c, struct nlipcd_reply *r)
 {
+	static char text[128];
+	struct nlipcd_extack ext = { .msg = text };
+	size_t len;
+
 	if (r->err)
 		return r->err;
-	if (c->kind == NLIPCD_UDP && r->buf->len > NLIPC_BRIDGE_UDP_MAX) {
-		static char text[128];
-		struct nlipcd_extack ext = { .msg = text };
-		size_t len = r->buf->len;
-
+	if (c->kind != NLIPCD_UDP)
+		return nlipcd_client_queue(c, r->buf);
+	len = r->buf->len;
+	if (len > NLIPC_BRIDGE_UDP_MAX)
 		snprintf(text, sizeof(text),
 			 "answer of %zu bytes does not fit a UDP datagram (%d): use tcp:// or unix:",
 			 len, NLIPC_BRIDGE_UDP_MAX);
+	else if (len > c->udp_budget)
+		snprintf(text, sizeof(text),
+			 "answer of %zu bytes is over %dx the request: UDP proves no source address; use tcp://",
+			 len, NLIPC_BRIDGE_UDP_AMPLIFY);
+	else
+		goto queue;
+	/*
+	 * The error echoes the request's header, as any error does; its
+	 * message only if that too keeps within the budget.
+	 */
+	r->buf->len = 0;
+	nlipcd_reply_ack(r, &c->udp_req, c->portid, -EMSGSIZE, &ext);
+	if (!r->err && r->buf->len > c->udp_budget) {
 		r->buf->len = 0;
-		/* The error echoes the request's header, as any error does. */
-		nlipcd_reply_ack(r, &c->udp_req, c->portid, -EMSGSIZE, &ext);
-		if (r->err)
-			return r->err;
+		nlipcd_reply_ack(r, &c->udp_req, c->portid, -EMSGSIZE, NULL);
 	}
+	if (r->err)
+		return r->err;
+queue:
+	c->udp_budget -= r->buf->len < c->udp_budget ? r->buf->len :
+			 c->udp_budget;
 	return nlipcd_client_queue(c, r->buf);
 }
 

@@ -98,6 +98,15 @@ int nlipcd_request_error(struct nlipcd_client *c, const struct nlmsghdr *nlh,
  * limit, checked between requests, holds, and a small UDP datagram
  * cannot ask for many large answers.
  */
+/* libnlipc pads UDP requests with one NLMSG_NOOP to the end (bridge.h). */
+static bool is_padding(const unsigned char *p, size_t len)
+{
+	struct nlmsghdr h;
+
+	memcpy(&h, p, sizeof(h));
+	return h.nlmsg_type == NLMSG_NOOP && h.nlmsg_len == len;
+}
+
 void nlipcd_client_take_datagram(struct nlipcd_client *c,
 				 const unsigned char *data, size_t len,
 				 bool truncated)
@@ -132,6 +141,7 @@ void nlipcd_client_take_datagram(struct nlipcd_client *c,
 	}
 	if (c->kind == NLIPCD_UDP) {
 		c->udp_req = *nlh;
+		c->udp_budget = NLIPC_BRIDGE_UDP_AMPLIFY * len;
 		nlipcd_udp_begin(c, data, len);
 	}
 	mlen = nlh->nlmsg_len;
@@ -142,7 +152,9 @@ void nlipcd_client_take_datagram(struct nlipcd_client *c,
 			 mlen, len);
 		nlipcd_request_error(c, &zero, -EINVAL, text);
 	} else if (NLMSG_ALIGN(mlen) < len &&
-		   len - NLMSG_ALIGN(mlen) >= NLMSG_HDRLEN) {
+		   len - NLMSG_ALIGN(mlen) >= NLMSG_HDRLEN &&
+		   !is_padding(data + NLMSG_ALIGN(mlen),
+			       len - NLMSG_ALIGN(mlen))) {
 		nlipcd_request_error(c, &zero, -EINVAL, batch);
 	} else {
 		nlipcd_request_handle(c, nlh);

@@ -348,6 +348,7 @@ struct nlipcd_client {
 
 	struct nlipcd_udp_cache *cache;	/* UDP: answers by sequence number */
 	struct nlmsghdr udp_req;	/* UDP: the request being answered */
+	size_t udp_budget;		/* ... what its answer may still take */
 };
 
 static inline struct nlipcd_client *nlipcd_client_of(struct nlipcd_list *l)
