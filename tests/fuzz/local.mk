@@ -24,7 +24,8 @@ fuzz_lib_cflags = $(fuzz_cppflags) -I$(top_builddir) $(LIBNL_CFLAGS) \
 fuzz_lib_libs = $(LIBNL_GENL_LIBS) $(LIBNL_LIBS) $(LIBMNL_LIBS)
 fuzz_lib_sources = $(filter %.c,$(lib_libnlipc_core_la_SOURCES))
 
-check_PROGRAMS += tests/fuzz/replay-reply tests/fuzz/replay-stream
+check_PROGRAMS += tests/fuzz/replay-reply tests/fuzz/replay-stream \
+	tests/fuzz/replay-client
 tests_fuzz_replay_reply_SOURCES = tests/fuzz/fuzz-reply.c tests/fuzz/replay.c
 tests_fuzz_replay_reply_CPPFLAGS = $(fuzz_cppflags) $(LIBMNL_CFLAGS) \
 	-DCORPUS_DIR='"$(abs_top_srcdir)/tests/fuzz/corpus/reply"'
@@ -33,9 +34,15 @@ tests_fuzz_replay_stream_SOURCES = tests/fuzz/fuzz-stream.c tests/fuzz/replay.c
 tests_fuzz_replay_stream_CPPFLAGS = $(fuzz_cppflags) $(LIBMNL_CFLAGS) \
 	-DCORPUS_DIR='"$(abs_top_srcdir)/tests/fuzz/corpus/stream"'
 tests_fuzz_replay_stream_LDADD = lib/libnlipc-core.la $(LIBMNL_LIBS)
-TESTS += tests/fuzz/replay-reply tests/fuzz/replay-stream
+tests_fuzz_replay_client_SOURCES = tests/fuzz/fuzz-client.c tests/fuzz/replay.c
+tests_fuzz_replay_client_CPPFLAGS = $(fuzz_cppflags) $(LIBMNL_CFLAGS) \
+	-DCORPUS_DIR='"$(abs_top_srcdir)/tests/fuzz/corpus/client"'
+tests_fuzz_replay_client_LDADD = lib/libnlipc-core.la $(LIBMNL_LIBS)
+TESTS += tests/fuzz/replay-reply tests/fuzz/replay-stream \
+	tests/fuzz/replay-client
 
-tests/fuzz/fuzz-reply tests/fuzz/fuzz-stream: tests/fuzz/fuzz-%: \
+tests/fuzz/fuzz-reply tests/fuzz/fuzz-stream tests/fuzz/fuzz-client: \
+		tests/fuzz/fuzz-%: \
 		tests/fuzz/fuzz-%.c $(fuzz_lib_sources) config.h
 	$(AM_V_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) $(fuzz_lib_cflags) -o $@ \
 		$< $(addprefix $(top_srcdir)/,$(fuzz_lib_sources)) $(fuzz_lib_libs)
@@ -80,7 +87,7 @@ $(fuzz_nlipcd:%=tests/fuzz/fuzz-%): tests/fuzz/fuzz-nlipcd-%: \
 		$(addprefix $(top_srcdir)/,$(fuzz_nlipcd_sources)) \
 		$(addprefix $(top_srcdir)/,$(fuzz_lib_sources)) $(fuzz_lib_libs)
 
-fuzz_targets = url reply stream $(fuzz_nlipcd)
+fuzz_targets = url reply stream client $(fuzz_nlipcd)
 fuzz: $(fuzz_targets:%=tests/fuzz/fuzz-%)
 	@NLIPC_FUZZ_TARGETS='$(fuzz_targets)' NLIPC_FUZZ_SECONDS=$(FUZZ_SECONDS) \
 	top_srcdir='$(top_srcdir)' top_builddir=. \
