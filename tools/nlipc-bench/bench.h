@@ -283,7 +283,7 @@ int netlink_raw_open(const struct bench_family *f,
 int bridge_raw_open(const struct bench_family *f,
 		    const struct bench_setup *s, struct bench_conn **c);
 int netlink_probe(char *what, size_t len);	/* 1: module, 0: nlctrl */
-int netlink_ctrl_resolve(int fd, enum raw_io io, bool dgram,
+int netlink_ctrl_resolve(int fd, enum raw_io io, bool dgram, size_t pad,
 			 const char *name, uint16_t *id);
 
 /* lib.c: the same exchange through libnlipc */
@@ -301,6 +301,7 @@ struct raw_conn *raw_conn_new(int fd_tx, int fd_rx, enum raw_io io,
 int raw_conn_request(struct raw_conn *r, uint16_t family,
 		     const struct bench_setup *s);
 void raw_conn_set_request(struct raw_conn *r, const void *msg, size_t len);
+int raw_conn_pad(struct raw_conn *r, size_t size);
 void raw_conn_set_server(struct raw_conn *r, pid_t pid, int result_fd);
 struct bench_conn *raw_conn_base(struct raw_conn *r);
 
@@ -333,6 +334,7 @@ size_t wire_ctrl_request(void *buf, size_t cap, const char *name);
 size_t wire_ping_reply(void *buf, size_t cap, uint16_t family,
 		       uint32_t size);
 size_t wire_ack(void *buf, const void *req);
+size_t wire_pad(void *buf, size_t cap, size_t len, size_t size);
 int wire_family_id(const void *buf, size_t len, uint16_t *id);
 uint32_t wire_request_bytes(uint32_t size, bool has_reply_size);
 uint32_t wire_reply_bytes(uint32_t reply_size);

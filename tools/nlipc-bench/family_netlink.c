@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include "../../lib/bridge.h"
 #include "bench.h"
 
 /* libnlipc asks for this much socket buffer on netlink. */
@@ -60,23 +61,26 @@ static int nl_socket(void)
  * @fd: a netlink socket, or a connected socket to nlipcd
  * @io: IO_NETLINK or IO_SOCK
  * @dgram: whole messages per receive (netlink, datagram sockets)
+ * @pad: the request's datagram padded to this size (UDP to nlipcd), or 0
  * @name: the family
  * @id: set to its id
  *
  * Reads until the ACK. Returns 0, -ENOENT for an unknown family, or
  * another negative errno.
  */
-int netlink_ctrl_resolve(int fd, enum raw_io io, bool dgram,
+int netlink_ctrl_resolve(int fd, enum raw_io io, bool dgram, size_t pad,
 			 const char *name, uint16_t *id)
 {
 	bool netlink = io == IO_NETLINK;
 	static const struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	uint8_t req[128], buf[16384];
+	uint8_t req[NLIPC_BRIDGE_UDP_PAD], buf[16384];
 	size_t len = wire_ctrl_request(req, sizeof(req), name), have = 0;
 	uint16_t found = 0;
 	ssize_t n;
 	int err;
 
+	if (pad)
+		len = wire_pad(req, sizeof(req), len, pad);
 	n = netlink ? sendto(fd, req, len, 0, (const struct sockaddr *)&kernel,
 			     sizeof(kernel)) :
 		      send(fd, req, len, MSG_NOSIGNAL);
@@ -133,7 +137,7 @@ int netlink_probe(char *what, size_t len)
 			 strerror(-fd));
 		return fd;
 	}
-	err = netlink_ctrl_resolve(fd, IO_NETLINK, true, "nlipc", &id);
+	err = netlink_ctrl_resolve(fd, IO_NETLINK, true, 0, "nlipc", &id);
 	close(fd);
 	if (!err) {
 		snprintf(what, len, "module loaded: family nlipc, id %u", id);
@@ -168,7 +172,7 @@ int netlink_raw_open(const struct bench_family *f, const struct bench_setup *s,
 	fd = nl_socket();
 	if (fd < 0)
 		return fd;
-	err = netlink_ctrl_resolve(fd, IO_NETLINK, true, "nlipc", &id);
+	err = netlink_ctrl_resolve(fd, IO_NETLINK, true, 0, "nlipc", &id);
 	if (err && err != -ENOENT) {
 		close(fd);
 		return err;
@@ -218,7 +222,7 @@ int bridge_raw_open(const struct bench_family *f, const struct bench_setup *s,
 		close(fd);
 		return err;
 	}
-	err = netlink_ctrl_resolve(fd, IO_SOCK, false, "nlipc", &id);
+	err = netlink_ctrl_resolve(fd, IO_SOCK, false, 0, "nlipc", &id);
 	if (err) {
 		close(fd);
 		return err;

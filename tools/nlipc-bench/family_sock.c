@@ -16,6 +16,7 @@
 #include <sys/time.h>
 #include <sys/un.h>
 
+#include "../../lib/bridge.h"
 #include "bench.h"
 
 /* Family ids the raw servers answer with: the user backend's. */
@@ -240,6 +241,7 @@ int sock_rawd_open(const struct bench_family *f, const struct bench_setup *s,
 	int fd, one = 1, err;
 	socklen_t len;
 	uint16_t id;
+	size_t pad;
 
 	*c = NULL;
 	if (f->domain == AF_UNIX) {
@@ -272,7 +274,9 @@ int sock_rawd_open(const struct bench_family *f, const struct bench_setup *s,
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	if (connect(fd, (struct sockaddr *)&ss, len) < 0)
 		goto err_close;
-	err = netlink_ctrl_resolve(fd, IO_SOCK, f->type != SOCK_STREAM,
+	/* UDP requests are padded as libnlipc pads them (lib/bridge.h). */
+	pad = f->flags & FAM_LOSSY ? NLIPC_BRIDGE_UDP_PAD : 0;
+	err = netlink_ctrl_resolve(fd, IO_SOCK, f->type != SOCK_STREAM, pad,
 				   "nlipc", &id);
 	if (err) {
 		close(fd);
@@ -288,7 +292,8 @@ int sock_rawd_open(const struct bench_family *f, const struct bench_setup *s,
 	*c = raw_conn_base(r);
 	/* nlipcd's own syscalls are not counted by construction. */
 	(*c)->counted = false;
-	return raw_conn_request(r, id, s);
+	err = raw_conn_request(r, id, s);
+	return err || !pad ? err : raw_conn_pad(r, pad);
 
 err_close:
 	err = -errno;

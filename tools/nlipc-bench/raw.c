@@ -391,6 +391,21 @@ int raw_conn_request(struct raw_conn *r, uint16_t family,
 	return len && r->req ? 0 : -EMSGSIZE;
 }
 
+/* Pad the request to @size bytes, as libnlipc pads UDP requests. */
+int raw_conn_pad(struct raw_conn *r, size_t size)
+{
+	size_t len = r->req_len > size ? r->req_len : size;
+	uint8_t *buf = malloc(len);
+
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, r->req, r->req_len);
+	len = wire_pad(buf, len, r->req_len, size);
+	raw_conn_set_request(r, buf, len);
+	free(buf);
+	return r->req ? 0 : -ENOMEM;
+}
+
 /* The forked server, and the pipe its counts come back on. */
 void raw_conn_set_server(struct raw_conn *r, pid_t pid, int result_fd)
 {

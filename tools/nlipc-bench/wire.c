@@ -146,6 +146,29 @@ size_t wire_ctrl_request(void *buf, size_t cap, const char *name)
 	return nlh->nlmsg_len;
 }
 
+/**
+ * wire_pad - pad a datagram to @size bytes with a trailing NLMSG_NOOP
+ * @buf: one whole message, with room after it
+ * @cap: bytes at @buf
+ * @len: the message's length
+ * @size: the datagram's size
+ *
+ * nlipcd answers a UDP request with at most a few times its bytes, so a
+ * client pads its requests as libnlipc does (lib/bridge.h). Returns the
+ * datagram's length: @len where it cannot pad.
+ */
+size_t wire_pad(void *buf, size_t cap, size_t len, size_t size)
+{
+	struct nlmsghdr *noop = (struct nlmsghdr *)((uint8_t *)buf + len);
+
+	if (len % NLMSG_ALIGNTO || size > cap || len + NLMSG_HDRLEN > size)
+		return len;
+	memset(noop, 0, size - len);
+	noop->nlmsg_len = size - len;
+	noop->nlmsg_type = NLMSG_NOOP;
+	return size;
+}
+
 static int family_id_cb(const struct nlattr *a, void *data)
 {
 	if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID &&
