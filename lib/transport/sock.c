@@ -318,19 +318,21 @@ int nlipc_sock_send_dgram(struct nlipc *ep, const void *buf, size_t len)
 int nlipc_sock_send_padded(struct nlipc *ep, const void *buf, size_t len,
 			   size_t size)
 {
-	static char pad[NLIPC_BRIDGE_UDP_PAD];
-	struct nlmsghdr *noop = (struct nlmsghdr *)pad;
-	struct iovec iov[2] = {
+	/* Shared by every thread: only ever read. */
+	static const char zero[NLIPC_BRIDGE_UDP_PAD];
+	struct nlmsghdr noop = { .nlmsg_type = NLMSG_NOOP };
+	struct iovec iov[3] = {
 		{ .iov_base = (void *)buf, .iov_len = len },
-		{ .iov_base = pad, .iov_len = size - len },
+		{ .iov_base = &noop, .iov_len = sizeof(noop) },
+		{ .iov_base = (void *)zero },
 	};
 
-	if (len % NLMSG_ALIGNTO || size > sizeof(pad) ||
+	if (len % NLMSG_ALIGNTO || size > sizeof(zero) ||
 	    len + NLMSG_HDRLEN > size)
 		return send_datagram(ep, iov, 1);
-	noop->nlmsg_len = size - len;
-	noop->nlmsg_type = NLMSG_NOOP;
-	return send_datagram(ep, iov, 2);
+	noop.nlmsg_len = size - len;
+	iov[2].iov_len = size - len - sizeof(noop);
+	return send_datagram(ep, iov, 3);
 }
 
 /**
