@@ -14,11 +14,12 @@
 
 int nlipcd_kv_init(struct nlipcd_kv *kv)
 {
+	int err;
+
 	memset(kv, 0, sizeof(*kv));
-	kv->buckets = calloc(MIN_BUCKETS, sizeof(*kv->buckets));
-	if (!kv->buckets)
-		return -ENOMEM;
-	kv->n_buckets = MIN_BUCKETS;
+	err = nlipcd_htable_init(&kv->table, MIN_BUCKETS);
+	if (err)
+		return err;
 	nlipcd_list_init(&kv->entries);
 	kv->gen = 1;
 	return 0;
@@ -32,20 +33,22 @@ void nlipcd_kv_uninit(struct nlipcd_kv *kv)
 		nlipcd_list_del(&e->node);
 		free(e);
 	}
-	free(kv->buckets);
-	kv->buckets = NULL;
+	nlipcd_htable_uninit(&kv->table);
 }
 
 struct nlipcd_kv_entry *nlipcd_kv_find(const struct nlipcd_kv *kv,
 				       const void *key, size_t len)
 {
 	uint32_t hash = nlipcd_hash(key, len);
-	struct nlipcd_kv_entry *e;
+	struct nlipcd_hnode *n;
 
-	for (e = kv->buckets[hash & (kv->n_buckets - 1)]; e; e = e->hnext)
-		if (e->hash == hash && e->key_len == len &&
-		    !memcmp(e->data, key, len))
+	nlipcd_hash_for_each(&kv->table, n, hash) {
+		struct nlipcd_kv_entry *e = nlipcd_container_of(n,
+				struct nlipcd_kv_entry, hnode);
+
+		if (e->key_len == len && !memcmp(e->data, key, len))
 			return e;
+	}
 	return NULL;
 }
 
@@ -57,55 +60,15 @@ struct nlipcd_kv_entry *nlipcd_kv_entry_new(const void *key, size_t key_len,
 
 	if (!e)
 		return NULL;
-	e->hnext = NULL;
+	e->hnode.next = NULL;
+	e->hnode.hash = nlipcd_hash(key, key_len);
 	nlipcd_list_init(&e->node);
-	e->hash = nlipcd_hash(key, key_len);
 	e->key_len = key_len;
 	e->value_len = value_len;
 	memcpy(e->data, key, key_len);
 	if (value_len)
 		memcpy(e->data + key_len, value, value_len);
 	return e;
-}
-
-static void unhash(struct nlipcd_kv *kv, struct nlipcd_kv_entry *e)
-{
-	struct nlipcd_kv_entry **p = &kv->buckets[e->hash & (kv->n_buckets - 1)];
-
-	while (*p != e)
-		p = &(*p)->hnext;
-	*p = e->hnext;
-}
-
-static void hash_in(struct nlipcd_kv *kv, struct nlipcd_kv_entry *e)
-{
-	struct nlipcd_kv_entry **b = &kv->buckets[e->hash & (kv->n_buckets - 1)];
-
-	e->hnext = *b;
-	*b = e;
-}
-
-/* Chains stay short: double the table when it is twice full. */
-static void maybe_grow(struct nlipcd_kv *kv)
-{
-	struct nlipcd_kv_entry **old = kv->buckets;
-	size_t n = kv->n_buckets, i;
-	struct nlipcd_kv_entry *e, *next;
-
-	if (kv->count < 2 * n)
-		return;
-	kv->buckets = calloc(2 * n, sizeof(*kv->buckets));
-	if (!kv->buckets) {
-		kv->buckets = old;	/* longer chains, still correct */
-		return;
-	}
-	kv->n_buckets = 2 * n;
-	for (i = 0; i < n; i++)
-		for (e = old[i]; e; e = next) {
-			next = e->hnext;
-			hash_in(kv, e);
-		}
-	free(old);
 }
 
 static void bump(struct nlipcd_kv *kv)
@@ -118,7 +81,7 @@ void nlipcd_kv_store(struct nlipcd_kv *kv, struct nlipcd_kv_entry *old,
 		     struct nlipcd_kv_entry *e)
 {
 	if (old) {
-		unhash(kv, old);
+		nlipcd_htable_del(&kv->table, &old->hnode);
 		e->node.next = old->node.next;
 		e->node.prev = old->node.prev;
 		e->node.prev->next = &e->node;
@@ -129,17 +92,16 @@ void nlipcd_kv_store(struct nlipcd_kv *kv, struct nlipcd_kv_entry *old,
 	} else {
 		nlipcd_list_add_tail(&e->node, &kv->entries);
 	}
-	hash_in(kv, e);
+	nlipcd_htable_add(&kv->table, &e->hnode, e->hnode.hash);
 	kv->bytes += e->key_len + e->value_len;
 	kv->count++;
 	bump(kv);
-	maybe_grow(kv);
 }
 
 /* Unlink @e; the caller frees it (after notifying with its key). */
 void nlipcd_kv_remove(struct nlipcd_kv *kv, struct nlipcd_kv_entry *e)
 {
-	unhash(kv, e);
+	nlipcd_htable_del(&kv->table, &e->hnode);
 	nlipcd_list_del(&e->node);
 	kv->bytes -= e->key_len + e->value_len;
 	kv->count--;

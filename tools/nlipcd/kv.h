@@ -10,20 +10,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hash.h"
 #include "nlipcd.h"
 
 struct nlipcd_kv_entry {
-	struct nlipcd_kv_entry *hnext;	/* in a hash chain */
+	struct nlipcd_hnode hnode;	/* in the table, by key */
 	struct nlipcd_list node;	/* in dump order */
-	uint32_t hash;
 	uint16_t key_len;
 	uint32_t value_len;
 	unsigned char data[];		/* key, then value */
 };
 
 struct nlipcd_kv {
-	struct nlipcd_kv_entry **buckets;
-	size_t n_buckets;
+	struct nlipcd_htable table;
 	struct nlipcd_list entries;
 	uint32_t count;
 	uint64_t bytes;
