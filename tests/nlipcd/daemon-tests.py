@@ -782,6 +782,49 @@ def test_max_clients_raises_the_descriptor_limit():
     assert int(line.split()[3]) >= 1064, line
 
 
+def test_defaults_hold_a_thousand_clients_of_one_host():
+    """With the default limits nlipcd keeps 1,024 connections from one
+    address (it refused past 64 before), answers them, refuses the next
+    from that address, and still lets other addresses in."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard < 1200:
+        raise Skip(f'RLIMIT_NOFILE hard limit {hard} < 1200')
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1200), hard))
+    port = free_port()
+    url = f'tcp://127.0.0.1:{port}'
+    d = daemon(urls=[url])
+    c = wire.connect(url)
+    c.call(wire.PING)
+    held = [socket.create_connection(('127.0.0.1', port))
+            for _ in range(1023)]
+    try:
+        time.sleep(0.5)
+        for s in held:          # none refused: nothing to read, not closed
+            s.setblocking(False)
+            try:
+                data = s.recv(4096)
+                raise AssertionError(f'connection {held.index(s)}: {data!r}')
+            except BlockingIOError:
+                pass
+        c.call(wire.PING)
+        over = socket.create_connection(('127.0.0.1', port))
+        msgs = wire.split(read_to_eof(over))
+        assert msgs and msgs[0][1] == wire.NLMSG_ERROR, msgs
+        code, text, _, _ = wire.ack_of(msgs[0][2], msgs[0][5])
+        assert 'too many clients from this address' in (text or ''), text
+        other = socket.socket()
+        other.bind(('127.0.0.2', 0))
+        other.connect(('127.0.0.1', port))
+        other.sendall(wire.msg(c.fid, wire.PING))
+        other.settimeout(3)
+        msgs = wire.split(other.recv(4096))
+        assert msgs and msgs[0][1] == c.fid, msgs
+        other.close()
+    finally:
+        for s in held:
+            s.close()
+
+
 def test_nlipc_shows_the_refusal_not_a_broken_pipe():
     d = daemon('--max-clients-per-uid', '1')
     c = wire.connect(d.url['unix'])

@@ -31,7 +31,8 @@ tcp://127.0.0.1:$port tcp://[::1]:$port udp://127.0.0.1:$port udp://[::1]:$port"
 # per-address limits (64 each: AF_UNIX, 127.0.0.1, ::1), which keep one
 # user from hurting others, not the total. At the total limit, by design,
 # datagram peers are forgotten for connections and newcomers refused.
-daemon_args="--backend user --allow-remote-write --max-clients 1024 --quiet $urls"
+daemon_args="--backend user --allow-remote-write --max-clients 1024
+--max-clients-per-uid 64 --quiet $urls"
 daemon_wrap=
 ready_url=tcp://127.0.0.1:$port
 export STRESS_LIB nlipcd nlipc dir daemon_args daemon_wrap ready_url

@@ -23,7 +23,7 @@ urls="unix:$dir/s unix:@nlipc-stress unix+seqpacket:$dir/sp unix+dgram:$dir/dg
 tcp://127.0.0.1:7499 tcp://[::1]:7499 udp://127.0.0.1:7499 udp://[::1]:7499"
 # As on the host (host.sh): the per-uid and per-address limits bind.
 daemon_args="--backend kernel --allow-remote-write --max-clients 1024
---log-level warning $urls"
+--max-clients-per-uid 64 --log-level warning $urls"
 daemon_wrap=
 ready_url=tcp://127.0.0.1:7499
 export STRESS_LIB nlipcd nlipc dir daemon_args daemon_wrap ready_url module

@@ -39,18 +39,23 @@ static unsigned char dgram_buf[NLIPC_BRIDGE_MSG_MAX_RX];
 
 /**
  * nlipcd_admit_init - descriptors for --max-clients, and one to spare
- * @d: the daemon, its limits parsed
+ * @d: the daemon, its limits parsed; max_clients 0 for the default
  *
  * Raises RLIMIT_NOFILE to what --max-clients needs, as far as the hard
- * limit allows (further with CAP_SYS_RESOURCE), and says so if it cannot.
- * Keeps a spare descriptor to refuse connections with when out of them.
- * Returns 0; nothing here is fatal.
+ * limit allows (further with CAP_SYS_RESOURCE), and says so if it cannot;
+ * the default limit is lowered to what fits instead, with a note. Keeps a
+ * spare descriptor to refuse connections with when out of them. Returns
+ * 0; nothing here is fatal.
  */
 int nlipcd_admit_init(struct nlipcd *d)
 {
-	rlim_t need = (rlim_t)d->lim.max_clients + FDS_OVERHEAD;
+	bool given = d->lim.max_clients;
+	rlim_t need, fit;
 	struct rlimit rl;
 
+	if (!given)
+		d->lim.max_clients = NLIPCD_DEFAULT_MAX_CLIENTS;
+	need = (rlim_t)d->lim.max_clients + FDS_OVERHEAD;
 	d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (getrlimit(RLIMIT_NOFILE, &rl))
 		return 0;
@@ -64,12 +69,20 @@ int nlipcd_admit_init(struct nlipcd *d)
 	}
 	rl.rlim_cur = rl.rlim_max < need ? rl.rlim_max : need;
 	setrlimit(RLIMIT_NOFILE, &rl);
-	if (rl.rlim_cur < need)
-		nlipcd_warn("RLIMIT_NOFILE is %llu (hard limit): about %llu clients fit, not --max-clients %u; raise LimitNOFILE (ulimit -Hn)",
-			    (unsigned long long)rl.rlim_cur,
-			    rl.rlim_cur > FDS_OVERHEAD ?
-			    (unsigned long long)(rl.rlim_cur - FDS_OVERHEAD) : 0,
-			    d->lim.max_clients);
+	if (rl.rlim_cur >= need)
+		return 0;
+	fit = rl.rlim_cur > 2 * FDS_OVERHEAD ? rl.rlim_cur - FDS_OVERHEAD :
+	      FDS_OVERHEAD;
+	if (!given) {
+		d->lim.max_clients = fit;
+		nlipcd_info("RLIMIT_NOFILE is %llu (hard limit): serving up to %u clients, not the default %u; raise LimitNOFILE (ulimit -Hn) for more",
+			    (unsigned long long)rl.rlim_cur, d->lim.max_clients,
+			    NLIPCD_DEFAULT_MAX_CLIENTS);
+		return 0;
+	}
+	nlipcd_warn("RLIMIT_NOFILE is %llu (hard limit): about %llu clients fit, not --max-clients %u; raise LimitNOFILE (ulimit -Hn)",
+		    (unsigned long long)rl.rlim_cur, (unsigned long long)fit,
+		    d->lim.max_clients);
 	return 0;
 }
 
@@ -425,6 +438,7 @@ void nlipcd_client_datagram(struct nlipcd *d, struct nlipcd_listener *lis)
 			c->uid_known = have_cred;
 			c->uid = have_cred ? cred.uid : 0;
 			c->pid = have_cred ? cred.pid : 0;
+			nlipcd_client_recount(c);
 			nlipcd_client_describe(c);
 			nlipcd_debug("%s: new peer on %s", c->name, lis->name);
 		}
@@ -435,6 +449,7 @@ void nlipcd_client_datagram(struct nlipcd *d, struct nlipcd_listener *lis)
 			c->uid = cred.uid;
 			c->pid = cred.pid;
 		}
+		nlipcd_client_recount(c);
 		if (!nlipcd_client_can_take(c) || c->n_pending) {
 			defer(c, dgram_buf, (size_t)n > max ? max : (size_t)n);
 			continue;

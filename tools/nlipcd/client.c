@@ -117,36 +117,6 @@ static uint32_t new_portid(struct nlipcd *d, enum nlipcd_kind kind,
 	return id;
 }
 
-struct nlipcd_client *nlipcd_client_find(struct nlipcd *d, uint32_t portid)
-{
-	struct nlipcd_list *l;
-
-	for (l = d->clients.next; l != &d->clients; l = l->next) {
-		struct nlipcd_client *c = nlipcd_client_of(l);
-
-		if (c->portid == portid)
-			return c;
-	}
-	return NULL;
-}
-
-struct nlipcd_client *nlipcd_client_find_peer(struct nlipcd *d,
-					      struct nlipcd_listener *lis,
-					      const struct sockaddr_storage *a,
-					      socklen_t alen)
-{
-	struct nlipcd_list *l;
-
-	for (l = d->clients.next; l != &d->clients; l = l->next) {
-		struct nlipcd_client *c = nlipcd_client_of(l);
-
-		if (c->lis == lis && c->addrlen == alen &&
-		    !memcmp(&c->addr, a, alen))
-			return c;
-	}
-	return NULL;
-}
-
 bool nlipcd_client_same_host(const struct sockaddr_storage *a,
 			     const struct sockaddr_storage *b)
 {
@@ -165,31 +135,6 @@ bool nlipcd_client_same_host(const struct sockaddr_storage *a,
 bool nlipcd_client_is_peer(enum nlipcd_kind kind)
 {
 	return kind == NLIPCD_DGRAM || kind == NLIPCD_UDP;
-}
-
-/*
- * Connections count against connections, datagram peers against peers:
- * a burst of UDP peers must not lock a user out of TCP, and vice versa.
- */
-unsigned int nlipcd_client_count_uid(struct nlipcd *d, enum nlipcd_kind kind,
-				     bool remote, uid_t uid,
-				     const struct sockaddr_storage *addr)
-{
-	struct nlipcd_list *l;
-	unsigned int n = 0;
-
-	for (l = d->clients.next; l != &d->clients; l = l->next) {
-		struct nlipcd_client *c = nlipcd_client_of(l);
-
-		if (c->remote != remote || c->closing ||
-		    nlipcd_client_is_peer(c->kind) != nlipcd_client_is_peer(kind))
-			continue;
-		if (!remote && c->uid_known && c->uid == uid)
-			n++;
-		if (remote && nlipcd_client_same_host(&c->addr, addr))
-			n++;
-	}
-	return n;
 }
 
 struct nlipcd_client *nlipcd_client_new(struct nlipcd *d,
@@ -239,6 +184,7 @@ struct nlipcd_client *nlipcd_client_new(struct nlipcd *d,
 			return NULL;
 		}
 	}
+	nlipcd_index_add(c);
 	nlipcd_client_describe(c);
 	return c;
 }
@@ -271,6 +217,7 @@ static void client_free(struct nlipcd_client *c)
 	nlipcd_list_del(&c->ready_node);
 	nlipcd_list_del(&c->retry_node);
 	nlipcd_list_del(&c->reap_node);
+	nlipcd_index_del(c);
 	d->n_clients--;
 	if (c->w.fd >= 0) {
 		nlipcd_watch_del(d, &c->w);
@@ -280,7 +227,8 @@ static void client_free(struct nlipcd_client *c)
 	while (c->n_pending)
 		free(c->pending[--c->n_pending]);
 	free(c->pending);
-	free(c->rx);
+	if (!c->rx_borrowed)
+		free(c->rx);
 	nlipcd_udp_cache_free(c->cache);
 	free(c);
 	/* A descriptor is free again: connections may be taken. */
@@ -301,6 +249,7 @@ void nlipcd_client_close(struct nlipcd_client *c, const char *why)
 	else
 		nlipcd_debug("%s: closed by the peer", c->name);
 	c->closing = true;
+	nlipcd_client_recount(c);
 	c->closing_deadline = nlipcd_now_ms() + CLOSE_GRACE_MS;
 	nlipcd_list_del(&c->reap_node);
 	nlipcd_list_add_tail(&c->reap_node, &c->d->reap);
@@ -729,6 +678,7 @@ void nlipcd_client_free_all(struct nlipcd *d)
 	for (l = d->clients.next; l != &d->clients; l = l->next)
 		nlipcd_client_abort(nlipcd_client_of(l), NULL);
 	nlipcd_client_reap(d);
+	nlipcd_index_uninit(d);
 }
 
 /*

@@ -34,6 +34,13 @@ bool nlipcd_client_same_host(const struct sockaddr_storage *a,
 			     const struct sockaddr_storage *b);
 uint32_t nlipcd_client_udp_portid(const void *addr, socklen_t len);
 
+/* index.c */
+int nlipcd_index_init(struct nlipcd *d);
+void nlipcd_index_uninit(struct nlipcd *d);
+void nlipcd_index_add(struct nlipcd_client *c);
+void nlipcd_index_del(struct nlipcd_client *c);
+void nlipcd_client_recount(struct nlipcd_client *c);
+
 /* frame.c */
 void nlipcd_client_take_datagram(struct nlipcd_client *c,
 				 const unsigned char *data, size_t len,

@@ -21,6 +21,9 @@
 #define TURN_MESSAGES	32
 
 static unsigned char dgram_buf[NLIPC_BRIDGE_MSG_MAX_RX];
+/* Streams read into this, and keep their own only for what is left. */
+static unsigned char stream_buf[16 * 1024];
+#define STREAM_OWN_MIN	4096
 
 /* ------------------------------------------------------------------ */
 /* Input                                                               */
@@ -175,6 +178,56 @@ static void rx_realign(struct nlipcd_client *c)
 	c->rx_off = 0;
 }
 
+/*
+ * The client's own buffer of at least @cap bytes, what it holds kept.
+ * Returns 0, or -ENOMEM with the client aborted.
+ */
+static int rx_own(struct nlipcd_client *c, size_t cap)
+{
+	unsigned char *rx;
+
+	if (c->rx_borrowed) {
+		rx = malloc(cap);
+		if (rx && c->rx_len)
+			memcpy(rx, c->rx, c->rx_len);
+	} else {
+		rx = realloc(c->rx, cap);
+	}
+	if (!rx) {
+		nlipcd_client_abort(c, "out of memory");
+		return -ENOMEM;
+	}
+	c->rx = rx;
+	c->rx_cap = cap;
+	c->rx_borrowed = false;
+	return 0;
+}
+
+/*
+ * After a read and what could be taken of it: give the shared buffer
+ * back, keeping what is left in one of the client's own, freed once it
+ * is taken. An idle connection holds no receive buffer at all.
+ */
+static void rx_settle(struct nlipcd_client *c)
+{
+	size_t left = c->rx_len - c->rx_off;
+
+	if (!c->rx_borrowed && left)
+		return;
+	if (left) {
+		memmove(c->rx, c->rx + c->rx_off, left);
+		c->rx_len = left;
+		c->rx_off = 0;
+		rx_own(c, left > STREAM_OWN_MIN ? left : STREAM_OWN_MIN);
+		return;
+	}
+	if (!c->rx_borrowed)
+		free(c->rx);
+	c->rx = NULL;
+	c->rx_cap = c->rx_len = c->rx_off = 0;
+	c->rx_borrowed = false;
+}
+
 /* The next whole message of a stream, or NULL. Closes on garbage. */
 static const struct nlmsghdr *stream_next(struct nlipcd_client *c)
 {
@@ -212,16 +265,8 @@ static const struct nlmsghdr *stream_next(struct nlipcd_client *c)
 			c->rx_len = have;
 			c->rx_off = 0;
 		}
-		if (c->rx_cap < len) {
-			unsigned char *rx = realloc(c->rx, len);
-
-			if (!rx) {
-				nlipcd_client_abort(c, "out of memory");
-				return NULL;
-			}
-			c->rx = rx;
-			c->rx_cap = len;
-		}
+		if (c->rx_cap < len && rx_own(c, len))
+			return NULL;
 		return NULL;
 	}
 	return nlh;
@@ -250,6 +295,7 @@ void nlipcd_client_take_input(struct nlipcd_client *c)
 
 			c->uid = p->uid;
 			c->uid_known = p->uid_known;
+			nlipcd_client_recount(c);
 			nlipcd_client_take_datagram(c, p->data, p->len, false);
 			free(p);
 			memmove(c->pending, c->pending + 1,
@@ -268,12 +314,9 @@ static void read_stream(struct nlipcd_client *c)
 	ssize_t n;
 
 	if (!c->rx) {
-		c->rx_cap = 16 * 1024;
-		c->rx = malloc(c->rx_cap);
-		if (!c->rx) {
-			nlipcd_client_abort(c, "out of memory");
-			return;
-		}
+		c->rx = stream_buf;
+		c->rx_cap = sizeof(stream_buf);
+		c->rx_borrowed = true;
 	}
 	if (c->rx_off && c->rx_len == c->rx_cap) {
 		memmove(c->rx, c->rx + c->rx_off, c->rx_len - c->rx_off);
@@ -349,6 +392,7 @@ void nlipcd_client_handle(struct nlipcd *d, struct nlipcd_watch *w,
 		if (c->kind == NLIPCD_STREAM) {
 			read_stream(c);
 			nlipcd_client_take_input(c);
+			rx_settle(c);
 		} else {
 			read_seqpacket(c);
 		}

@@ -7,10 +7,12 @@ tools_nlipcd_libnlipcd_la_SOURCES = \
 	tools/nlipcd/backend.h \
 	tools/nlipcd/policy.h \
 	tools/nlipcd/kv.h \
+	tools/nlipcd/hash.h \
 	tools/nlipcd/loop.c \
 	tools/nlipcd/listen.c \
 	tools/nlipcd/client.h \
 	tools/nlipcd/client.c \
+	tools/nlipcd/index.c \
 	tools/nlipcd/frame.c \
 	tools/nlipcd/admit.c \
 	tools/nlipcd/udp.c \
@@ -20,6 +22,7 @@ tools_nlipcd_libnlipcd_la_SOURCES = \
 	tools/nlipcd/ctrl.c \
 	tools/nlipcd/policy.c \
 	tools/nlipcd/policy-gen.c tools/nlipcd/policy-gen.h \
+	tools/nlipcd/hash.c \
 	tools/nlipcd/kv.c \
 	tools/nlipcd/backend_user.c \
 	tools/nlipcd/backend_kernel.c

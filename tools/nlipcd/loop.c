@@ -10,6 +10,7 @@
 #include <time.h>
 #include <sys/epoll.h>
 
+#include "client.h"
 #include "nlipcd.h"
 
 /* Datagram peers need a new port id: the first the counter hands out. */
@@ -65,6 +66,8 @@ void nlipcd_watch_del(struct nlipcd *d, struct nlipcd_watch *w)
  */
 int nlipcd_loop_init(struct nlipcd *d)
 {
+	int err;
+
 	nlipcd_list_init(&d->clients);
 	nlipcd_list_init(&d->ready);
 	nlipcd_list_init(&d->retry);
@@ -73,8 +76,15 @@ int nlipcd_loop_init(struct nlipcd *d)
 	d->diag_fd = -1;
 	d->spare_fd = -1;
 	d->start_ms = nlipcd_now_ms();
+	err = nlipcd_index_init(d);
+	if (err)
+		return err;
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
-	return d->epfd < 0 ? -errno : 0;
+	if (d->epfd < 0) {
+		err = -errno;
+		nlipcd_index_uninit(d);
+	}
+	return err;
 }
 
 /**

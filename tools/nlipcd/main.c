@@ -158,8 +158,9 @@ static void usage(FILE *f)
 		"                               over AF_UNIX (root and nlipcd's uid always may)\n"
 		"      --allow-remote-write     let TCP/UDP clients write (default read-only)\n"
 		"      --max-msg BYTES          largest request (default %d)\n"
-		"      --max-clients N          clients in total (default 256)\n"
-		"      --max-clients-per-uid N  per uid, or per address on TCP/UDP (default 64)\n"
+		"      --max-clients N          clients in total (default 16384, or what\n"
+		"                               RLIMIT_NOFILE allows)\n"
+		"      --max-clients-per-uid N  per uid, or per address on TCP/UDP (default 1024)\n"
 		"      --max-queue BYTES        bytes queued for one client (default 262144)\n"
 		"      --max-inflight N         requests waiting per client (default 16)\n"
 		"      --idle-timeout SECONDS   close silent clients (default 300, 0: never)\n"
@@ -387,8 +388,8 @@ int main(int argc, char **argv)
 		.lim = {
 			.max_msg = NLIPC_BRIDGE_MSG_MAX,
 			.max_queue = 256 * 1024,
-			.max_clients = 256,
-			.max_per_uid = 64,
+			.max_clients = 0,	/* the default: admit.c */
+			.max_per_uid = NLIPCD_DEFAULT_MAX_PER_UID,
 			.max_inflight = 16,
 			.idle_ms = 300 * 1000,
 		},

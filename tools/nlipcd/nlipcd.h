@@ -17,6 +17,7 @@
 #include <linux/netlink.h>
 
 #include "bridge.h"
+#include "hash.h"
 
 /* Room for the largest message we take, and one byte to see it is larger. */
 #define NLIPC_BRIDGE_MSG_MAX_RX	(NLIPC_BRIDGE_MSG_MAX + 1)
@@ -75,6 +76,13 @@ int nlipcd_loop_run(struct nlipcd *d);
 /* Configuration and state                                              */
 /* ------------------------------------------------------------------ */
 
+/*
+ * Room for 10,000 clients and more, from many users or hosts: one uid or
+ * address may hold a sixteenth.
+ */
+#define NLIPCD_DEFAULT_MAX_CLIENTS	16384
+#define NLIPCD_DEFAULT_MAX_PER_UID	1024
+
 struct nlipcd_limits {
 	size_t max_msg;			/* largest request accepted */
 	size_t max_queue;		/* bytes queued for one client */
@@ -99,15 +107,24 @@ struct nlipcd_list {
 
 #define NLIPCD_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* FNV-1a: quick and well spread; for tables and keys, no secret. */
-static inline uint32_t nlipcd_hash(const void *data, size_t len)
+/*
+ * FNV-1a: quick and well spread. From a seed of the caller's for tables
+ * whose keys a peer chooses (client.c), so it cannot aim at one chain.
+ */
+static inline uint32_t nlipcd_hash_from(uint32_t seed, const void *data,
+					size_t len)
 {
 	const unsigned char *p = data;
-	uint32_t h = 2166136261u;
+	uint32_t h = 2166136261u ^ seed;
 
 	while (len--)
 		h = (h ^ *p++) * 16777619u;
 	return h;
+}
+
+static inline uint32_t nlipcd_hash(const void *data, size_t len)
+{
+	return nlipcd_hash_from(0, data, len);
 }
 
 #define nlipcd_container_of(ptr, type, member) \
@@ -173,6 +190,9 @@ struct nlipcd {
 
 	struct nlipcd_listener *listeners;
 	struct nlipcd_list clients;	/* every client, oldest first */
+	/* ... and by port id, by peer address, by owner (client.c) */
+	struct nlipcd_htable by_portid, by_peer, owners;
+	uint32_t hash_seed;		/* chains no peer can predict */
 	struct nlipcd_list ready;	/* clients with work left to do */
 	struct nlipcd_list retry;	/* datagram peers with a full queue */
 	uint64_t retry_at;		/* ... next tried then */
@@ -320,11 +340,20 @@ struct nlipcd_client {
 	struct sockaddr_storage addr;	/* the peer, for datagram kinds */
 	socklen_t addrlen;
 	uint32_t portid;
+	struct nlipcd_hnode portid_node;	/* in d->by_portid */
+	struct nlipcd_hnode peer_node;	/* in d->by_peer */
+	struct nlipcd_owner *owner;	/* what counts it, or NULL */
 	char name[96];			/* for logs */
 
-	/* Input: stream bytes, or whole datagrams waiting their turn. */
+	/*
+	 * Input: stream bytes, or whole datagrams waiting their turn. A
+	 * stream reads into a buffer all share (rx_borrowed) and keeps one
+	 * of its own only for what is left over: a part of a message, or
+	 * messages not yet taken.
+	 */
 	unsigned char *rx;
 	size_t rx_off, rx_len, rx_cap;
+	bool rx_borrowed;
 	struct nlipcd_buf **pending;
 	unsigned int n_pending;
 	bool order_checked;		/* first message's byte order */
