@@ -12,5 +12,7 @@ tests_bench_test_output_SOURCES = tests/bench/test-output.c \
 	tools/nlipc-bench/wire.c tools/nlipc-bench/stats.c
 tests_bench_test_output_CFLAGS = $(bench_test_cflags)
 tests_bench_test_output_LDADD = $(CMOCKA_LIBS) $(JSONC_LIBS) $(LIBMNL_LIBS) -lm
-TESTS += tests/bench/test-stats tests/bench/test-output tests/bench/smoke.sh
-EXTRA_DIST += tests/bench/smoke.sh tests/bench/check-output.py
+TESTS += tests/bench/test-stats tests/bench/test-output tests/bench/smoke.sh \
+	tests/bench/idle.sh
+EXTRA_DIST += tests/bench/smoke.sh tests/bench/check-output.py \
+	tests/bench/idle.sh

@@ -74,6 +74,7 @@ struct bench_opts {
 	const char *plot;
 	const char *daemon_path;
 	bool no_daemon;
+	unsigned int idle_clients;	/* --idle-clients: idle.c */
 	int progress;			/* -1 auto (a terminal), 0 off, 1 on */
 };
 
@@ -422,6 +423,9 @@ void run_all(struct bench_run *b);
 
 /* env.c */
 void env_read(struct bench_env *e);
+
+/* idle.c */
+int idle_run(const struct bench_daemons *d, unsigned int n, FILE *out);
 
 /* daemon.c: nlipcd for the lib paths over sockets */
 void daemons_start(struct bench_daemons *d, const char *path, bool module,

@@ -16,6 +16,7 @@ tools_nlipc_bench_nlipc_bench_SOURCES = \
 	tools/nlipc-bench/stats.c \
 	tools/nlipc-bench/env.c \
 	tools/nlipc-bench/daemon.c \
+	tools/nlipc-bench/idle.c \
 	tools/nlipc-bench/output.c \
 	tools/nlipc-bench/plot.c
 tools_nlipc_bench_nlipc_bench_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(LIBMNL_CFLAGS)

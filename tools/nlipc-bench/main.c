@@ -91,6 +91,8 @@ static void usage(FILE *f)
 		"      --daemon-path F   the nlipcd to start for the lib paths over sockets\n"
 		"                        (default: found next to nlipc-bench)\n"
 		"      --no-daemon       measure no lib path over sockets\n"
+		"      --idle-clients N  first, what N idle TCP clients cost nlipcd: CPU per\n"
+		"                        admission, RSS per connection, one client's RTT\n"
 		"      --no-progress     no progress line on the terminal\n"
 		"  -l, --list            list the families and exit\n"
 		"  -h, --help            show this help\n"
@@ -272,6 +274,7 @@ enum {
 	OPT_PLOT,
 	OPT_DAEMON_PATH,
 	OPT_NO_DAEMON,
+	OPT_IDLE_CLIENTS,
 	OPT_NO_PROGRESS,
 	OPT_NO_PIN,
 };
@@ -299,6 +302,7 @@ static int parse_opts(struct bench_opts *o, int argc, char **argv)
 		{ "plot", required_argument, NULL, OPT_PLOT },
 		{ "daemon-path", required_argument, NULL, OPT_DAEMON_PATH },
 		{ "no-daemon", no_argument, NULL, OPT_NO_DAEMON },
+		{ "idle-clients", required_argument, NULL, OPT_IDLE_CLIENTS },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 		{ "list", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
@@ -422,6 +426,12 @@ static int parse_opts(struct bench_opts *o, int argc, char **argv)
 		case OPT_NO_DAEMON:
 			o->no_daemon = true;
 			break;
+		case OPT_IDLE_CLIENTS:
+			if (parse_uint(optarg, 1, 100000, &v))
+				return usage_error("bad --idle-clients '%s' (1 to 100000)",
+						   optarg);
+			o->idle_clients = v;
+			break;
 		case OPT_NO_PROGRESS:
 			o->progress = 0;
 			break;
@@ -536,6 +546,12 @@ int main(int argc, char **argv)
 	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
 
 	run_setup(b);
+	if (b->opts.idle_clients &&
+	    idle_run(&b->ctx.daemons, b->opts.idle_clients,
+			     (b->opts.json && !strcmp(b->opts.json, "-")) ||
+		     (b->opts.csv && !strcmp(b->opts.csv, "-")) ?
+		     stderr : stdout))
+		b->failed = true;
 	run_prepare(b);
 	run_all(b);
 	daemons_stop(&b->ctx.daemons);

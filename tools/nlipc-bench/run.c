@@ -365,6 +365,8 @@ static bool wants_daemon(const struct bench_run *b)
 {
 	size_t i;
 
+	if (b->opts.idle_clients)
+		return true;
 	for (i = 0; i < bench_nfamilies; i++) {
 		const struct bench_family *f = &bench_families[i];
 
