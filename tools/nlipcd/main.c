@@ -6,6 +6,7 @@
  * ctrl.c check and route, backend_*.c answer.
  */
 #include <config.h>
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>
@@ -174,7 +175,9 @@ static void usage(FILE *f)
 		"  -h, --help                   this help\n"
 		"  -V, --version                the version\n"
 		"\n"
-		"Runs in the foreground; SIGTERM or SIGINT stop it cleanly.\n",
+		"Runs in the foreground; SIGTERM or SIGINT stop it cleanly.\n"
+		"Exit status: 0 stopped cleanly, 1 a socket or the backend could not\n"
+		"be set up, 2 usage error.\n",
 		NLIPC_BRIDGE_MSG_MAX, NLIPC_PING_MAX_PAYLOAD,
 		NLIPC_KV_DEFAULT_MAX_ENTRIES, NLIPC_KV_DEFAULT_MAX_KEY_LEN,
 		NLIPC_KV_DEFAULT_MAX_VALUE_LEN, NLIPC_KV_DEFAULT_MAX_BYTES);
@@ -253,10 +256,14 @@ static int add_uid(struct nlipcd *d, const char *arg)
 	uint64_t v;
 	uid_t *u;
 
-	if (pw)
+	if (pw) {
 		v = pw->pw_uid;
-	else if (number("--allow-uid", arg, 0, UINT32_MAX - 1, &v))
+	} else if (!isdigit((unsigned char)arg[0])) {
+		fprintf(stderr, "nlipcd: --allow-uid: unknown user '%s'\n", arg);
 		return -EINVAL;
+	} else if (number("--allow-uid", arg, 0, UINT32_MAX - 1, &v)) {
+		return -EINVAL;
+	}
 	u = realloc(d->allow_uids, (d->n_allow_uids + 1) * sizeof(*u));
 	if (!u)
 		return -ENOMEM;
@@ -273,6 +280,11 @@ static int set_group(struct nlipcd *d, const char *arg)
 	if (gr) {
 		d->socket_gid = gr->gr_gid;
 		return 0;
+	}
+	if (!isdigit((unsigned char)arg[0])) {
+		fprintf(stderr, "nlipcd: --socket-group: unknown group '%s'\n",
+			arg);
+		return -EINVAL;
 	}
 	if (number("--socket-group", arg, 0, UINT32_MAX - 1, &v))
 		return -EINVAL;
@@ -358,7 +370,6 @@ static int parse_args(struct nlipcd *d, int argc, char **argv,
 			printf("nlipcd %s\n", PACKAGE_VERSION);
 			exit(0);
 		default:
-			fprintf(stderr, "Try 'nlipcd --help'.\n");
 			return -EINVAL;
 		}
 	}
@@ -410,10 +421,17 @@ int main(int argc, char **argv)
 	log_setup();
 	d.self_uid = getuid();
 	if (parse_args(&d, argc, argv, &backend))
-		return 2;
+		goto err_usage;
 	d.backend = pick_backend(backend);
 	if (!d.backend)
-		return 2;
+		goto err_usage;
+	/* A mistyped URL is a usage error, found before anything is open. */
+	for (i = 0; i < (int)n_listen_opts; i++)
+		if (nlipcd_listen_check(listen_opts[i]))
+			goto err_usage;
+	for (i = optind; i < argc; i++)
+		if (nlipcd_listen_check(argv[i]))
+			goto err_usage;
 
 	/* Signals arrive through the loop, never in the middle of it. */
 	signal(SIGPIPE, SIG_IGN);
@@ -447,6 +465,7 @@ int main(int argc, char **argv)
 			goto out_close_listeners;
 	if (!d.listeners) {
 		nlipcd_err("nothing to listen on: give a URL, e.g. unix:/run/nlipc.sock");
+		ret = 2;
 		goto out_close_listeners;
 	}
 	nlipcd_info("nlipcd %s ready, %s backend", PACKAGE_VERSION,
@@ -465,4 +484,9 @@ out_close:
 		close(d.spare_fd);
 	free(d.allow_uids);
 	return ret;
+
+err_usage:
+	fprintf(stderr, "Try 'nlipcd --help'.\n");
+	free(d.allow_uids);
+	return 2;
 }

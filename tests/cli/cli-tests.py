@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""cli-tests.py NLIPCD NLIPC NLIPC_BENCH: the command-line conventions of
+the three tools, on the host against nlipcd's user backend: exit codes
+per error class, one-line usage errors, option and command prefixes,
+ports, signals, timeouts and the JSON shapes.
+
+Speaks TAP; each test is a function named test_*, run in file order, with
+a time limit. CLI_TEST=substring runs some."""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+NLIPCD, NLIPC, BENCH = sys.argv[1], sys.argv[2], sys.argv[3]
+TEST_TIMEOUT = 60
+
+# nlipc(1)'s exit codes.
+OK, REFUSED, USAGE, UNREACHABLE, TIMEOUT = range(5)
+
+
+class Skip(Exception):
+    pass
+
+
+def run(*argv, timeout=15, input=None, env=None):
+    return subprocess.run(list(argv), capture_output=True, text=True,
+                          timeout=timeout, input=input, env=env)
+
+
+def nlipc(*args, **kw):
+    return run(NLIPC, *args, **kw)
+
+
+def nlipcd(*args, **kw):
+    return run(NLIPCD, *args, **kw)
+
+
+def wait_for(cond, timeout=5, what='condition'):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if cond():
+            return
+        time.sleep(0.02)
+    raise AssertionError('timed out waiting for ' + what)
+
+
+class Daemon:
+    """nlipcd --backend user on a socket file in a private directory."""
+
+    def __init__(self, *args, urls=None):
+        self.dir = tempfile.mkdtemp(prefix='nlipc-cli-test.')
+        self.path = os.path.join(self.dir, 's')
+        self.url = 'unix:' + self.path
+        self.log_path = os.path.join(self.dir, 'log')
+        self.log = open(self.log_path, 'w')
+        self.proc = subprocess.Popen(
+            [NLIPCD, '--backend', 'user', *args,
+             *(urls if urls is not None else [self.url])],
+            stdout=self.log, stderr=self.log)
+        wait_for(lambda: 'ready' in self.text() or
+                 self.proc.poll() is not None, what='nlipcd ready')
+        assert self.proc.poll() is None, 'nlipcd exited: ' + self.text()
+
+    def text(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            return self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise AssertionError(f'nlipcd did not stop on {sig!r}')
+
+    def cleanup(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+_daemons = []
+
+
+def daemon(*args, **kw):
+    d = Daemon(*args, **kw)
+    _daemons.append(d)
+    return d
+
+
+def one_line_usage_error(r, tool='nlipc'):
+    """A usage error: exit status 2, the complaint and a pointer to the
+    help on stderr, and not the help itself."""
+    assert r.returncode == USAGE, (r.returncode, r.stdout, r.stderr)
+    lines = r.stderr.splitlines()
+    assert len(lines) == 2, r.stderr
+    assert lines[0].startswith(tool + ': '), r.stderr
+    assert lines[1].startswith(f"Try '{tool}") and 'help' in lines[1], \
+        r.stderr
+    assert 'Usage:' not in r.stderr, r.stderr
+
+
+# ------------------------------------------------------------- nlipcd ---
+
+def test_nlipcd_refuses_ports_out_of_range():
+    for url in ('tcp://127.0.0.1:99999', 'tcp://127.0.0.1:65536',
+                'udp://127.0.0.1:70000'):
+        r = nlipcd('--backend', 'user', url, timeout=5)
+        assert r.returncode == 2, (url, r.returncode, r.stderr)
+        assert 'port out of range' in r.stderr, (url, r.stderr)
+        assert 'listening' not in r.stderr, (url, r.stderr)
+
+
+def test_nlipcd_logs_the_port_it_bound():
+    d = daemon(urls=['tcp://127.0.0.1:0'])
+    line = [x for x in d.text().splitlines() if 'listening on' in x][0]
+    port = int(line.rsplit(':', 1)[1])
+    assert port != 0, line
+    # ... and it is the port it serves on.
+    r = nlipc('-c', f'tcp://127.0.0.1:{port}', 'info')
+    assert r.returncode == 0, (line, r.stderr)
+
+
+def test_nlipcd_usage_errors_exit_2():
+    with tempfile.TemporaryDirectory() as tmp:
+        sock = 'unix:' + os.path.join(tmp, 's')
+        for args in (['--bogus', sock], ['--max-msg'], ['--max-msg', 'x', sock],
+                     ['--backend', 'neither', sock], ['bogus:x'],
+                     ['tcp://::1:7411'], ['-l', 'unix:'], []):
+            r = nlipcd('--backend', 'user', *args, timeout=5)
+            assert r.returncode == 2, (args, r.returncode, r.stderr)
+            assert not os.path.exists(os.path.join(tmp, 's')), args
+        # A URL that parses but cannot be served is a setup failure.
+        r = nlipcd('--backend', 'user', 'unix:/nonexistent-dir/s', timeout=5)
+        assert r.returncode == 1, (r.returncode, r.stderr)
+
+
+def test_nlipcd_unknown_user_and_group_names():
+    r = nlipcd('--backend', 'user', '-g', 'nosuchgroup', 'unix:@x', timeout=5)
+    assert r.returncode == 2, r.stderr
+    assert "unknown group 'nosuchgroup'" in r.stderr, r.stderr
+    assert 'not a number' not in r.stderr, r.stderr
+    r = nlipcd('--backend', 'user', '-u', 'nosuchuser', 'unix:@x', timeout=5)
+    assert r.returncode == 2, r.stderr
+    assert "unknown user 'nosuchuser'" in r.stderr, r.stderr
+    # Numbers still work, names that exist too.
+    d = daemon('-u', '12345', '-u', 'root', '-g', '0')
+    assert d.proc.poll() is None
+
+
+# -------------------------------------------------------------- main ---
+
+def main():
+    tests = [(n, f) for n, f in globals().items() if n.startswith('test_')]
+    only = os.environ.get('CLI_TEST')
+    failed = 0
+
+    def timeout(signum, frame):
+        raise TimeoutError(f'test took longer than {TEST_TIMEOUT} s')
+    signal.signal(signal.SIGALRM, timeout)
+    for i, (name, fn) in enumerate(tests, 1):
+        if only and only not in name:
+            print(f'ok {i} - {name} # SKIP not selected')
+            continue
+        t0 = time.time()
+        signal.alarm(TEST_TIMEOUT)
+        try:
+            fn()
+            print(f'ok {i} - {name} ({time.time() - t0:.1f}s)')
+        except Skip as e:
+            print(f'ok {i} - {name} # SKIP {e}')
+        except Exception:
+            failed += 1
+            print(f'not ok {i} - {name}')
+            for line in traceback.format_exc().splitlines():
+                print('# ' + line)
+            for d in _daemons:
+                for line in d.text().splitlines()[-10:]:
+                    print('#   nlipcd: ' + line)
+        finally:
+            signal.alarm(0)
+            while _daemons:
+                _daemons.pop().cleanup()
+        sys.stdout.flush()
+    print(f'1..{len(tests)}')
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
