@@ -159,6 +159,27 @@ def test_nlipcd_unknown_user_and_group_names():
     assert d.proc.poll() is None
 
 
+def test_nlipcd_sighup_is_logged_and_ignored():
+    d = daemon()
+    d.proc.send_signal(signal.SIGHUP)
+    wait_for(lambda: 'SIGHUP' in d.text(), what='the SIGHUP log line')
+    assert d.proc.poll() is None, d.text()
+    assert 'ignored' in d.text(), d.text()
+    assert nlipc('-c', d.url, 'info').returncode == 0
+    assert d.stop() == 0
+    assert not os.path.exists(d.path), 'socket file left behind'
+
+
+def test_nlipcd_stop_signals_remove_the_socket_file():
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT):
+        d = daemon()
+        assert os.path.exists(d.path)
+        rc = d.stop(sig)
+        assert rc == 0, (sig, rc, d.text())
+        assert not os.path.exists(d.path), (sig, 'socket file left behind')
+        assert 'stopping' in d.text(), d.text()
+
+
 # -------------------------------------------------------------- main ---
 
 def main():

@@ -79,10 +79,23 @@ static void signal_handle(struct nlipcd *d, struct nlipcd_watch *w,
 	struct signalfd_siginfo si;
 
 	while (read(w->fd, &si, sizeof(si)) == sizeof(si)) {
-		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
+		switch (si.ssi_signo) {
+		case SIGHUP:
+			/*
+			 * Options are read once and logs go to stderr: there
+			 * is nothing to reload or reopen, and a service
+			 * manager's SIGHUP must not take the service down.
+			 */
+			nlipcd_info("SIGHUP: ignored, nothing to reload (SIGTERM stops)");
+			break;
+		case SIGTERM:
+		case SIGINT:
+		case SIGQUIT:
 			nlipcd_info("%s: stopping",
-				    si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
+				    si.ssi_signo == SIGTERM ? "SIGTERM" :
+				    si.ssi_signo == SIGINT ? "SIGINT" : "SIGQUIT");
 			d->stopping = true;
+			break;
 		}
 	}
 }
@@ -175,7 +188,8 @@ static void usage(FILE *f)
 		"  -h, --help                   this help\n"
 		"  -V, --version                the version\n"
 		"\n"
-		"Runs in the foreground; SIGTERM or SIGINT stop it cleanly.\n"
+		"Runs in the foreground; SIGTERM, SIGINT or SIGQUIT stop it cleanly,\n"
+		"SIGHUP is logged and ignored.\n"
 		"Exit status: 0 stopped cleanly, 1 a socket or the backend could not\n"
 		"be set up, 2 usage error.\n",
 		NLIPC_BRIDGE_MSG_MAX, NLIPC_PING_MAX_PAYLOAD,
@@ -438,6 +452,8 @@ int main(int argc, char **argv)
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGQUIT);
+	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	err = sfd < 0 ? -errno : nlipcd_loop_init(&d);
