@@ -180,6 +180,58 @@ def test_nlipcd_stop_signals_remove_the_socket_file():
         assert 'stopping' in d.text(), d.text()
 
 
+# ------------------------------------------------------ nlipc: errors ---
+
+def silent_listener(family=socket.AF_UNIX):
+    """A listener that never accepts nor answers: connecting works (the
+    backlog takes it), the family's resolution never does."""
+    s = socket.socket(family, socket.SOCK_STREAM)
+    if family == socket.AF_UNIX:
+        name = f'nlipc-cli-silent-{os.getpid()}'
+        s.bind('\0' + name)
+        url = 'unix:@' + name
+    else:
+        s.bind(('127.0.0.1', 0))
+        url = f'tcp://127.0.0.1:{s.getsockname()[1]}'
+    s.listen(8)
+    return s, url
+
+
+def timed(*args):
+    t0 = time.monotonic()
+    r = nlipc(*args, timeout=30)
+    return r, time.monotonic() - t0
+
+
+def test_timeout_bounds_connecting():
+    for family in (socket.AF_UNIX, socket.AF_INET):
+        s, url = silent_listener(family)
+        with s:
+            r, t = timed('-t', '1', '-c', url, 'info')
+            assert r.returncode == TIMEOUT, (url, r.returncode, r.stderr)
+            assert 0.9 <= t < 3, (url, t)
+            assert '1000 ms' in r.stderr, r.stderr
+    # A timeout longer than the library's default of 5 s is kept.
+    s, url = silent_listener()
+    with s:
+        r, t = timed('-t', '6', '-c', url, 'info')
+        assert r.returncode == TIMEOUT, (r.returncode, r.stderr)
+        assert 5.9 <= t < 9, t
+
+
+def test_urls_that_do_not_parse_are_usage_errors():
+    for url in ('bogus:', 'bogus:x', 'tcp://[::1]:99999', 'tcp://h:65536',
+                'unix:', 'tcp:nohost', 'unix:/' + 'a' * 200):
+        r = nlipc('-c', url, 'info')
+        assert r.returncode == USAGE, (url, r.returncode, r.stderr)
+    r = nlipc('-c', 'tcp://[::1]:99999', 'info')
+    assert 'port out of range' in r.stderr, r.stderr
+    # Nothing there is no usage error.
+    with tempfile.TemporaryDirectory() as tmp:
+        r = nlipc('-c', 'unix:' + tmp + '/none', 'info')
+        assert r.returncode == UNREACHABLE, (r.returncode, r.stderr)
+
+
 # -------------------------------------------------------------- main ---
 
 def main():

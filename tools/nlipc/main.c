@@ -58,7 +58,8 @@ static void usage(FILE *f)
 		"                         NLIPC_CONNECT in the environment sets the default\n"
 		"  -j, --json             print one JSON document\n"
 		"  -p, --pretty           print indented JSON (implies -j)\n"
-		"  -t, --timeout SECONDS  bound every request (default %g, 0 waits forever)\n"
+		"  -t, --timeout SECONDS  bound connecting and every request (default %g,\n"
+		"                         0 waits forever)\n"
 		"  -h, --help             show this help\n"
 		"  -V, --version          show the tool's and the library's versions\n"
 		"\n"
@@ -135,22 +136,29 @@ int cli_fail(const char *cmd, struct nlipc *ep, int err)
 }
 
 /*
- * Open the endpoint named by -c with the -t timeout. Returns 0, or the
- * exit code after reporting why the service cannot be reached (a URL
- * that does not parse is a usage error).
+ * Open the endpoint named by -c; -t bounds connecting too. Returns 0, or
+ * the exit code after reporting why the service cannot be reached (a URL
+ * that does not parse, or names an unknown scheme or service, is a usage
+ * error).
  */
 int cli_connect(const char *cmd, struct nlipc **ep)
 {
 	struct nlipc_error err;
 	int ret;
 
-	ret = nlipc_open(ep, cli.url, &err);
-	if (ret) {
-		print_error(cmd, &err);
-		return ret == -EINVAL ? EXIT_USAGE : EXIT_UNREACHABLE;
+	ret = nlipc_open_timeout(ep, cli.url, cli.timeout_ms, &err);
+	if (!ret)
+		return 0;
+	print_error(cmd, &err);
+	switch (ret) {
+	case -EINVAL:
+	case -ENAMETOOLONG:
+	case -EPROTONOSUPPORT:
+		return EXIT_USAGE;
+	case -ETIMEDOUT:
+		return EXIT_TIMEOUT;
 	}
-	nlipc_set_timeout(*ep, cli.timeout_ms);
-	return 0;
+	return EXIT_UNREACHABLE;
 }
 
 static int parse_timeout(const char *arg)
