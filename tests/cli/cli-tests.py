@@ -232,6 +232,75 @@ def test_urls_that_do_not_parse_are_usage_errors():
         assert r.returncode == UNREACHABLE, (r.returncode, r.stderr)
 
 
+# ------------------------------------------------------- nlipc: usage ---
+
+def test_usage_errors_are_one_line_and_a_pointer_to_the_help():
+    for args, tool in ((['kv'], "Try 'nlipc kv --help'"),
+                       (['kv', 'set'], "Try 'nlipc kv set --help'"),
+                       (['kv', 'get', 'a', 'b'], "Try 'nlipc kv get --help'"),
+                       (['ping', '-s', '70000'], "Try 'nlipc ping --help'"),
+                       (['ping', '-c'], "Try 'nlipc ping --help'"),
+                       (['ping', '--bogus'], "Try 'nlipc ping --help'"),
+                       (['publish'], "Try 'nlipc publish --help'"),
+                       (['monitor', 'nosuchgroup'], "Try 'nlipc monitor --help'"),
+                       (['-t'], "Try 'nlipc --help'"),
+                       (['-t', 'x', 'info'], "Try 'nlipc --help'"),
+                       (['nosuchcommand'], "Try 'nlipc --help'"),
+                       (['help', 'info', 'x'], "Try 'nlipc --help'"),
+                       ([], "Try 'nlipc --help'")):
+        r = nlipc('-c', 'unix:@nlipc-cli-nobody', *args)
+        one_line_usage_error(r)
+        assert r.stderr.splitlines()[1] == tool + '.', (args, r.stderr)
+        assert r.stdout == '', (args, r.stdout)
+    # With -j the complaint is the JSON document, the pointer on stderr.
+    r = nlipc('-j', 'ping', '-s', '70000')
+    assert r.returncode == USAGE
+    assert json.loads(r.stdout)['error']['name'] == 'EINVAL', r.stdout
+    assert r.stderr == "Try 'nlipc ping --help'.\n", r.stderr
+
+
+def test_ambiguous_options_are_not_unknown():
+    r = nlipc('kv', 'list', '--he')
+    one_line_usage_error(r)
+    assert "'--he' is ambiguous" in r.stderr, r.stderr
+    assert '--hex' in r.stderr and '--help' in r.stderr, r.stderr
+    r = nlipc('kv', 'list', '--nosuch')
+    one_line_usage_error(r)
+    assert "unknown option '--nosuch'" in r.stderr, r.stderr
+    # Unambiguous abbreviations work, as getopt_long() has them.
+    r = nlipc('kv', 'list', '--hel')
+    assert r.returncode == 0 and 'Usage:' in r.stdout, r.stderr
+
+
+def test_commands_and_actions_take_prefixes_and_aliases():
+    d = daemon()
+    r = nlipc('-c', d.url, 'k', 's', 'a', '1')
+    one_line_usage_error(r)
+    assert "ambiguous action 's': set, show" in r.stderr, r.stderr
+    assert nlipc('-c', d.url, 'k', 'se', 'a', '1').returncode == 0
+    for args in (['k', 'l'], ['kv', 'ls'], ['kv', 'show'], ['kv', 'li'],
+                 ['kv', 'list']):
+        r = nlipc('-c', d.url, *args)
+        assert r.returncode == 0 and r.stdout == 'a 1\n', (args, r.stdout,
+                                                           r.stderr)
+    r = nlipc('-c', d.url, 'kv', 'g', 'a')
+    assert r.returncode == 0 and r.stdout == '1\n', r.stderr
+    assert nlipc('-c', d.url, 'kv', 'delete', 'a').returncode == 0
+    assert nlipc('-c', d.url, 'i').returncode == 0
+    assert nlipc('-c', d.url, 'fam').returncode == 0
+    r = nlipc('-c', d.url, 'p')
+    one_line_usage_error(r)
+    assert "ambiguous command 'p': ping, publish" in r.stderr, r.stderr
+    r = nlipc('-c', d.url, 's')
+    one_line_usage_error(r)
+    assert "ambiguous command 's'" in r.stderr, r.stderr
+    r = nlipc('he', 'st')
+    assert r.returncode == 0 and 'nlipc stats' in r.stdout, r.stderr
+    # Messages name the command in full, not as abbreviated.
+    r = nlipc('-c', d.url, 'k', 'g')
+    assert r.stderr.startswith('nlipc: kv get: '), r.stderr
+
+
 # -------------------------------------------------------------- main ---
 
 def main():

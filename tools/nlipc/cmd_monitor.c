@@ -119,8 +119,8 @@ int monitor_loop(const char *cmd, struct nlipc *ep, unsigned long count,
 }
 
 /* -c COUNT of monitor and subscribe: 0 or exit code. */
-int monitor_parse_count(const char *cmd, void (*cmd_usage)(FILE *f),
-			const char *arg, unsigned long *count)
+int monitor_parse_count(const char *cmd, const char *arg,
+			unsigned long *count)
 {
 	unsigned long long v;
 	char *end;
@@ -128,7 +128,7 @@ int monitor_parse_count(const char *cmd, void (*cmd_usage)(FILE *f),
 	errno = 0;
 	v = strtoull(arg, &end, 10);
 	if (*arg < '0' || *arg > '9' || errno || *end || v > ULONG_MAX)
-		return cli_usage_error(cmd, cmd_usage, "invalid count '%s'",
+		return cli_usage_error(cmd, "invalid count '%s'",
 				       arg);
 	*count = v;
 	return 0;
@@ -200,7 +200,7 @@ int cmd_monitor_main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":c:h", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			ret = monitor_parse_count(argv[0], usage, optarg, &count);
+			ret = monitor_parse_count(argv[0], optarg, &count);
 			if (ret)
 				return ret;
 			break;
@@ -211,17 +211,17 @@ int cmd_monitor_main(int argc, char **argv)
 			usage(stdout);
 			return EXIT_OK;
 		default:
-			return cli_bad_option(argv[0], c, argv, usage);
+			return cli_bad_option(argv[0], c, argv, long_opts);
 		}
 	}
 	if (optind < argc)
 		which = argv[optind++];
 	if (optind < argc)
-		return cli_usage_error(argv[0], usage,
-				       "unexpected argument '%s'", argv[optind]);
+		return cli_usage_error(argv[0], "unexpected argument '%s'",
+				       argv[optind]);
 	if (strcmp(which, "all") && strcmp(which, "events") &&
 	    strcmp(which, "bus"))
-		return cli_usage_error(argv[0], usage,
+		return cli_usage_error(argv[0],
 				       "unknown group '%s' (events, bus or all)",
 				       which);
 

@@ -81,23 +81,22 @@ int cmd_publish_main(int argc, char **argv)
 			publish_usage(stdout);
 			return EXIT_OK;
 		default:
-			return cli_bad_option(argv[0], c, argv, publish_usage);
+			return cli_bad_option(argv[0], c, argv, long_opts);
 		}
 	}
 	n = argc - optind;
 	if (n < 1)
-		return cli_usage_error(argv[0], publish_usage, "no TOPIC given");
+		return cli_usage_error(argv[0], "no TOPIC given");
 	if (n == 2 && file)
-		return cli_usage_error(argv[0], publish_usage,
+		return cli_usage_error(argv[0],
 				       "MESSAGE and --file exclude each other");
 	if (n > 2)
-		return cli_usage_error(argv[0], publish_usage,
-				       "unexpected argument '%s'",
+		return cli_usage_error(argv[0], "unexpected argument '%s'",
 				       argv[optind + 2]);
 
 	has_payload = n == 2 || file;
 	if (n == 2)
-		ret = cli_bytes_arg(argv[0], publish_usage, "MESSAGE",
+		ret = cli_bytes_arg(argv[0], "MESSAGE",
 				    argv[optind + 1], hex, &payload);
 	else if (file)
 		ret = cli_bytes_file(argv[0], file, NLIPC_VALUE_MAX_LEN,
@@ -175,8 +174,7 @@ int cmd_subscribe_main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":c:h", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			ret = monitor_parse_count(argv[0], subscribe_usage,
-						  optarg, &count);
+			ret = monitor_parse_count(argv[0], optarg, &count);
 			if (ret)
 				return ret;
 			break;
@@ -187,14 +185,14 @@ int cmd_subscribe_main(int argc, char **argv)
 			subscribe_usage(stdout);
 			return EXIT_OK;
 		default:
-			return cli_bad_option(argv[0], c, argv, subscribe_usage);
+			return cli_bad_option(argv[0], c, argv, long_opts);
 		}
 	}
 	if (optind < argc)
 		ctx.topic = argv[optind++];
 	if (optind < argc)
-		return cli_usage_error(argv[0], subscribe_usage,
-				       "unexpected argument '%s'", argv[optind]);
+		return cli_usage_error(argv[0], "unexpected argument '%s'",
+				       argv[optind]);
 
 	/* Its own endpoint, which only receives from now on. */
 	ret = cli_connect(argv[0], &ep);

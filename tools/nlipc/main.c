@@ -64,25 +64,22 @@ static void usage(FILE *f)
 		"  -V, --version          show the tool's and the library's versions\n"
 		"\n"
 		"Commands:\n", NLIPC_DEFAULT_TIMEOUT_MS / 1000.0);
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
 	fprintf(f,
 		"\n"
-		"Run 'nlipc COMMAND -h' for the options of a command.\n"
+		"Run 'nlipc COMMAND -h' for the options of a command. Commands and\n"
+		"their actions may be abbreviated to any unambiguous prefix.\n"
 		"\n"
 		"Exit status: 0 success, 1 the service refused or failed the operation,\n"
 		"2 usage error, 3 cannot reach the service, 4 timeout.\n");
 }
 
-/* For mistakes: the full help is one "nlipc help" away. */
-static void short_usage(FILE *f)
-{
-	fprintf(f, "Usage: nlipc [OPTIONS] COMMAND [ARGS]; 'nlipc help' lists both\n");
-}
-
-/* Print the complaint, then the usage on stderr; exit code 2. */
-int cli_usage_error(const char *cmd, void (*cmd_usage)(FILE *f),
-		    const char *fmt, ...)
+/*
+ * Print the complaint, then where the help is, as one line each; exit
+ * code 2. The help itself is one command away, not in the way.
+ */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	struct nlipc_error e = { .code = -EINVAL, .attr = -1, .missing_attr = -1 };
 	va_list ap;
@@ -90,35 +87,98 @@ int cli_usage_error(const char *cmd, void (*cmd_usage)(FILE *f),
 	va_start(ap, fmt);
 	vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
 	va_end(ap);
+	if (cmd && !strcmp(cmd, "help"))
+		cmd = NULL;
 	/* "Invalid argument: " would add nothing to the message in text. */
 	if (is_json_context())
 		print_error(cmd, &e);
 	else
 		fprintf(stderr, "nlipc: %s%s%s\n", cmd ? cmd : "",
 			cmd ? ": " : "", e.msg);
-	if (cmd_usage == usage) {
-		short_usage(stderr);
-	} else if (cmd_usage) {
-		if (!is_json_context())
-			fputc('\n', stderr);
-		cmd_usage(stderr);
-	}
+	fprintf(stderr, "Try 'nlipc %s%s--help'.\n", cmd ? cmd : "",
+		cmd ? " " : "");
 	return EXIT_USAGE;
 }
 
-/* getopt_long() returned '?' or ':' (the option string starts with ':'). */
-int cli_bad_option(const char *cmd, int c, char **argv,
-		   void (*cmd_usage)(FILE *f))
+/* The long options @arg ("--he", "--he=x") abbreviates, in @list. */
+static int long_matches(const struct option *opts, const char *arg,
+			char *list, size_t size)
 {
+	const char *name = arg + 2;
+	size_t n = strcspn(name, "="), len = 0;
+	int count = 0;
+
+	list[0] = '\0';
+	for (; opts && opts->name; opts++) {
+		if (strncmp(opts->name, name, n))
+			continue;
+		count++;
+		if (len < size)
+			len += snprintf(list + len, size - len, "%s--%s",
+					len ? ", " : "", opts->name);
+	}
+	return count;
+}
+
+/*
+ * getopt_long() returned '?' or ':' (the option string starts with ':'):
+ * a missing argument, an unknown option, or an abbreviation of several.
+ */
+int cli_bad_option(const char *cmd, int c, char **argv,
+		   const struct option *long_opts)
+{
+	const char *arg = argv[optind - 1];
+	char list[256];
+
 	if (c == ':')
-		return cli_usage_error(cmd, cmd_usage,
-				       "option '%s' needs an argument",
-				       argv[optind - 1]);
+		return cli_usage_error(cmd, "option '%s' needs an argument",
+				       arg);
 	if (optopt)
-		return cli_usage_error(cmd, cmd_usage, "unknown option '-%c'",
-				       optopt);
-	return cli_usage_error(cmd, cmd_usage, "unknown option '%s'",
-			       argv[optind - 1]);
+		return cli_usage_error(cmd, "unknown option '-%c'", optopt);
+	if (!strncmp(arg, "--", 2) &&
+	    long_matches(long_opts, arg, list, sizeof(list)) > 1)
+		return cli_usage_error(cmd, "option '%.*s' is ambiguous: %s",
+				       (int)strcspn(arg, "="), arg, list);
+	return cli_usage_error(cmd, "unknown option '%s'", arg);
+}
+
+/*
+ * @arg is one of @words, or an unambiguous prefix of one (aliases of
+ * one word are one): set @id to it. Else report it, as an unknown or
+ * ambiguous @what ("command", "action"), and return the exit code.
+ */
+int cli_lookup(const char *cmd, const char *what, const struct cli_word *words,
+	       size_t n, const char *arg, int *id)
+{
+	size_t i, len = strlen(arg), at = 0;
+	char list[256] = "";
+	int found = -1;
+	bool ambiguous = false;
+
+	for (i = 0; i < n; i++) {
+		if (!strcmp(words[i].name, arg)) {
+			*id = words[i].id;
+			return 0;
+		}
+	}
+	for (i = 0; len && i < n; i++) {
+		if (strncmp(words[i].name, arg, len))
+			continue;
+		if (found >= 0 && words[i].id != found)
+			ambiguous = true;
+		found = words[i].id;
+		if (at < sizeof(list))
+			at += snprintf(list + at, sizeof(list) - at, "%s%s",
+				       at ? ", " : "", words[i].name);
+	}
+	if (found >= 0 && !ambiguous) {
+		*id = found;
+		return 0;
+	}
+	if (ambiguous)
+		return cli_usage_error(cmd, "ambiguous %s '%s': %s", what, arg,
+				       list);
+	return cli_usage_error(cmd, "unknown %s '%s'", what, arg);
 }
 
 int cli_exit_code(int err)
@@ -169,8 +229,7 @@ static int parse_timeout(const char *arg)
 	errno = 0;
 	s = strtod(arg, &end);
 	if (errno || end == arg || *end || !(s >= 0) || s * 1000 > INT_MAX)
-		return cli_usage_error(NULL, usage,
-				       "invalid timeout '%s' (seconds, e.g. 0.5)",
+		return cli_usage_error(NULL, "invalid timeout '%s' (seconds, e.g. 0.5)",
 				       arg);
 	/* 0 waits forever; anything else is at least a millisecond. */
 	cli.timeout_ms = s ? (int)ceil(s * 1000) : -1;
@@ -187,31 +246,49 @@ static int show_version(void)
 	return EXIT_OK;
 }
 
-static int run(const char *name, int argc, char **argv)
+/* The commands, prefixes allowed; "help" is the one past the table. */
+static int command_lookup(const char *name, size_t *i)
 {
-	size_t i;
+	struct cli_word words[ARRAY_SIZE(commands) + 1];
+	size_t n;
+	int id, ret;
 
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (strcmp(commands[i].name, name))
-			continue;
-		/* Each command parses its own options from argv[0] = name. */
-		optind = 0;
-		return commands[i].function(argc, argv);
-	}
-	return cli_usage_error(NULL, usage, "unknown command '%s'", name);
+	for (n = 0; n < ARRAY_SIZE(commands); n++)
+		words[n] = (struct cli_word){ commands[n].name, n };
+	words[n] = (struct cli_word){ "help", n };
+	ret = cli_lookup(NULL, "command", words, n + 1, name, &id);
+	*i = id;
+	return ret;
+}
+
+static int run(size_t i, int argc, char **argv)
+{
+	/* Each command parses its own options, named by argv[0]. */
+	argv[0] = (char *)commands[i].name;
+	optind = 0;
+	return commands[i].function(argc, argv);
 }
 
 static int help(int argc, char **argv)
 {
 	char *cmd_argv[] = { argv[1], "--help", NULL };
+	size_t i;
+	int ret;
 
 	if (argc < 2) {
 		usage(stdout);
 		return EXIT_OK;
 	}
 	if (argc > 2)
-		return cli_usage_error("help", usage, "too many arguments");
-	return run(argv[1], 2, cmd_argv);
+		return cli_usage_error(NULL, "help: too many arguments");
+	ret = command_lookup(argv[1], &i);
+	if (ret)
+		return ret;
+	if (i == ARRAY_SIZE(commands)) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	return run(i, 2, cmd_argv);
 }
 
 int main(int argc, char **argv)
@@ -229,6 +306,7 @@ int main(int argc, char **argv)
 	bool version = false;
 	const char *timeout = NULL;
 	int c, ret, err;
+	size_t i;
 
 	if (env && *env)
 		cli.url = env;
@@ -258,7 +336,7 @@ int main(int argc, char **argv)
 			break;
 		default:
 			print_init(cli.json, cli.pretty);
-			ret = cli_bad_option(NULL, c, argv, usage);
+			ret = cli_bad_option(NULL, c, argv, long_opts);
 			goto out;
 		}
 	}
@@ -271,13 +349,16 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (optind >= argc) {
-		ret = cli_usage_error(NULL, usage, "no command given");
+		ret = cli_usage_error(NULL, "no command given");
 		goto out;
 	}
-	if (!strcmp(argv[optind], "help"))
+	ret = command_lookup(argv[optind], &i);
+	if (ret)
+		goto out;
+	if (i == ARRAY_SIZE(commands))
 		ret = help(argc - optind, argv + optind);
 	else
-		ret = run(argv[optind], argc - optind, argv + optind);
+		ret = run(i, argc - optind, argv + optind);
 
 out:
 	err = print_finish();
