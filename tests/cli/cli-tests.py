@@ -55,14 +55,14 @@ def wait_for(cond, timeout=5, what='condition'):
 class Daemon:
     """nlipcd --backend user on a socket file in a private directory."""
 
-    def __init__(self, *args, urls=None):
+    def __init__(self, *args, urls=None, prefix=()):
         self.dir = tempfile.mkdtemp(prefix='nlipc-cli-test.')
         self.path = os.path.join(self.dir, 's')
         self.url = 'unix:' + self.path
         self.log_path = os.path.join(self.dir, 'log')
         self.log = open(self.log_path, 'w')
         self.proc = subprocess.Popen(
-            [NLIPCD, '--backend', 'user', *args,
+            [*prefix, NLIPCD, '--backend', 'user', *args,
              *(urls if urls is not None else [self.url])],
             stdout=self.log, stderr=self.log)
         wait_for(lambda: 'ready' in self.text() or
@@ -299,6 +299,34 @@ def test_commands_and_actions_take_prefixes_and_aliases():
     # Messages name the command in full, not as abbreviated.
     r = nlipc('-c', d.url, 'k', 'g')
     assert r.stderr.startswith('nlipc: kv get: '), r.stderr
+
+
+# ------------------------------------------------------ nlipc: netns ---
+
+def test_netns_runs_the_command_in_a_named_namespace():
+    ns = f'nlipc-cli-{os.getpid()}'
+    if os.getuid() != 0 or not shutil.which('ip'):
+        raise Skip('needs root and ip(8)')
+    if run('ip', 'netns', 'add', ns).returncode:
+        raise Skip('ip netns add failed: no namespaces here')
+    try:
+        # An abstract socket name belongs to its network namespace.
+        url = f'unix:@{ns}'
+        d = daemon(urls=[url], prefix=['ip', 'netns', 'exec', ns])
+        r = nlipc('-n', ns, '-c', url, 'info')
+        assert r.returncode == 0, r.stderr
+        r = nlipc('--netns', ns, '-c', url, 'kv', 'set', 'k', 'v')
+        assert r.returncode == 0, r.stderr
+        r = nlipc('-c', url, 'info')
+        assert r.returncode == UNREACHABLE, (r.returncode, r.stderr)
+        d.stop()
+    finally:
+        run('ip', 'netns', 'del', ns)
+    r = nlipc('-n', ns, '-c', url, 'info')
+    assert r.returncode == UNREACHABLE, (r.returncode, r.stderr)
+    assert f"no network namespace '{ns}'" in r.stderr, r.stderr
+    for bad in ('a/b', '..', ''):
+        one_line_usage_error(nlipc('-n', bad, 'info'))
 
 
 # -------------------------------------------------------------- main ---

@@ -4,17 +4,24 @@
  * lives in cmd_<object>.c, parses its own options and opens the endpoint
  * itself, so "nlipc COMMAND -h" works where no service is reachable.
  */
+#define _GNU_SOURCE	/* setns() */
 #include <config.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "nlipc.h"
+
+/* Where "ip netns add" puts the namespaces it names. */
+#define NETNS_RUN_DIR "/run/netns"
 
 struct cli_opts cli = {
 	.url = "netlink:",
@@ -60,6 +67,8 @@ static void usage(FILE *f)
 		"  -p, --pretty           print indented JSON (implies -j)\n"
 		"  -t, --timeout SECONDS  bound connecting and every request (default %g,\n"
 		"                         0 waits forever)\n"
+		"  -n, --netns NAME       run the command in network namespace NAME\n"
+		"                         (as ip -n: /run/netns/NAME)\n"
 		"  -h, --help             show this help\n"
 		"  -V, --version          show the tool's and the library's versions\n"
 		"\n"
@@ -291,6 +300,43 @@ static int help(int argc, char **argv)
 	return run(i, 2, cmd_argv);
 }
 
+/*
+ * -n NAME: run in the network namespace "ip netns add NAME" made, as
+ * "ip -n NAME" does; the endpoint is opened there, so netlink: reaches
+ * that namespace's store and tcp:// its addresses.
+ */
+static int enter_netns(const char *name)
+{
+	char path[PATH_MAX];
+	int fd, err;
+
+	if (!*name || strchr(name, '/') || !strcmp(name, ".") ||
+	    !strcmp(name, ".."))
+		return cli_usage_error(NULL, "invalid network namespace name '%s'",
+				       name);
+	snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		if (err == -ENOENT)
+			print_errorf(NULL, err,
+				     "no network namespace '%s' (%s: see ip-netns(8))",
+				     name, path);
+		else
+			print_errorf(NULL, err, "cannot open %s", path);
+		return EXIT_UNREACHABLE;
+	}
+	err = setns(fd, CLONE_NEWNET) ? -errno : 0;
+	close(fd);
+	if (err) {
+		print_errorf(NULL, err,
+			     "cannot enter network namespace '%s'%s", name,
+			     err == -EPERM ? " (needs CAP_SYS_ADMIN)" : "");
+		return EXIT_UNREACHABLE;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option long_opts[] = {
@@ -298,13 +344,14 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "pretty", no_argument, NULL, 'p' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "netns", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{}
 	};
 	const char *env = getenv("NLIPC_CONNECT");
 	bool version = false;
-	const char *timeout = NULL;
+	const char *timeout = NULL, *netns = NULL;
 	int c, ret, err;
 	size_t i;
 
@@ -313,7 +360,7 @@ int main(int argc, char **argv)
 
 	opterr = 0;
 	/* "+": options after the command belong to the command. */
-	while ((c = getopt_long(argc, argv, "+:c:jpt:hV", long_opts,
+	while ((c = getopt_long(argc, argv, "+:c:jpt:n:hV", long_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -327,6 +374,9 @@ int main(int argc, char **argv)
 			break;
 		case 't':
 			timeout = optarg;
+			break;
+		case 'n':
+			netns = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -357,7 +407,7 @@ int main(int argc, char **argv)
 		goto out;
 	if (i == ARRAY_SIZE(commands))
 		ret = help(argc - optind, argv + optind);
-	else
+	else if (!netns || !(ret = enter_netns(netns)))
 		ret = run(i, argc - optind, argv + optind);
 
 out:
