@@ -10,6 +10,7 @@ a time limit. CLI_TEST=substring runs some."""
 
 import json
 import os
+import select
 import shutil
 import signal
 import socket
@@ -243,6 +244,8 @@ def test_usage_errors_are_one_line_and_a_pointer_to_the_help():
                        (['ping', '--bogus'], "Try 'nlipc ping --help'"),
                        (['publish'], "Try 'nlipc publish --help'"),
                        (['monitor', 'nosuchgroup'], "Try 'nlipc monitor --help'"),
+                       (['subscribe', '--duration', 'x'],
+                        "Try 'nlipc subscribe --help'"),
                        (['-t'], "Try 'nlipc --help'"),
                        (['-t', 'x', 'info'], "Try 'nlipc --help'"),
                        (['nosuchcommand'], "Try 'nlipc --help'"),
@@ -294,11 +297,135 @@ def test_commands_and_actions_take_prefixes_and_aliases():
     r = nlipc('-c', d.url, 's')
     one_line_usage_error(r)
     assert "ambiguous command 's'" in r.stderr, r.stderr
+    r = nlipc('-c', d.url, 'monitor', 'ev', '--duration', '0.1')
+    assert r.returncode == 0, r.stderr
+    r = nlipc('-c', d.url, 'monitor', 'b', '--duration', '0.1')
+    assert r.returncode == 0, r.stderr
     r = nlipc('he', 'st')
     assert r.returncode == 0 and 'nlipc stats' in r.stdout, r.stderr
     # Messages name the command in full, not as abbreviated.
     r = nlipc('-c', d.url, 'k', 'g')
     assert r.stderr.startswith('nlipc: kv get: '), r.stderr
+
+
+# -------------------------------------------------------- nlipc: JSON ---
+
+def test_json_and_pretty_work_for_every_reading_command():
+    d = daemon()
+    assert nlipc('-c', d.url, 'kv', 'set', 'k', 'v').returncode == 0
+    for args in (['info'], ['stats'], ['family'], ['kv', 'list'],
+                 ['kv', 'get', 'k'], ['ping', '-c', '1', '-i', '0'],
+                 ['-V']):
+        for opt in ('-j', '-p'):
+            r = nlipc('-c', d.url, opt, *args)
+            assert r.returncode == 0, (opt, args, r.stderr)
+            json.loads(r.stdout)
+            assert r.stdout.count('\n') > 1 if opt == '-p' else \
+                r.stdout.count('\n') == 1, (opt, args, r.stdout)
+
+
+def test_write_commands_print_nothing_in_json():
+    d = daemon()
+    for args in (['kv', 'set', 'k', 'v'], ['kv', 'del', 'k'],
+                 ['publish', 'topic', 'message'], ['stats', '--reset']):
+        r = nlipc('-c', d.url, '-j', *args)
+        assert r.returncode == 0, (args, r.stderr)
+        assert r.stdout == '' and r.stderr == '', (args, r.stdout, r.stderr)
+    # A failure is one JSON document.
+    r = nlipc('-c', d.url, '-j', 'kv', 'del', 'k')
+    assert r.returncode == REFUSED
+    assert json.loads(r.stdout)['error']['name'] == 'ENOENT', r.stdout
+
+
+def listen(d, *args):
+    """nlipc -j monitor or subscribe, once it has joined: it has printed
+    a probe sent until it did (a key "probe" set, or a message of topic
+    "probe"), so none of what follows can come before it is there."""
+    # Unbuffered: what select() says is there, readline() takes alone.
+    p = subprocess.Popen([NLIPC, '-c', d.url, *args],
+                         stdout=subprocess.PIPE, bufsize=0)
+    probe = ['kv', 'set', 'probe', '1'] if 'events' in args else \
+        ['publish', 'probe']
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        assert nlipc('-c', d.url, *probe).returncode == 0
+        if select.select([p.stdout], [], [], 0.5)[0]:
+            line = p.stdout.readline().decode()
+            assert 'probe' in line, line
+            return p
+    p.kill()
+    raise AssertionError(f'{args} did not join')
+
+
+def drain(p):
+    """Stop a listener with SIGINT: its records, probes left out."""
+    p.send_signal(signal.SIGINT)
+    out, _ = p.communicate(timeout=10)
+    assert p.returncode == 0, p.returncode
+    return [line for line in out.decode().splitlines()
+            if 'probe' not in line]
+
+
+def test_monitor_and_subscribe_print_one_shape_per_event():
+    d = daemon()
+    mon = listen(d, '-j', 'monitor')
+    sub = listen(d, '-j', 'subscribe')
+    assert nlipc('-c', d.url, 'kv', 'set', 'k', 'v').returncode == 0
+    assert nlipc('-c', d.url, 'kv', 'del', 'k').returncode == 0
+    assert nlipc('-c', d.url, 'publish', 'news', 'hello').returncode == 0
+    time.sleep(1)
+    m = [json.loads(line) for line in drain(mon)]
+    assert [e['event'] for e in m] == ['set', 'del', 'publish'], m
+    s = [json.loads(line) for line in drain(sub)]
+    assert s == [m[2]], (s, m[2])
+    assert set(s[0]) == {'event', 'topic', 'sender', 'payload'}, s
+
+
+def test_overruns_are_events_too():
+    d = daemon('--max-queue', '65536')
+    # A subscriber that reads nothing while a flood comes overruns.
+    for cmd in (['monitor', 'bus'], ['subscribe']):
+        p = listen(d, '-j', *cmd)
+        p.send_signal(signal.SIGSTOP)
+        big = 'x' * 60000
+        for _ in range(12):
+            nlipc('-c', d.url, 'publish', 'flood', big)
+        p.send_signal(signal.SIGCONT)
+        # Read as it writes: a full pipe would hold it off the socket.
+        lines = []
+        while select.select([p.stdout], [], [], 3)[0]:
+            lines.append(p.stdout.readline().decode())
+            if 'overrun' in lines[-1]:
+                break
+        events = [json.loads(line) for line in lines + drain(p)
+                  if 'probe' not in line]
+        overruns = [e for e in events if e['event'] == 'overrun']
+        assert overruns == [{'event': 'overrun'}], \
+            (cmd, [e['event'] for e in events])
+
+
+def test_monitor_timestamps_count_and_duration():
+    d = daemon()
+    mon = listen(d, '-j', 'monitor', 'events', '-t', '--count', '2')
+    assert nlipc('-c', d.url, 'kv', 'set', 'k', 'v').returncode == 0
+    out, _ = mon.communicate(timeout=10)
+    assert mon.returncode == 0
+    rec = json.loads(out.decode())
+    assert rec['event'] == 'set' and rec['key'] == 'k', rec
+    assert rec['timestamp'].startswith(time.strftime('%Y-')), rec
+    p = listen(d, 'monitor', 'events', '--timestamp')
+    assert nlipc('-c', d.url, 'kv', 'del', 'k').returncode == 0
+    time.sleep(0.5)
+    out = drain(p)
+    assert len(out) == 1 and out[0].startswith('[' + time.strftime('%Y-')) \
+        and out[0].endswith('] del k'), out
+    # --duration ends a quiet monitor, and subscribe, with status 0.
+    for cmd in ('monitor', 'subscribe'):
+        t0 = time.monotonic()
+        r = nlipc('-c', d.url, cmd, '--duration', '1.5')
+        t = time.monotonic() - t0
+        assert r.returncode == 0 and r.stdout == '', (cmd, r.stderr)
+        assert 1.4 < t < 6, (cmd, t)
 
 
 # ------------------------------------------------------ nlipc: netns ---

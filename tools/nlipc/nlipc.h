@@ -105,17 +105,29 @@ bool bytes_printable(const void *data, size_t len);
 char *bytes_hex(const void *data, size_t len, const char *prefix);
 
 /*
- * cmd_monitor.c: the notification loop monitor and subscribe share. The
- * handler gets each notification, or NULL for an overrun; it returns 1
- * for one it printed (counted against -c), 0 for one it skipped, or a
+ * cmd_monitor.c: the notification loop monitor and subscribe share, and
+ * their common options: -c/--count, --duration, -t/--timestamp, --hex.
+ * The handler gets each notification, or NULL for an overrun; it returns
+ * 1 for one it printed (counted against -c), 0 for one it skipped, or a
  * negative errno to stop.
  */
+struct monitor_opts {
+	unsigned long count;	/* stop after this many; 0: never */
+	long long duration_ms;	/* stop after this long; -1: never */
+	bool timestamp;		/* each record starts with the time */
+	bool hex;		/* bytes as hex digits */
+};
+
+#define MONITOR_SHORT_OPTS ":c:th"
+extern const struct option monitor_long_opts[];
+
 typedef int (*monitor_fn)(const struct nlipc_event *ev, void *arg);
 
-int monitor_loop(const char *cmd, struct nlipc *ep, unsigned long count,
-		 monitor_fn fn, void *arg);
-int monitor_parse_count(const char *cmd, const char *arg,
-			unsigned long *count);
+int monitor_parse_opt(const char *cmd, int c, const char *arg,
+		      struct monitor_opts *mo);
+int monitor_loop(const char *cmd, struct nlipc *ep,
+		 const struct monitor_opts *mo, monitor_fn fn, void *arg);
+void monitor_begin(const struct monitor_opts *mo, const char *event);
 
 /* One per command, in cmd_<object>.c; each returns an exit code. */
 int cmd_ping_main(int argc, char **argv);
