@@ -456,6 +456,39 @@ def test_netns_runs_the_command_in_a_named_namespace():
         one_line_usage_error(nlipc('-n', bad, 'info'))
 
 
+# -------------------------------------------------------- nlipc-bench ---
+
+# One tiny measurement that needs no daemon and no module.
+TINY = ['-q', '-f', 'pipe', '-m', 'pingpong', '-p', 'raw', '-s', '16',
+        '-r', '1', '-n', '100', '-w', '10', '--no-progress']
+
+
+def test_bench_output_files_as_separate_arguments():
+    with tempfile.TemporaryDirectory() as tmp:
+        j, c = os.path.join(tmp, 'r.json'), os.path.join(tmp, 'r.csv')
+        r = run(BENCH, *TINY, '--json', j, '-c', c, timeout=60)
+        assert r.returncode == 0, r.stderr
+        assert json.load(open(j))['tool'] == 'nlipc-bench'
+        assert open(c).readline().startswith('family,'), c
+        # Alone, or followed by an option, it is still standard output.
+        r = run(BENCH, *TINY, '--json', timeout=60)
+        assert r.returncode == 0 and json.loads(r.stdout), r.stderr
+        r = run(BENCH, '--json', *TINY, timeout=60)
+        assert r.returncode == 0 and json.loads(r.stdout), r.stderr
+
+
+def test_bench_plot_without_gnuplot_fails_before_measuring():
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, PATH=tmp)
+        t0 = time.monotonic()
+        r = run(BENCH, *TINY, '-f', 'pipe,socketpair', '--plot',
+                os.path.join(tmp, 'p.svg'), env=env, timeout=120)
+        assert r.returncode == 1, (r.returncode, r.stderr)
+        assert 'gnuplot is not installed' in r.stderr, r.stderr
+        assert r.stdout == '', 'measured first: ' + r.stdout[:200]
+        assert time.monotonic() - t0 < 10
+
+
 # -------------------------------------------------------------- main ---
 
 def main():
