@@ -456,6 +456,45 @@ def test_netns_runs_the_command_in_a_named_namespace():
         one_line_usage_error(nlipc('-n', bad, 'info'))
 
 
+# --------------------------------------------------- bash completion ---
+
+# Just enough of bash-completion's helpers for _nlipc to run.
+COMPLETION_STUBS = r'''
+_init_completion() { words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD;
+	cur=${words[cword]}; prev=${words[cword - 1]}; }
+__ltrim_colon_completions() { :; }
+_filedir() { :; }
+compopt() { :; }
+complete() { :; }
+source "$0"
+COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+_nlipc
+printf '%s\n' "${COMPREPLY[@]}"
+'''
+
+
+def complete(*words):
+    src = os.environ.get('top_srcdir') or os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), '..', '..')
+    r = run('bash', '-c', COMPLETION_STUBS,
+            os.path.join(src, 'tools/nlipc/nlipc.bash-completion'), *words)
+    assert r.returncode == 0, r.stderr
+    return r.stdout.split()
+
+
+def test_bash_completion_knows_the_options_and_prefixes():
+    if not shutil.which('bash'):
+        raise Skip('no bash')
+    assert '--netns' in complete('nlipc', '--')
+    for cmd in ('monitor', 'subscribe', 'mon', 'sub'):
+        got = complete('nlipc', cmd, '-')
+        assert {'--duration', '-t', '--timestamp', '--count'} <= set(got), \
+            (cmd, got)
+    assert {'show', 'ls', 'delete'} <= set(complete('nlipc', 'kv', ''))
+    assert complete('nlipc', 'k', 'g', '--') == ['--hex', '--raw']
+    assert complete('nlipc', 'kv', 'ls', '--') == ['--hex']
+
+
 # -------------------------------------------------------- nlipc-bench ---
 
 # One tiny measurement that needs no daemon and no module.
