@@ -255,6 +255,10 @@ def test_usage_errors_are_one_line_and_a_pointer_to_the_help():
         one_line_usage_error(r)
         assert r.stderr.splitlines()[1] == tool + '.', (args, r.stderr)
         assert r.stdout == '', (args, r.stdout)
+    # As the README says.
+    r = nlipc('ping', '-s', '70000')
+    assert r.stderr.startswith(
+        "nlipc: ping: invalid size '70000' (0 to 65531 bytes)\n"), r.stderr
     # With -j the complaint is the JSON document, the pointer on stderr.
     r = nlipc('-j', 'ping', '-s', '70000')
     assert r.returncode == USAGE
