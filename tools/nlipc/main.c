@@ -96,8 +96,6 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
 	va_end(ap);
-	if (cmd && !strcmp(cmd, "help"))
-		cmd = NULL;
 	/* "Invalid argument: " would add nothing to the message in text. */
 	if (is_json_context())
 		print_error(cmd, &e);
@@ -160,9 +158,9 @@ int cli_lookup(const char *cmd, const char *what, const struct cli_word *words,
 	       size_t n, const char *arg, int *id)
 {
 	size_t i, len = strlen(arg), at = 0;
+	bool ambiguous = false;
 	char list[256] = "";
 	int found = -1;
-	bool ambiguous = false;
 
 	for (i = 0; i < n; i++) {
 		if (!strcmp(words[i].name, arg)) {
@@ -238,7 +236,8 @@ static int parse_timeout(const char *arg)
 	errno = 0;
 	s = strtod(arg, &end);
 	if (errno || end == arg || *end || !(s >= 0) || s * 1000 > INT_MAX)
-		return cli_usage_error(NULL, "invalid timeout '%s' (seconds, e.g. 0.5)",
+		return cli_usage_error(NULL,
+				       "invalid timeout '%s' (seconds, e.g. 0.5)",
 				       arg);
 	/* 0 waits forever; anything else is at least a millisecond. */
 	cli.timeout_ms = s ? (int)ceil(s * 1000) : -1;
@@ -266,7 +265,8 @@ static int command_lookup(const char *name, size_t *i)
 		words[n] = (struct cli_word){ commands[n].name, n };
 	words[n] = (struct cli_word){ "help", n };
 	ret = cli_lookup(NULL, "command", words, n + 1, name, &id);
-	*i = id;
+	if (!ret)
+		*i = id;
 	return ret;
 }
 
@@ -312,7 +312,8 @@ static int enter_netns(const char *name)
 
 	if (!*name || strchr(name, '/') || !strcmp(name, ".") ||
 	    !strcmp(name, ".."))
-		return cli_usage_error(NULL, "invalid network namespace name '%s'",
+		return cli_usage_error(NULL,
+				       "invalid network namespace name '%s'",
 				       name);
 	snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -349,9 +350,9 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{}
 	};
+	const char *timeout = NULL, *netns = NULL;
 	const char *env = getenv("NLIPC_CONNECT");
 	bool version = false;
-	const char *timeout = NULL, *netns = NULL;
 	int c, ret, err;
 	size_t i;
 
