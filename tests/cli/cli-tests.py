@@ -142,6 +142,10 @@ def test_nlipcd_usage_errors_exit_2():
             r = nlipcd('--backend', 'user', *args, timeout=5)
             assert r.returncode == 2, (args, r.returncode, r.stderr)
             assert not os.path.exists(os.path.join(tmp, 's')), args
+        # Each says what is wrong, then where the help is.
+        r = nlipcd('--backend', 'user', timeout=5)
+        assert 'nothing to listen on' in r.stderr, r.stderr
+        assert r.stderr.endswith("Try 'nlipcd --help'.\n"), r.stderr
         # A URL that parses but cannot be served is a setup failure.
         r = nlipcd('--backend', 'user', 'unix:/nonexistent-dir/s', timeout=5)
         assert r.returncode == 1, (r.returncode, r.stderr)

@@ -481,6 +481,7 @@ int main(int argc, char **argv)
 			goto out_close_listeners;
 	if (!d.listeners) {
 		nlipcd_err("nothing to listen on: give a URL, e.g. unix:/run/nlipc.sock");
+		fprintf(stderr, "Try 'nlipcd --help'.\n");
 		ret = 2;
 		goto out_close_listeners;
 	}
