@@ -215,7 +215,6 @@ def test_timeout_bounds_connecting():
             r, t = timed('-t', '1', '-c', url, 'info')
             assert r.returncode == TIMEOUT, (url, r.returncode, r.stderr)
             assert 0.9 <= t < 3, (url, t)
-            assert '1000 ms' in r.stderr, r.stderr
     # A timeout longer than the library's default of 5 s is kept.
     s, url = silent_listener()
     with s:
