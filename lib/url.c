@@ -66,6 +66,11 @@ static int parse_inet(struct nlipc_url *u, const char *url, const char *rest,
 	if (strpbrk(u->host, "/?#") || strpbrk(u->port, "/?#[]"))
 		return url_error(err, errlen, url,
 				 "paths and queries are not supported");
+	/* getaddrinfo() takes 99999 and wraps it to 34463. */
+	if (!u->port[strspn(u->port, "0123456789")] &&
+	    strtoul(u->port, NULL, 10) > 65535)
+		return url_error(err, errlen, url,
+				 "port out of range (0 to 65535)");
 	return 0;
 }
 

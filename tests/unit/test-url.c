@@ -105,6 +105,18 @@ static void inet_mistakes_are_explained(void **state)
 	assert_int_equal(parse(":x"), -EINVAL);
 }
 
+/* Ports past 65535 are refused, not wrapped by getaddrinfo(). */
+static void inet_ports_out_of_range(void **state)
+{
+	assert_int_equal(parse("tcp://127.0.0.1:65535"), 0);
+	assert_int_equal(parse("tcp://127.0.0.1:0"), 0);
+	assert_int_equal(parse("tcp://127.0.0.1:65536"), -EINVAL);
+	assert_non_null(strstr(err, "port out of range"));
+	assert_int_equal(parse("udp://[::1]:99999"), -EINVAL);
+	assert_int_equal(parse("tcp://h:99999999999999999999999"), -EINVAL);
+	assert_int_equal(parse("tcp://h:0065535"), 0);
+}
+
 static void unknown_schemes_are_left_to_the_caller(void **state)
 {
 	assert_int_equal(parse("sctp://host:1"), 0);
@@ -120,6 +132,7 @@ int main(void)
 		cmocka_unit_test(unix_path_length_limit),
 		cmocka_unit_test(inet_hosts_and_ports),
 		cmocka_unit_test(inet_mistakes_are_explained),
+		cmocka_unit_test(inet_ports_out_of_range),
 		cmocka_unit_test(unknown_schemes_are_left_to_the_caller),
 	};
 

@@ -443,5 +443,6 @@ void output_csv(FILE *f, const struct bench_report *r);
 int plot_write(const char *file, const struct bench_report *r, char *err,
 	       size_t errlen);
 int plot_script(FILE *f, const char *file, const struct bench_report *r);
+bool plot_available(void);
 
 #endif /* _NLIPC_BENCH_H */

@@ -84,10 +84,10 @@ static void usage(FILE *f)
 		"      --spread-warn PCT warn when runs differ by more (default 25)\n"
 		"  -q, --quick           a short run (~10 s): sizes 16,4096, 500 round trips,\n"
 		"                        2 runs\n"
-		"  -j, --json[=FILE]     write JSON to FILE, or print it instead of the table\n"
-		"  -c, --csv[=FILE]      the same for CSV\n"
+		"  -j, --json [FILE]     write JSON to FILE, or print it instead of the table\n"
+		"  -c, --csv [FILE]      the same for CSV\n"
 		"      --plot FILE       latency and throughput against size, .svg or .png\n"
-		"                        (gnuplot)\n"
+		"                        (gnuplot, checked for before the run)\n"
 		"      --daemon-path F   the nlipcd to start for the lib paths over sockets\n"
 		"                        (default: found next to nlipc-bench)\n"
 		"      --no-daemon       measure no lib path over sockets\n"
@@ -119,6 +119,20 @@ usage_error(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nTry 'nlipc-bench --help'.\n");
 	return 2;
+}
+
+/*
+ * The FILE of --json[=FILE] and --csv[=FILE], also as the next argument
+ * ("--json out.json"): nlipc-bench takes no other, so it is unambiguous.
+ * "-", or nothing, is standard output.
+ */
+static const char *optional_file(int argc, char **argv, const char *arg)
+{
+	if (arg)
+		return arg;
+	if (optind < argc && argv[optind][0] && argv[optind][0] != '-')
+		return argv[optind++];
+	return "-";
 }
 
 static int parse_uint(const char *arg, unsigned long min, unsigned long max,
@@ -407,10 +421,10 @@ static int parse_opts(struct bench_opts *o, int argc, char **argv)
 			o->quick = true;
 			break;
 		case 'j':
-			o->json = optarg ? optarg : "-";
+			o->json = optional_file(argc, argv, optarg);
 			break;
 		case 'c':
-			o->csv = optarg ? optarg : "-";
+			o->csv = optional_file(argc, argv, optarg);
 			break;
 		case OPT_PLOT:
 			len = strlen(optarg);
@@ -458,6 +472,12 @@ static int parse_opts(struct bench_opts *o, int argc, char **argv)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	if (o->json && o->csv && !strcmp(o->json, "-") && !strcmp(o->csv, "-"))
 		return usage_error("%s", "--json and --csv cannot both go to stdout");
+	/* Not after a run of minutes: the plot is the point of it. */
+	if (o->plot && !plot_available()) {
+		fprintf(stderr, "nlipc-bench: --plot %s: gnuplot is not installed (apt-get install gnuplot-nox)\n",
+			o->plot);
+		return 1;
+	}
 	if (o->quick) {
 		if (!iters)
 			o->iterations = 500;

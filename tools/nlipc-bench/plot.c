@@ -6,6 +6,7 @@
  * stream (or of the ping-pong where no stream was run).
  */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,6 +180,28 @@ int plot_script(FILE *f, const char *file, const struct bench_report *r)
 	}
 	fprintf(f, "unset multiplot\n");
 	return 0;
+}
+
+/**
+ * plot_available - is there a gnuplot to run, in $PATH as popen() looks?
+ *
+ * Checked before a run, so that a missing one fails at once, not after
+ * minutes of measuring.
+ */
+bool plot_available(void)
+{
+	const char *path = getenv("PATH"), *p, *end;
+	char file[PATH_MAX];
+
+	for (p = path ? path : "/usr/bin:/bin"; *p; p = *end ? end + 1 : end) {
+		end = strchr(p, ':') ?: p + strlen(p);
+		/* An empty entry is the current directory. */
+		snprintf(file, sizeof(file), "%.*s/gnuplot",
+			 end == p ? 1 : (int)(end - p), end == p ? "." : p);
+		if (!access(file, X_OK))
+			return true;
+	}
+	return false;
 }
 
 /**

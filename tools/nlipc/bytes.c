@@ -54,8 +54,8 @@ static int hex_decode(const char *s, struct bytes *b)
  * Returns 0, or the exit code after reporting what is wrong with it
  * (@what names it: "KEY", "VALUE").
  */
-int cli_bytes_arg(const char *cmd, void (*usage)(FILE *f), const char *what,
-		  const char *arg, bool hex, struct bytes *b)
+int cli_bytes_arg(const char *cmd, const char *what, const char *arg,
+		  bool hex, struct bytes *b)
 {
 	int err;
 
@@ -67,7 +67,7 @@ int cli_bytes_arg(const char *cmd, void (*usage)(FILE *f), const char *what,
 		err = hex_decode(arg, b);
 	}
 	if (err == -EINVAL)
-		return cli_usage_error(cmd, usage,
+		return cli_usage_error(cmd,
 				       "invalid hex %s '%s' (pairs of hex digits, 0x optional)",
 				       what, arg);
 	if (err) {

@@ -500,13 +500,13 @@ int cmd_family_main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, ":h", long_opts, NULL)) != -1) {
 		if (c != 'h')
-			return cli_bad_option(argv[0], c, argv, usage);
+			return cli_bad_option(argv[0], c, argv, long_opts);
 		usage(stdout);
 		return EXIT_OK;
 	}
 	if (optind < argc)
-		return cli_usage_error(argv[0], usage,
-				       "unexpected argument '%s'", argv[optind]);
+		return cli_usage_error(argv[0], "unexpected argument '%s'",
+				       argv[optind]);
 
 	ret = cli_connect(argv[0], &ep);
 	if (ret)

@@ -61,6 +61,7 @@ static void usage(FILE *f)
 		"       nlipc kv del KEY [--hex]\n"
 		"       nlipc kv list [PREFIX] [--hex]\n"
 		"\n"
+		"Actions may be abbreviated; delete is del, show and ls are list.\n"
 		"Set, read, delete and list the keys of the service's store in the\n"
 		"caller's network namespace. set and del need CAP_NET_ADMIN.\n"
 		"\n"
@@ -243,6 +244,12 @@ static const struct {
 	{ "list", "kv list", kv_list, 0, "PREFIX", 0, 1 },
 };
 
+/* Indexes of actions[], with ip's aliases: delete, show and ls. */
+static const struct cli_word action_words[] = {
+	{ "set", 0 }, { "get", 1 }, { "del", 2 }, { "delete", 2 },
+	{ "list", 3 }, { "show", 3 }, { "ls", 3 },
+};
+
 static const char *option_name(int c)
 {
 	switch (c) {
@@ -297,11 +304,10 @@ static int kv_parse(int argc, char **argv, unsigned int takes,
 			usage(stdout);
 			return -1;
 		default:
-			return cli_bad_option(o->cmd, c, argv, usage);
+			return cli_bad_option(o->cmd, c, argv, long_opts);
 		}
 		if (!(takes & need))
-			return cli_usage_error(o->cmd, usage,
-					       "%s is not an option of %s",
+			return cli_usage_error(o->cmd, "%s is not an option of %s",
 					       option_name(c), o->cmd);
 		if (c == 'f') {
 			o->file = optarg;
@@ -309,7 +315,7 @@ static int kv_parse(int argc, char **argv, unsigned int takes,
 			o->raw = true;
 		} else {
 			if (o->flags)
-				return cli_usage_error(o->cmd, usage,
+				return cli_usage_error(o->cmd,
 						       "--create and --replace exclude each other");
 			o->flags = c == OPT_CREATE ?
 				   NLIPC_KV_CREATE | NLIPC_KV_EXCL :
@@ -320,13 +326,13 @@ static int kv_parse(int argc, char **argv, unsigned int takes,
 	if ((takes & KV_TAKES_FLAGS) && !o->flags)
 		o->flags = NLIPC_KV_CREATE | NLIPC_KV_REPLACE;
 	if (o->raw && is_json_context())
-		return cli_usage_error(o->cmd, usage,
+		return cli_usage_error(o->cmd,
 				       "--raw writes bytes, not JSON: drop -j");
 	return 0;
 }
 
 /* Check the number of arguments and turn them into bytes. */
-static int kv_args_get(int argc, char **argv, size_t action,
+static int kv_args_get(int argc, char **argv, int action,
 		       const struct kv_opts *o, struct kv_args *a)
 {
 	int max = actions[action].max_args;
@@ -334,25 +340,25 @@ static int kv_args_get(int argc, char **argv, size_t action,
 
 	a->n = argc - optind;
 	if (a->n < actions[action].min_args)
-		return cli_usage_error(o->cmd, usage, "no %s given",
+		return cli_usage_error(o->cmd, "no %s given",
 				       actions[action].first);
 	if (o->file && a->n == max)
-		return cli_usage_error(o->cmd, usage,
+		return cli_usage_error(o->cmd,
 				       "VALUE and --file exclude each other");
 	if (a->n > max)
-		return cli_usage_error(o->cmd, usage, "unexpected argument '%s'",
+		return cli_usage_error(o->cmd, "unexpected argument '%s'",
 				       argv[optind + max]);
 	if ((actions[action].takes & KV_TAKES_FILE) && a->n < max && !o->file)
-		return cli_usage_error(o->cmd, usage, "no VALUE given");
+		return cli_usage_error(o->cmd, "no VALUE given");
 
 	if (a->n >= 1) {
-		ret = cli_bytes_arg(o->cmd, usage, actions[action].first,
+		ret = cli_bytes_arg(o->cmd, actions[action].first,
 				    argv[optind], o->hex, &a->key);
 		if (ret)
 			return ret;
 	}
 	if (a->n == 2)
-		return cli_bytes_arg(o->cmd, usage, "VALUE", argv[optind + 1],
+		return cli_bytes_arg(o->cmd, "VALUE", argv[optind + 1],
 				     o->hex, &a->value);
 	if (o->file)
 		return cli_bytes_file(o->cmd, o->file, NLIPC_VALUE_MAX_LEN,
@@ -365,21 +371,18 @@ int cmd_kv_main(int argc, char **argv)
 	struct kv_args args = {};
 	struct kv_opts o = {};
 	struct nlipc *ep;
-	size_t a;
-	int ret;
+	int a, ret;
 
 	if (argc < 2)
-		return cli_usage_error(argv[0], usage, "no action given");
+		return cli_usage_error(argv[0], "no action given");
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		usage(stdout);
 		return EXIT_OK;
 	}
-	for (a = 0; a < sizeof(actions) / sizeof(actions[0]); a++)
-		if (!strcmp(actions[a].name, argv[1]))
-			break;
-	if (a == sizeof(actions) / sizeof(actions[0]))
-		return cli_usage_error(argv[0], usage, "unknown action '%s'",
-				       argv[1]);
+	ret = cli_lookup(argv[0], "action", action_words,
+			 ARRAY_SIZE(action_words), argv[1], &a);
+	if (ret)
+		return ret;
 	o.cmd = actions[a].cmd;
 
 	/* The action's name stands in for argv[0]. */

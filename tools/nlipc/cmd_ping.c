@@ -326,8 +326,7 @@ int cmd_ping_main(int argc, char **argv)
 		case 'c':
 			v = parse_num(optarg, ULONG_MAX);
 			if (v < 0)
-				return cli_usage_error(argv[0], usage,
-						       "invalid count '%s'",
+				return cli_usage_error(argv[0], "invalid count '%s'",
 						       optarg);
 			o.count = v;
 			break;
@@ -336,8 +335,7 @@ int cmd_ping_main(int argc, char **argv)
 			/* The protocol's limit; the service may set a lower one. */
 			v = parse_num(optarg, NLIPC_PING_MAX_PAYLOAD);
 			if (v < 0)
-				return cli_usage_error(argv[0], usage,
-						       "invalid size '%s' (0 to %u bytes)",
+				return cli_usage_error(argv[0], "invalid size '%s' (0 to %u bytes)",
 						       optarg,
 						       NLIPC_PING_MAX_PAYLOAD);
 			if (c == 's') {
@@ -352,20 +350,19 @@ int cmd_ping_main(int argc, char **argv)
 			o.interval = strtod(optarg, &end);
 			if (errno || end == optarg || *end ||
 			    !(o.interval >= 0 && o.interval <= INT_MAX))
-				return cli_usage_error(argv[0], usage,
-						       "invalid interval '%s' (seconds)",
+				return cli_usage_error(argv[0], "invalid interval '%s' (seconds)",
 						       optarg);
 			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
 		default:
-			return cli_bad_option(argv[0], c, argv, usage);
+			return cli_bad_option(argv[0], c, argv, long_opts);
 		}
 	}
 	if (optind < argc)
-		return cli_usage_error(argv[0], usage,
-				       "unexpected argument '%s'", argv[optind]);
+		return cli_usage_error(argv[0], "unexpected argument '%s'",
+				       argv[optind]);
 
 	ret = cli_connect(argv[0], &ep);
 	if (ret)

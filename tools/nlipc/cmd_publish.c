@@ -18,7 +18,7 @@ enum {
 
 struct subscribe_ctx {
 	const char *topic;	/* NULL: every topic */
-	bool hex;
+	struct monitor_opts mo;
 };
 
 static void publish_usage(FILE *f)
@@ -40,19 +40,22 @@ static void publish_usage(FILE *f)
 static void subscribe_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: nlipc subscribe [TOPIC] [-c COUNT] [--hex]\n"
+		"Usage: nlipc subscribe [TOPIC] [-c COUNT] [--duration SECONDS] [-t] [--hex]\n"
 		"\n"
 		"Print the bus messages of TOPIC (of every topic without one) as they\n"
 		"come, one 'TOPIC PAYLOAD' line each, until SIGINT or SIGTERM.\n"
 		"\n"
-		"  -c, --count COUNT  stop after COUNT messages (0, the default: never)\n"
-		"  --hex              print payloads as hex\n"
+		"  -c, --count COUNT       stop after COUNT messages (0, the default: never)\n"
+		"      --duration SECONDS  stop after SECONDS (fractions allowed; 0, the\n"
+		"                          default: never)\n"
+		"  -t, --timestamp         start each line with the time it came\n"
+		"      --hex               print payloads as hex\n"
 		"\n"
 		"A payload that is not printable text prints as 0x and hex digits. With\n"
-		"-j, one JSON object per line: {\"topic\": T, \"sender\": PORTID,\n"
-		"\"payload\": P}, \"payload_hex\" instead for bytes, no payload for a\n"
-		"message without one; {\"overrun\": true} when messages were lost,\n"
-		"which text reports on standard error.\n");
+		"-j, one JSON object per line, as monitor prints it: {\"event\": \"publish\",\n"
+		"\"topic\": T, \"sender\": PORTID, \"payload\": P}, \"payload_hex\" instead\n"
+		"for bytes, no payload for a message without one; {\"event\": \"overrun\"}\n"
+		"when messages were lost, which text reports on standard error.\n");
 }
 
 int cmd_publish_main(int argc, char **argv)
@@ -81,23 +84,22 @@ int cmd_publish_main(int argc, char **argv)
 			publish_usage(stdout);
 			return EXIT_OK;
 		default:
-			return cli_bad_option(argv[0], c, argv, publish_usage);
+			return cli_bad_option(argv[0], c, argv, long_opts);
 		}
 	}
 	n = argc - optind;
 	if (n < 1)
-		return cli_usage_error(argv[0], publish_usage, "no TOPIC given");
+		return cli_usage_error(argv[0], "no TOPIC given");
 	if (n == 2 && file)
-		return cli_usage_error(argv[0], publish_usage,
+		return cli_usage_error(argv[0],
 				       "MESSAGE and --file exclude each other");
 	if (n > 2)
-		return cli_usage_error(argv[0], publish_usage,
-				       "unexpected argument '%s'",
+		return cli_usage_error(argv[0], "unexpected argument '%s'",
 				       argv[optind + 2]);
 
 	has_payload = n == 2 || file;
 	if (n == 2)
-		ret = cli_bytes_arg(argv[0], publish_usage, "MESSAGE",
+		ret = cli_bytes_arg(argv[0], "MESSAGE",
 				    argv[optind + 1], hex, &payload);
 	else if (file)
 		ret = cli_bytes_file(argv[0], file, NLIPC_VALUE_MAX_LEN,
@@ -138,8 +140,7 @@ static int subscribe_print(const struct nlipc_event *ev, void *arg)
 			print_error("subscribe", &e);
 			return 0;
 		}
-		open_json_object(NULL);
-		print_bool(PRINT_JSON, "overrun", NULL, true);
+		monitor_begin(&ctx->mo, "overrun");
 		close_json_object();
 		return print_finish();
 	}
@@ -147,13 +148,14 @@ static int subscribe_print(const struct nlipc_event *ev, void *arg)
 	    (ctx->topic && strcmp(ctx->topic, ev->topic)))
 		return 0;
 
-	open_json_object(NULL);
+	/* In JSON the record monitor prints for the same message. */
+	monitor_begin(&ctx->mo, "publish");
 	print_bytes(PRINT_ANY, "topic", "%s", ev->topic, strlen(ev->topic),
 		    false);
 	print_uint(PRINT_JSON, "sender", NULL, ev->sender);
 	if (ev->payload)
 		print_bytes(PRINT_ANY, "payload", " %s", ev->payload,
-			    ev->payload_len, ctx->hex);
+			    ev->payload_len, ctx->mo.hex);
 	close_json_object();
 	print_nl();
 	return print_finish() ?: 1;
@@ -161,40 +163,31 @@ static int subscribe_print(const struct nlipc_event *ev, void *arg)
 
 int cmd_subscribe_main(int argc, char **argv)
 {
-	static const struct option long_opts[] = {
-		{ "count", required_argument, NULL, 'c' },
-		{ "hex", no_argument, NULL, OPT_HEX },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	struct subscribe_ctx ctx = {};
-	unsigned long count = 0;
+	struct subscribe_ctx ctx = { .mo.duration_ms = -1 };
 	struct nlipc *ep;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, ":c:h", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, MONITOR_SHORT_OPTS,
+				monitor_long_opts, NULL)) != -1) {
 		switch (c) {
-		case 'c':
-			ret = monitor_parse_count(argv[0], subscribe_usage,
-						  optarg, &count);
-			if (ret)
-				return ret;
-			break;
-		case OPT_HEX:
-			ctx.hex = true;
-			break;
 		case 'h':
 			subscribe_usage(stdout);
 			return EXIT_OK;
+		case '?':
+		case ':':
+			return cli_bad_option(argv[0], c, argv,
+					      monitor_long_opts);
 		default:
-			return cli_bad_option(argv[0], c, argv, subscribe_usage);
+			ret = monitor_parse_opt(argv[0], c, optarg, &ctx.mo);
+			if (ret)
+				return ret;
 		}
 	}
 	if (optind < argc)
 		ctx.topic = argv[optind++];
 	if (optind < argc)
-		return cli_usage_error(argv[0], subscribe_usage,
-				       "unexpected argument '%s'", argv[optind]);
+		return cli_usage_error(argv[0], "unexpected argument '%s'",
+				       argv[optind]);
 
 	/* Its own endpoint, which only receives from now on. */
 	ret = cli_connect(argv[0], &ep);
@@ -204,7 +197,7 @@ int cmd_subscribe_main(int argc, char **argv)
 	if (ret)
 		ret = cli_fail(argv[0], ep, ret);
 	else
-		ret = monitor_loop(argv[0], ep, count, subscribe_print, &ctx);
+		ret = monitor_loop(argv[0], ep, &ctx.mo, subscribe_print, &ctx);
 	nlipc_close(ep);
 	return ret;
 }

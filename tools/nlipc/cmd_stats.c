@@ -96,12 +96,12 @@ int cmd_stats_main(int argc, char **argv)
 			usage(stdout);
 			return EXIT_OK;
 		default:
-			return cli_bad_option(argv[0], c, argv, usage);
+			return cli_bad_option(argv[0], c, argv, long_opts);
 		}
 	}
 	if (optind < argc)
-		return cli_usage_error(argv[0], usage,
-				       "unexpected argument '%s'", argv[optind]);
+		return cli_usage_error(argv[0], "unexpected argument '%s'",
+				       argv[optind]);
 
 	ret = cli_connect(argv[0], &ep);
 	if (ret)

@@ -4,17 +4,24 @@
  * lives in cmd_<object>.c, parses its own options and opens the endpoint
  * itself, so "nlipc COMMAND -h" works where no service is reachable.
  */
+#define _GNU_SOURCE	/* setns() */
 #include <config.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "nlipc.h"
+
+/* Where "ip netns add" puts the namespaces it names. */
+#define NETNS_RUN_DIR "/run/netns"
 
 struct cli_opts cli = {
 	.url = "netlink:",
@@ -58,30 +65,30 @@ static void usage(FILE *f)
 		"                         NLIPC_CONNECT in the environment sets the default\n"
 		"  -j, --json             print one JSON document\n"
 		"  -p, --pretty           print indented JSON (implies -j)\n"
-		"  -t, --timeout SECONDS  bound every request (default %g, 0 waits forever)\n"
+		"  -t, --timeout SECONDS  bound connecting and every request (default %g,\n"
+		"                         0 waits forever)\n"
+		"  -n, --netns NAME       run the command in network namespace NAME\n"
+		"                         (as ip -n: /run/netns/NAME)\n"
 		"  -h, --help             show this help\n"
 		"  -V, --version          show the tool's and the library's versions\n"
 		"\n"
 		"Commands:\n", NLIPC_DEFAULT_TIMEOUT_MS / 1000.0);
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
 	fprintf(f,
 		"\n"
-		"Run 'nlipc COMMAND -h' for the options of a command.\n"
+		"Run 'nlipc COMMAND -h' for the options of a command. Commands and\n"
+		"their actions may be abbreviated to any unambiguous prefix.\n"
 		"\n"
 		"Exit status: 0 success, 1 the service refused or failed the operation,\n"
 		"2 usage error, 3 cannot reach the service, 4 timeout.\n");
 }
 
-/* For mistakes: the full help is one "nlipc help" away. */
-static void short_usage(FILE *f)
-{
-	fprintf(f, "Usage: nlipc [OPTIONS] COMMAND [ARGS]; 'nlipc help' lists both\n");
-}
-
-/* Print the complaint, then the usage on stderr; exit code 2. */
-int cli_usage_error(const char *cmd, void (*cmd_usage)(FILE *f),
-		    const char *fmt, ...)
+/*
+ * Print the complaint, then where the help is, as one line each; exit
+ * code 2. The help itself is one command away, not in the way.
+ */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	struct nlipc_error e = { .code = -EINVAL, .attr = -1, .missing_attr = -1 };
 	va_list ap;
@@ -95,29 +102,90 @@ int cli_usage_error(const char *cmd, void (*cmd_usage)(FILE *f),
 	else
 		fprintf(stderr, "nlipc: %s%s%s\n", cmd ? cmd : "",
 			cmd ? ": " : "", e.msg);
-	if (cmd_usage == usage) {
-		short_usage(stderr);
-	} else if (cmd_usage) {
-		if (!is_json_context())
-			fputc('\n', stderr);
-		cmd_usage(stderr);
-	}
+	fprintf(stderr, "Try 'nlipc %s%s--help'.\n", cmd ? cmd : "",
+		cmd ? " " : "");
 	return EXIT_USAGE;
 }
 
-/* getopt_long() returned '?' or ':' (the option string starts with ':'). */
-int cli_bad_option(const char *cmd, int c, char **argv,
-		   void (*cmd_usage)(FILE *f))
+/* The long options @arg ("--he", "--he=x") abbreviates, in @list. */
+static int long_matches(const struct option *opts, const char *arg,
+			char *list, size_t size)
 {
+	const char *name = arg + 2;
+	size_t n = strcspn(name, "="), len = 0;
+	int count = 0;
+
+	list[0] = '\0';
+	for (; opts && opts->name; opts++) {
+		if (strncmp(opts->name, name, n))
+			continue;
+		count++;
+		if (len < size)
+			len += snprintf(list + len, size - len, "%s--%s",
+					len ? ", " : "", opts->name);
+	}
+	return count;
+}
+
+/*
+ * getopt_long() returned '?' or ':' (the option string starts with ':'):
+ * a missing argument, an unknown option, or an abbreviation of several.
+ */
+int cli_bad_option(const char *cmd, int c, char **argv,
+		   const struct option *long_opts)
+{
+	const char *arg = argv[optind - 1];
+	char list[256];
+
 	if (c == ':')
-		return cli_usage_error(cmd, cmd_usage,
-				       "option '%s' needs an argument",
-				       argv[optind - 1]);
+		return cli_usage_error(cmd, "option '%s' needs an argument",
+				       arg);
 	if (optopt)
-		return cli_usage_error(cmd, cmd_usage, "unknown option '-%c'",
-				       optopt);
-	return cli_usage_error(cmd, cmd_usage, "unknown option '%s'",
-			       argv[optind - 1]);
+		return cli_usage_error(cmd, "unknown option '-%c'", optopt);
+	if (!strncmp(arg, "--", 2) &&
+	    long_matches(long_opts, arg, list, sizeof(list)) > 1)
+		return cli_usage_error(cmd, "option '%.*s' is ambiguous: %s",
+				       (int)strcspn(arg, "="), arg, list);
+	return cli_usage_error(cmd, "unknown option '%s'", arg);
+}
+
+/*
+ * @arg is one of @words, or an unambiguous prefix of one (aliases of
+ * one word are one): set @id to it. Else report it, as an unknown or
+ * ambiguous @what ("command", "action"), and return the exit code.
+ */
+int cli_lookup(const char *cmd, const char *what, const struct cli_word *words,
+	       size_t n, const char *arg, int *id)
+{
+	size_t i, len = strlen(arg), at = 0;
+	bool ambiguous = false;
+	char list[256] = "";
+	int found = -1;
+
+	for (i = 0; i < n; i++) {
+		if (!strcmp(words[i].name, arg)) {
+			*id = words[i].id;
+			return 0;
+		}
+	}
+	for (i = 0; len && i < n; i++) {
+		if (strncmp(words[i].name, arg, len))
+			continue;
+		if (found >= 0 && words[i].id != found)
+			ambiguous = true;
+		found = words[i].id;
+		if (at < sizeof(list))
+			at += snprintf(list + at, sizeof(list) - at, "%s%s",
+				       at ? ", " : "", words[i].name);
+	}
+	if (found >= 0 && !ambiguous) {
+		*id = found;
+		return 0;
+	}
+	if (ambiguous)
+		return cli_usage_error(cmd, "ambiguous %s '%s': %s", what, arg,
+				       list);
+	return cli_usage_error(cmd, "unknown %s '%s'", what, arg);
 }
 
 int cli_exit_code(int err)
@@ -135,22 +203,29 @@ int cli_fail(const char *cmd, struct nlipc *ep, int err)
 }
 
 /*
- * Open the endpoint named by -c with the -t timeout. Returns 0, or the
- * exit code after reporting why the service cannot be reached (a URL
- * that does not parse is a usage error).
+ * Open the endpoint named by -c; -t bounds connecting too. Returns 0, or
+ * the exit code after reporting why the service cannot be reached (a URL
+ * that does not parse, or names an unknown scheme or service, is a usage
+ * error).
  */
 int cli_connect(const char *cmd, struct nlipc **ep)
 {
 	struct nlipc_error err;
 	int ret;
 
-	ret = nlipc_open(ep, cli.url, &err);
-	if (ret) {
-		print_error(cmd, &err);
-		return ret == -EINVAL ? EXIT_USAGE : EXIT_UNREACHABLE;
+	ret = nlipc_open_timeout(ep, cli.url, cli.timeout_ms, &err);
+	if (!ret)
+		return 0;
+	print_error(cmd, &err);
+	switch (ret) {
+	case -EINVAL:
+	case -ENAMETOOLONG:
+	case -EPROTONOSUPPORT:
+		return EXIT_USAGE;
+	case -ETIMEDOUT:
+		return EXIT_TIMEOUT;
 	}
-	nlipc_set_timeout(*ep, cli.timeout_ms);
-	return 0;
+	return EXIT_UNREACHABLE;
 }
 
 static int parse_timeout(const char *arg)
@@ -161,7 +236,7 @@ static int parse_timeout(const char *arg)
 	errno = 0;
 	s = strtod(arg, &end);
 	if (errno || end == arg || *end || !(s >= 0) || s * 1000 > INT_MAX)
-		return cli_usage_error(NULL, usage,
+		return cli_usage_error(NULL,
 				       "invalid timeout '%s' (seconds, e.g. 0.5)",
 				       arg);
 	/* 0 waits forever; anything else is at least a millisecond. */
@@ -179,31 +254,88 @@ static int show_version(void)
 	return EXIT_OK;
 }
 
-static int run(const char *name, int argc, char **argv)
+/* The commands, prefixes allowed; "help" is the one past the table. */
+static int command_lookup(const char *name, size_t *i)
 {
-	size_t i;
+	struct cli_word words[ARRAY_SIZE(commands) + 1];
+	size_t n;
+	int id, ret;
 
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (strcmp(commands[i].name, name))
-			continue;
-		/* Each command parses its own options from argv[0] = name. */
-		optind = 0;
-		return commands[i].function(argc, argv);
-	}
-	return cli_usage_error(NULL, usage, "unknown command '%s'", name);
+	for (n = 0; n < ARRAY_SIZE(commands); n++)
+		words[n] = (struct cli_word){ commands[n].name, n };
+	words[n] = (struct cli_word){ "help", n };
+	ret = cli_lookup(NULL, "command", words, n + 1, name, &id);
+	if (!ret)
+		*i = id;
+	return ret;
+}
+
+static int run(size_t i, int argc, char **argv)
+{
+	/* Each command parses its own options, named by argv[0]. */
+	argv[0] = (char *)commands[i].name;
+	optind = 0;
+	return commands[i].function(argc, argv);
 }
 
 static int help(int argc, char **argv)
 {
 	char *cmd_argv[] = { argv[1], "--help", NULL };
+	size_t i;
+	int ret;
 
 	if (argc < 2) {
 		usage(stdout);
 		return EXIT_OK;
 	}
 	if (argc > 2)
-		return cli_usage_error("help", usage, "too many arguments");
-	return run(argv[1], 2, cmd_argv);
+		return cli_usage_error(NULL, "help: too many arguments");
+	ret = command_lookup(argv[1], &i);
+	if (ret)
+		return ret;
+	if (i == ARRAY_SIZE(commands)) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	return run(i, 2, cmd_argv);
+}
+
+/*
+ * -n NAME: run in the network namespace "ip netns add NAME" made, as
+ * "ip -n NAME" does; the endpoint is opened there, so netlink: reaches
+ * that namespace's store and tcp:// its addresses.
+ */
+static int enter_netns(const char *name)
+{
+	char path[PATH_MAX];
+	int fd, err;
+
+	if (!*name || strchr(name, '/') || !strcmp(name, ".") ||
+	    !strcmp(name, ".."))
+		return cli_usage_error(NULL,
+				       "invalid network namespace name '%s'",
+				       name);
+	snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		if (err == -ENOENT)
+			print_errorf(NULL, err,
+				     "no network namespace '%s' (%s: see ip-netns(8))",
+				     name, path);
+		else
+			print_errorf(NULL, err, "cannot open %s", path);
+		return EXIT_UNREACHABLE;
+	}
+	err = setns(fd, CLONE_NEWNET) ? -errno : 0;
+	close(fd);
+	if (err) {
+		print_errorf(NULL, err,
+			     "cannot enter network namespace '%s'%s", name,
+			     err == -EPERM ? " (needs CAP_SYS_ADMIN)" : "");
+		return EXIT_UNREACHABLE;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -213,21 +345,23 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "pretty", no_argument, NULL, 'p' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "netns", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{}
 	};
+	const char *timeout = NULL, *netns = NULL;
 	const char *env = getenv("NLIPC_CONNECT");
 	bool version = false;
-	const char *timeout = NULL;
 	int c, ret, err;
+	size_t i;
 
 	if (env && *env)
 		cli.url = env;
 
 	opterr = 0;
 	/* "+": options after the command belong to the command. */
-	while ((c = getopt_long(argc, argv, "+:c:jpt:hV", long_opts,
+	while ((c = getopt_long(argc, argv, "+:c:jpt:n:hV", long_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -242,6 +376,9 @@ int main(int argc, char **argv)
 		case 't':
 			timeout = optarg;
 			break;
+		case 'n':
+			netns = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
@@ -250,7 +387,7 @@ int main(int argc, char **argv)
 			break;
 		default:
 			print_init(cli.json, cli.pretty);
-			ret = cli_bad_option(NULL, c, argv, usage);
+			ret = cli_bad_option(NULL, c, argv, long_opts);
 			goto out;
 		}
 	}
@@ -263,13 +400,16 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (optind >= argc) {
-		ret = cli_usage_error(NULL, usage, "no command given");
+		ret = cli_usage_error(NULL, "no command given");
 		goto out;
 	}
-	if (!strcmp(argv[optind], "help"))
+	ret = command_lookup(argv[optind], &i);
+	if (ret)
+		goto out;
+	if (i == ARRAY_SIZE(commands))
 		ret = help(argc - optind, argv + optind);
-	else
-		ret = run(argv[optind], argc - optind, argv + optind);
+	else if (!netns || !(ret = enter_netns(netns)))
+		ret = run(i, argc - optind, argv + optind);
 
 out:
 	err = print_finish();

@@ -6,11 +6,14 @@
 #ifndef _NLIPC_TOOL_H
 #define _NLIPC_TOOL_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <nlipc/nlipc.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Exit codes, documented in nlipc(1) and in the help text. */
 enum {
@@ -34,10 +37,19 @@ extern struct cli_opts cli;
 int cli_connect(const char *cmd, struct nlipc **ep);
 int cli_exit_code(int err);
 int cli_fail(const char *cmd, struct nlipc *ep, int err);
-int cli_usage_error(const char *cmd, void (*usage)(FILE *f), const char *fmt,
-		    ...) __attribute__((format(printf, 3, 4)));
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 int cli_bad_option(const char *cmd, int c, char **argv,
-		   void (*cmd_usage)(FILE *f));
+		   const struct option *long_opts);
+
+/* A command's, subcommand's or argument's names, prefixes allowed. */
+struct cli_word {
+	const char *name;
+	int id;			/* aliases share one */
+};
+
+int cli_lookup(const char *cmd, const char *what, const struct cli_word *words,
+	       size_t n, const char *arg, int *id);
 
 /* print.c: text with printf formats, or one JSON document at the end. */
 enum output_type {
@@ -84,8 +96,8 @@ struct bytes {
 	size_t len;
 };
 
-int cli_bytes_arg(const char *cmd, void (*usage)(FILE *f), const char *what,
-		  const char *arg, bool hex, struct bytes *b);
+int cli_bytes_arg(const char *cmd, const char *what, const char *arg,
+		  bool hex, struct bytes *b);
 int cli_bytes_file(const char *cmd, const char *path, size_t max,
 		   struct bytes *b);
 void bytes_free(struct bytes *b);
@@ -93,17 +105,29 @@ bool bytes_printable(const void *data, size_t len);
 char *bytes_hex(const void *data, size_t len, const char *prefix);
 
 /*
- * cmd_monitor.c: the notification loop monitor and subscribe share. The
- * handler gets each notification, or NULL for an overrun; it returns 1
- * for one it printed (counted against -c), 0 for one it skipped, or a
+ * cmd_monitor.c: the notification loop monitor and subscribe share, and
+ * their common options: -c/--count, --duration, -t/--timestamp, --hex.
+ * The handler gets each notification, or NULL for an overrun; it returns
+ * 1 for one it printed (counted against -c), 0 for one it skipped, or a
  * negative errno to stop.
  */
+struct monitor_opts {
+	unsigned long count;	/* stop after this many; 0: never */
+	long long duration_ms;	/* stop after this long; -1: never */
+	bool timestamp;		/* each record starts with the time */
+	bool hex;		/* bytes as hex digits */
+};
+
+#define MONITOR_SHORT_OPTS ":c:th"
+extern const struct option monitor_long_opts[];
+
 typedef int (*monitor_fn)(const struct nlipc_event *ev, void *arg);
 
-int monitor_loop(const char *cmd, struct nlipc *ep, unsigned long count,
-		 monitor_fn fn, void *arg);
-int monitor_parse_count(const char *cmd, void (*usage)(FILE *f),
-			const char *arg, unsigned long *count);
+int monitor_parse_opt(const char *cmd, int c, const char *arg,
+		      struct monitor_opts *mo);
+int monitor_loop(const char *cmd, struct nlipc *ep,
+		 const struct monitor_opts *mo, monitor_fn fn, void *arg);
+void monitor_begin(const struct monitor_opts *mo, const char *event);
 
 /* One per command, in cmd_<object>.c; each returns an exit code. */
 int cmd_ping_main(int argc, char **argv);

@@ -239,6 +239,8 @@ static int listen_inet(struct nlipcd *d, const char *url,
 	}
 	for (ai = res; ai; ai = ai->ai_next) {
 		char h[NI_MAXHOST], p[NI_MAXSERV];
+		struct sockaddr_storage ss;
+		socklen_t len;
 
 		if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6)
 			continue;
@@ -266,7 +268,13 @@ static int listen_inet(struct nlipcd *d, const char *url,
 			close(fd);
 			continue;
 		}
-		getnameinfo(ai->ai_addr, ai->ai_addrlen, h, sizeof(h), p,
+		/* The bound address: port 0 asks the kernel to pick one. */
+		len = sizeof(ss);
+		if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {
+			memcpy(&ss, ai->ai_addr, ai->ai_addrlen);
+			len = ai->ai_addrlen;
+		}
+		getnameinfo((struct sockaddr *)&ss, len, h, sizeof(h), p,
 			    sizeof(p), NI_NUMERICHOST | NI_NUMERICSERV);
 		snprintf(name, sizeof(name), ai->ai_family == AF_INET6 ?
 			 "%s://[%s]:%s" : "%s://%s:%s", u->scheme, h, p);
@@ -285,6 +293,46 @@ static int listen_inet(struct nlipcd *d, const char *url,
 	return 0;
 }
 
+/*
+ * Parse @url and check that nlipcd serves its scheme. Returns 0, or
+ * -EINVAL (-ENAMETOOLONG, -EPROTONOSUPPORT) having logged why.
+ */
+static int listen_parse(const char *url, struct nlipc_url *u, int *type,
+			enum nlipcd_kind *kind)
+{
+	char err[256];
+	int ret;
+
+	ret = nlipc_url_parse(u, url, err, sizeof(err));
+	if (ret) {
+		nlipcd_err("%s", err);
+		return ret;
+	}
+	if (kind_of(u->scheme, type, kind)) {
+		nlipcd_err("%s: nlipcd listens on unix:, unix+seqpacket:, unix+dgram:, tcp:// and udp://, not %s:",
+			   url, u->scheme);
+		return -EPROTONOSUPPORT;
+	}
+	return 0;
+}
+
+/**
+ * nlipcd_listen_check - is @url one nlipcd can listen on, as written?
+ * @url: as for nlipcd_listen_url()
+ *
+ * Checks the URL alone, opening nothing, so that a mistyped URL is a
+ * usage error found before anything is set up. Returns 0 or a negative
+ * errno, having logged why.
+ */
+int nlipcd_listen_check(const char *url)
+{
+	enum nlipcd_kind kind;
+	struct nlipc_url u;
+	int type;
+
+	return listen_parse(url, &u, &type, &kind);
+}
+
 /**
  * nlipcd_listen_url - listen on one URL
  * @d: the daemon
@@ -297,19 +345,11 @@ int nlipcd_listen_url(struct nlipcd *d, const char *url)
 {
 	enum nlipcd_kind kind;
 	struct nlipc_url u;
-	char err[256];
 	int type, ret;
 
-	ret = nlipc_url_parse(&u, url, err, sizeof(err));
-	if (ret) {
-		nlipcd_err("%s", err);
+	ret = listen_parse(url, &u, &type, &kind);
+	if (ret)
 		return ret;
-	}
-	if (kind_of(u.scheme, &type, &kind)) {
-		nlipcd_err("%s: nlipcd listens on unix:, unix+seqpacket:, unix+dgram:, tcp:// and udp://, not %s:",
-			   url, u.scheme);
-		return -EPROTONOSUPPORT;
-	}
 	if (u.path[0])
 		return listen_unix(d, url, &u, type, kind);
 	return listen_inet(d, url, &u, type, kind);

@@ -6,6 +6,7 @@
  * ctrl.c check and route, backend_*.c answer.
  */
 #include <config.h>
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>
@@ -78,10 +79,23 @@ static void signal_handle(struct nlipcd *d, struct nlipcd_watch *w,
 	struct signalfd_siginfo si;
 
 	while (read(w->fd, &si, sizeof(si)) == sizeof(si)) {
-		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
+		switch (si.ssi_signo) {
+		case SIGHUP:
+			/*
+			 * Options are read once and logs go to stderr: there
+			 * is nothing to reload or reopen, and a service
+			 * manager's SIGHUP must not take the service down.
+			 */
+			nlipcd_info("SIGHUP: ignored, nothing to reload (SIGTERM stops)");
+			break;
+		case SIGTERM:
+		case SIGINT:
+		case SIGQUIT:
 			nlipcd_info("%s: stopping",
-				    si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
+				    si.ssi_signo == SIGTERM ? "SIGTERM" :
+				    si.ssi_signo == SIGINT ? "SIGINT" : "SIGQUIT");
 			d->stopping = true;
+			break;
 		}
 	}
 }
@@ -175,7 +189,10 @@ static void usage(FILE *f)
 		"  -h, --help                   this help\n"
 		"  -V, --version                the version\n"
 		"\n"
-		"Runs in the foreground; SIGTERM or SIGINT stop it cleanly.\n",
+		"Runs in the foreground; SIGTERM, SIGINT or SIGQUIT stop it cleanly,\n"
+		"SIGHUP is logged and ignored.\n"
+		"Exit status: 0 stopped cleanly, 1 a socket or the backend could not\n"
+		"be set up, 2 usage error.\n",
 		NLIPC_BRIDGE_MSG_MAX, NLIPC_PING_MAX_PAYLOAD,
 		NLIPC_KV_DEFAULT_MAX_ENTRIES, NLIPC_KV_DEFAULT_MAX_KEY_LEN,
 		NLIPC_KV_DEFAULT_MAX_VALUE_LEN, NLIPC_KV_DEFAULT_MAX_BYTES);
@@ -254,10 +271,14 @@ static int add_uid(struct nlipcd *d, const char *arg)
 	uint64_t v;
 	uid_t *u;
 
-	if (pw)
+	if (pw) {
 		v = pw->pw_uid;
-	else if (number("--allow-uid", arg, 0, UINT32_MAX - 1, &v))
+	} else if (!isdigit((unsigned char)arg[0])) {
+		fprintf(stderr, "nlipcd: --allow-uid: unknown user '%s'\n", arg);
 		return -EINVAL;
+	} else if (number("--allow-uid", arg, 0, UINT32_MAX - 1, &v)) {
+		return -EINVAL;
+	}
 	u = realloc(d->allow_uids, (d->n_allow_uids + 1) * sizeof(*u));
 	if (!u)
 		return -ENOMEM;
@@ -274,6 +295,11 @@ static int set_group(struct nlipcd *d, const char *arg)
 	if (gr) {
 		d->socket_gid = gr->gr_gid;
 		return 0;
+	}
+	if (!isdigit((unsigned char)arg[0])) {
+		fprintf(stderr, "nlipcd: --socket-group: unknown group '%s'\n",
+			arg);
+		return -EINVAL;
 	}
 	if (number("--socket-group", arg, 0, UINT32_MAX - 1, &v))
 		return -EINVAL;
@@ -359,7 +385,6 @@ static int parse_args(struct nlipcd *d, int argc, char **argv,
 			printf("nlipcd %s\n", PACKAGE_VERSION);
 			exit(0);
 		default:
-			fprintf(stderr, "Try 'nlipcd --help'.\n");
 			return -EINVAL;
 		}
 	}
@@ -411,16 +436,25 @@ int main(int argc, char **argv)
 	log_setup();
 	d.self_uid = getuid();
 	if (parse_args(&d, argc, argv, &backend))
-		return 2;
+		goto err_usage;
 	d.backend = pick_backend(backend);
 	if (!d.backend)
-		return 2;
+		goto err_usage;
+	/* A mistyped URL is a usage error, found before anything is open. */
+	for (i = 0; i < (int)n_listen_opts; i++)
+		if (nlipcd_listen_check(listen_opts[i]))
+			goto err_usage;
+	for (i = optind; i < argc; i++)
+		if (nlipcd_listen_check(argv[i]))
+			goto err_usage;
 
 	/* Signals arrive through the loop, never in the middle of it. */
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGQUIT);
+	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	err = sfd < 0 ? -errno : nlipcd_loop_init(&d);
@@ -448,6 +482,8 @@ int main(int argc, char **argv)
 			goto out_close_listeners;
 	if (!d.listeners) {
 		nlipcd_err("nothing to listen on: give a URL, e.g. unix:/run/nlipc.sock");
+		fprintf(stderr, "Try 'nlipcd --help'.\n");
+		ret = 2;
 		goto out_close_listeners;
 	}
 	nlipcd_info("nlipcd %s ready, %s backend", PACKAGE_VERSION,
@@ -466,4 +502,9 @@ out_close:
 		close(d.spare_fd);
 	free(d.allow_uids);
 	return ret;
+
+err_usage:
+	fprintf(stderr, "Try 'nlipcd --help'.\n");
+	free(d.allow_uids);
+	return 2;
 }

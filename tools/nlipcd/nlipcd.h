@@ -312,6 +312,7 @@ struct nlipcd_listener {
 	bool activated;		/* from LISTEN_FDS: systemd owns the file */
 };
 
+int nlipcd_listen_check(const char *url);
 int nlipcd_listen_url(struct nlipcd *d, const char *url);
 int nlipcd_listen_activated(struct nlipcd *d);
 void nlipcd_listen_close_all(struct nlipcd *d);

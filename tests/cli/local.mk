@@ -1,0 +1,4 @@
+# The tools' command lines: exit codes, usage errors, prefixes, signals,
+# timeouts and JSON shapes, against nlipcd's user backend on the host.
+TESTS += tests/cli/cli.sh
+EXTRA_DIST += tests/cli/cli.sh tests/cli/cli-tests.py
