@@ -57,6 +57,7 @@ files)
 		/usr/share/bash-completion/completions/nlipc \
 		/usr/share/man/man1/nlipc.1.gz /usr/share/man/man1/nlipc-bench.1.gz \
 		/usr/share/man/man8/nlipcd.8.gz /usr/share/man/man3/libnlipc.3.gz \
+		/usr/share/man/man7/nlipc.7.gz /usr/share/man/man3/nlipc_kv_get.3.gz \
 		/usr/include/nlipc/nlipc.h /usr/include/linux/nlipc.h \
 		/usr/share/nlipc/vm/init.sh /usr/bin/nlipc-bench /usr/sbin/nlipcd \
 		/usr/src/nlipc-$version/dkms.conf; do
