@@ -2,7 +2,7 @@
 # and every other function a .so link to its group's page, so that
 # "man nlipc_kv_get" works; tests/man-pages.py checks each exported
 # function has one.
-dist_man_MANS += doc/nlipc.1
+dist_man_MANS += doc/nlipc.1 doc/nlipc.7
 dist_man_MANS += \
 	doc/man3/nlipc_open.3 doc/man3/nlipc_open_timeout.3 \
 	doc/man3/nlipc_close.3 doc/man3/nlipc_fd.3 \
