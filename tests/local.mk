@@ -63,6 +63,11 @@ examples_ping_stats_LDADD = lib/libnlipc.la
 TESTS += tests/example.sh
 EXTRA_DIST += tests/example.sh
 
+# The manual pages: mandoc-clean, and covering every exported function,
+# every option and command the tools' help lists.
+TESTS += tests/man-pages.py
+EXTRA_DIST += tests/man-pages.py
+
 # make install's tree, and the installed nlipc-vm booting it.
 TESTS += tests/installed.sh
 EXTRA_DIST += tests/installed.sh
