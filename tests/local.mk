@@ -68,6 +68,11 @@ EXTRA_DIST += tests/example.sh
 TESTS += tests/man-pages.py
 EXTRA_DIST += tests/man-pages.py
 
+# README.md's examples that show output, run against nlipcd's user backend
+# and compared with what the README shows.
+TESTS += tests/readme.py
+EXTRA_DIST += tests/readme.py
+
 # make install's tree, and the installed nlipc-vm booting it.
 TESTS += tests/installed.sh
 EXTRA_DIST += tests/installed.sh
