@@ -199,6 +199,20 @@ def check_symbols(mandir, pages):
         in_syn = bool(syn) and re.search(rf"\b{s}\(", syn.group(1))
         tap(in_name and bool(in_syn),
             f"{s}: man 3 {s} lists it in NAME and declares it in SYNOPSIS")
+    # man-db itself, on a page and on a link (each call costs about a
+    # second on a busy machine: mandoc has read the others above).
+    links = [s for s in syms if so_target(mandir, f"man3/{s}.3")]
+    pages_ = sorted((s for s in syms if f"man3/{s}.3" in pages and
+                     s not in links), key=lambda s: s != "nlipc_open")
+    for s in ([pages_[0]] if pages_ else []) + ([links[0]] if links else []):
+        if not shutil.which("man"):
+            tap(True, f"man 3 {s} # SKIP man-db is not installed")
+            continue
+        rc, out, err = run("env", "MANWIDTH=200", "man", "-M", mandir,
+                           "-P", "cat", "3", s)
+        tap(rc == 0 and re.search(rf"\b{s}\(", out),
+            f"man 3 {s} shows it (man-db, from the installed tree)",
+            err.splitlines())
 
 
 def check_references(mandir, pages):
