@@ -6,7 +6,8 @@ Everything is derived at run time, nothing is listed here: the pages are
 what `make install-man` installs; the library's functions are what
 libnlipc.so exports; the options and commands are what each tool's --help
 (and each nlipc command's -h) prints. Checked:
-  - every page is clean under `mandoc -T lint` (style messages included);
+  - every page is clean under `mandoc -T lint` (style messages included),
+    and under groff's warnings where groff is installed;
   - every exported symbol has a page of its name in section 3 (a page or a
     .so link), whose NAME lists it and whose SYNOPSIS declares it;
   - every page named as nlipc*(N) or libnlipc(3) exists, and every other
@@ -177,7 +178,14 @@ def check_lint(mandir, pages):
         rc, out, err = run("mandoc", "-T", "lint", "-W", "style", rel,
                            cwd=mandir)
         msgs = [m for m in (out + err).splitlines() if m.strip()]
-        tap(rc == 0 and not msgs, f"{rel}: mandoc -T lint is silent", msgs)
+        if shutil.which("groff"):
+            # What man-db renders with, and lintian checks with.
+            grc, gout, gerr = run("groff", "-t", "-man", "-Tutf8", "-ww",
+                                  "-z", rel, cwd=mandir)
+            msgs += [f"groff: {m}" for m in (gout + gerr).splitlines()]
+            rc |= grc
+        tap(rc == 0 and not msgs,
+            f"{rel}: mandoc -T lint (and groff -ww) are silent", msgs)
 
 
 def check_symbols(mandir, pages):
