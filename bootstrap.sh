@@ -25,6 +25,8 @@ packages=(
 	netbase
 	qemu-system-x86 busybox-static cpio
 	python3 python3-yaml gnuplot-nox iproute2 util-linux
+	# The manual pages' lint and coverage test (tests/man-pages.py).
+	mandoc
 	# nlipc-bench's cross-check against an outside tool (make bench-check).
 	sockperf
 	# The unit tests under memcheck (make check-valgrind).

@@ -29,11 +29,14 @@ rm -f "$dest.log"
 ok "make install DESTDIR=..."
 
 # Autoconf's defaults for these, as configure wrote them.
-bin=$dest$prefix/bin share=$dest$prefix/share
+bin=$dest$prefix/bin sbin=$dest$prefix/sbin share=$dest$prefix/share
 lib=$(find "$dest" -name 'libnlipc.so.0' | head -n 1)
 check "the library, with its soname link" test -n "$lib"
-check "nlipc, nlipcd, nlipc-bench and nlipc-vm in bin/" \
-	test -x "$bin/nlipc" -a -x "$bin/nlipcd" -a -x "$bin/nlipc-bench" -a -x "$bin/nlipc-vm"
+check "nlipc, nlipc-bench and nlipc-vm in bin/" \
+	test -x "$bin/nlipc" -a -x "$bin/nlipc-bench" -a -x "$bin/nlipc-vm"
+check "nlipcd in sbin/, not in bin/" test -x "$sbin/nlipcd" -a ! -e "$bin/nlipcd"
+check "nlipcd.service starts the installed nlipcd" \
+	grep -qx "ExecStart=$prefix/sbin/nlipcd .*" "$dest$prefix/lib/systemd/system/nlipcd.service"
 check "the spec in share/nlipc/spec/, as in the tree" \
 	cmp -s "$share/nlipc/spec/nlipc.yaml" "$top_srcdir/spec/nlipc.yaml"
 check "nlipc-vm's guest init in share/nlipc/vm/" test -f "$share/nlipc/vm/init.sh"

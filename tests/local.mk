@@ -63,6 +63,16 @@ examples_ping_stats_LDADD = lib/libnlipc.la
 TESTS += tests/example.sh
 EXTRA_DIST += tests/example.sh
 
+# The manual pages: mandoc-clean, and covering every exported function,
+# every option and command the tools' help lists.
+TESTS += tests/man-pages.py
+EXTRA_DIST += tests/man-pages.py
+
+# README.md's examples that show output, run against nlipcd's user backend
+# and compared with what the README shows.
+TESTS += tests/readme.py
+EXTRA_DIST += tests/readme.py
+
 # make install's tree, and the installed nlipc-vm booting it.
 TESTS += tests/installed.sh
 EXTRA_DIST += tests/installed.sh

@@ -57,11 +57,15 @@ files)
 		/usr/share/bash-completion/completions/nlipc \
 		/usr/share/man/man1/nlipc.1.gz /usr/share/man/man1/nlipc-bench.1.gz \
 		/usr/share/man/man8/nlipcd.8.gz /usr/share/man/man3/libnlipc.3.gz \
+		/usr/share/man/man7/nlipc.7.gz /usr/share/man/man3/nlipc_kv_get.3.gz \
 		/usr/include/nlipc/nlipc.h /usr/include/linux/nlipc.h \
-		/usr/share/nlipc/vm/init.sh /usr/bin/nlipc-bench \
+		/usr/share/nlipc/vm/init.sh /usr/bin/nlipc-bench /usr/sbin/nlipcd \
 		/usr/src/nlipc-$version/dkms.conf; do
 		[ -f "$f" ] && echo "found $f" || { echo "missing $f"; rc=1; }
 	done
+	[ ! -e /usr/bin/nlipcd ] || { echo "nlipcd in /usr/bin, not only /usr/sbin"; rc=1; }
+	grep -q '^ExecStart=/usr/sbin/nlipcd ' /lib/systemd/system/nlipcd.service ||
+		{ echo "nlipcd.service does not start /usr/sbin/nlipcd"; rc=1; }
 	cmp /usr/share/nlipc/spec/nlipc.yaml "$here/nlipc.yaml" || rc=1
 	nlipc-vm --help >/dev/null || { echo "nlipc-vm --help failed"; rc=1; }
 	exit $rc
@@ -89,7 +93,7 @@ dkms)
 purged)
 	rc=0
 	for f in /usr/src/nlipc-$version /var/lib/dkms/nlipc /usr/share/nlipc \
-		/usr/bin/nlipc /usr/include/nlipc; do
+		/usr/bin/nlipc /usr/sbin/nlipcd /usr/include/nlipc; do
 		[ ! -e "$f" ] || { echo "left behind: $f"; rc=1; }
 	done
 	exit $rc

@@ -29,7 +29,8 @@ tools_nlipcd_libnlipcd_la_SOURCES = \
 tools_nlipcd_libnlipcd_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
 tools_nlipcd_libnlipcd_la_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS)
 
-bin_PROGRAMS += tools/nlipcd/nlipcd
+# A daemon, with a section-8 page: installed in sbin.
+sbin_PROGRAMS += tools/nlipcd/nlipcd
 tools_nlipcd_nlipcd_SOURCES = tools/nlipcd/main.c
 tools_nlipcd_nlipcd_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
 tools_nlipcd_nlipcd_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS)
@@ -39,14 +40,14 @@ tools_nlipcd_nlipcd_LDADD = tools/nlipcd/libnlipcd.la lib/libnlipc-core.la \
 dist_man_MANS += doc/nlipcd.8
 EXTRA_DIST += tools/nlipcd/nlipcd.service tools/nlipcd/nlipcd.socket
 
-# systemd units: the socket as it is, the service with our bindir. Override
+# systemd units: the socket as it is, the service with our sbindir. Override
 # systemdunitdir on the make command line for another layout.
 systemdunitdir = $(prefix)/lib/systemd/system
 install-data-local: install-nlipcd-units
 uninstall-local: uninstall-nlipcd-units
 install-nlipcd-units:
 	$(MKDIR_P) '$(DESTDIR)$(systemdunitdir)'
-	sed 's|[@]bindir[@]|$(bindir)|g' '$(srcdir)/tools/nlipcd/nlipcd.service' \
+	sed 's|[@]sbindir[@]|$(sbindir)|g' '$(srcdir)/tools/nlipcd/nlipcd.service' \
 		>'$(DESTDIR)$(systemdunitdir)/nlipcd.service'
 	$(INSTALL_DATA) '$(srcdir)/tools/nlipcd/nlipcd.socket' \
 		'$(DESTDIR)$(systemdunitdir)/nlipcd.socket'
