@@ -48,12 +48,7 @@ NEEDS_VM = {
 
 # Command -> (the known reason its output differs from the README's, a
 # pattern of that known output). Output that differs otherwise fails.
-KNOWN = {
-    "nlipc ping -s 70000": (
-        "nlipc prints its usage after a value error; issue 16 wants the one "
-        "line the README shows (the CLI's part of the issue)",
-        r"\A[^\n]+\n\nUsage: nlipc ping "),
-}
+KNOWN = {}
 
 n = 0
 failed = 0
