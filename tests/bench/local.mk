@@ -14,3 +14,7 @@ tests_bench_test_output_CFLAGS = $(bench_test_cflags)
 tests_bench_test_output_LDADD = $(CMOCKA_LIBS) $(JSONC_LIBS) $(LIBMNL_LIBS) -lm
 TESTS += tests/bench/test-stats tests/bench/test-output tests/bench/smoke.sh
 EXTRA_DIST += tests/bench/smoke.sh tests/bench/check-output.py
+
+# make bench-instr runs and prints its table (the counts are not judged).
+TESTS += tests/bench/instr.sh
+EXTRA_DIST += tests/bench/instr.sh
