@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <libmnl/libmnl.h>
 
 #include "internal.h"
@@ -19,6 +21,15 @@
 
 /* nlipc_call_once()'s verdict for a dump marked NLM_F_DUMP_INTR. */
 #define CALL_INTERRUPTED 1
+
+/*
+ * SO_RCVTIMEO sleeps on the timer wheel, which may fire up to an eighth
+ * of a long timeout late, plus a tick or two; poll() sleeps on an
+ * hrtimer. So a blocking receive is bounded by an SO_RCVTIMEO that cannot
+ * fire past the end of the wait, and the rest, if it comes to that, is
+ * waited for with poll().
+ */
+#define RCVTIMEO_TICKS_MS	20
 
 long long nlipc_now_us(void)
 {
@@ -66,6 +77,80 @@ bool nlipc_expired(long long deadline)
 int nlipc_wait(struct nlipc *ep, short events, long long deadline)
 {
 	return nlipc_poll(ep->fd, events, deadline);
+}
+
+/* The latest an SO_RCVTIMEO of @ms may fire. */
+static long long rcvtimeo_late(long long ms)
+{
+	return ms + ms / 4 + RCVTIMEO_TICKS_MS;
+}
+
+/*
+ * Bound the next blocking receive by @left ms (-1: no bound) with
+ * SO_RCVTIMEO; false if none fits. A call's waits are alike, so the one
+ * set is kept while it fits and is not much shorter than the wait: it is
+ * set once, not per call.
+ */
+static bool rcvtimeo_fit(struct nlipc *ep, long long left)
+{
+	struct timeval tv;
+	long long ms = 0;
+
+	if (left >= 0) {
+		if (ep->rcvtimeo_ms > 0 && ep->rcvtimeo_ms >= left / 2 &&
+		    rcvtimeo_late(ep->rcvtimeo_ms) <= left)
+			return true;
+		ms = (left - RCVTIMEO_TICKS_MS) * 3 / 4;
+		if (ms <= 0)
+			return false;
+	}
+	if (ms == ep->rcvtimeo_ms)
+		return true;
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = ms % 1000 * 1000;
+	if (setsockopt(ep->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0)
+		return false;
+	ep->rcvtimeo_ms = ms;
+	return true;
+}
+
+/**
+ * nlipc_recvmsg - one receive on the endpoint's (blocking) fd, by a time
+ * @ep: the endpoint
+ * @mh: as for recvmsg()
+ * @flags: as for recvmsg()
+ * @until: nlipc_now_ms() time to give up at; -1: never; a time past: take
+ *	only what is already there
+ *
+ * One recvmsg() that sleeps until something comes, bounded by
+ * SO_RCVTIMEO: no poll() first, no peek. Only when the wait outlasts
+ * SO_RCVTIMEO, which is set short of @until, does poll() wait out the
+ * rest to the millisecond. Returns what recvmsg() returns, -ETIMEDOUT
+ * once @until has passed with nothing received, or a negative errno.
+ */
+ssize_t nlipc_recvmsg(struct nlipc *ep, struct msghdr *mh, int flags,
+		      long long until)
+{
+	long long left;
+	ssize_t n;
+	int err;
+
+	for (;;) {
+		left = until < 0 ? -1 : until - nlipc_now_ms();
+		if ((until < 0 || left > 0) && rcvtimeo_fit(ep, left))
+			n = recvmsg(ep->fd, mh, flags);
+		else
+			n = recvmsg(ep->fd, mh, flags | MSG_DONTWAIT);
+		if (n >= 0)
+			return n;
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN)
+			return -errno;
+		err = nlipc_poll(ep->fd, POLLIN, until);
+		if (err)
+			return err;
+	}
 }
 
 int nlipc_rx_reserve(struct nlipc *ep, size_t len)
@@ -117,12 +202,15 @@ static ssize_t call_recv(struct nlipc *ep, const struct nlmsghdr *req,
 	ssize_t n;
 	int err;
 
-	while ((n = ep->tp->recv(ep)) == -EAGAIN) {
+	for (;;) {
 		until = ep->deadline;
 		if (retry->at >= 0 && (until < 0 || retry->at < until))
 			until = retry->at;
-		err = nlipc_wait(ep, POLLIN, until);
-		if (err == -ETIMEDOUT && until != ep->deadline) {
+		n = ep->tp->recv(ep, until);
+		if (n != -ETIMEDOUT)
+			break;
+		err = n;
+		if (until != ep->deadline) {
 			/*
 			 * The request or its answer was lost: send it again,
 			 * same seq. The service answers a repeat from its
@@ -136,15 +224,12 @@ static ssize_t call_recv(struct nlipc *ep, const struct nlmsghdr *req,
 			retry->at = nlipc_now_ms() + nlipc_rtt_rto(&ep->rtt);
 			continue;
 		}
-		if (err == -ETIMEDOUT && retry->sends > 1)
+		if (retry->sends > 1)
 			return nlipc_fail(ep, err,
 					  "no reply within %d ms (request sent %u times)",
 					  ep->timeout_ms, retry->sends);
-		if (err == -ETIMEDOUT)
-			return nlipc_fail(ep, err, "no reply within %d ms",
-					  ep->timeout_ms);
-		if (err)
-			return nlipc_fail(ep, err, "poll failed");
+		return nlipc_fail(ep, err, "no reply within %d ms",
+				  ep->timeout_ms);
 	}
 	if (n == -ENOBUFS)
 		return nlipc_fail(ep, n, "receive buffer overrun, messages lost");

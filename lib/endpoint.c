@@ -65,6 +65,11 @@ static int endpoint_connect(struct nlipc *ep, const char *url)
 	ep->tp = find_transport(ep, u.scheme);
 	if (!ep->tp)
 		return ep->err.code;
+	err = nlipc_rx_reserve(ep, ep->tp->dgram_max);
+	if (err) {
+		ep->tp = NULL;
+		return nlipc_fail(ep, err, "out of memory");
+	}
 
 	err = ep->tp->open(ep, &u);
 	if (err)

@@ -157,15 +157,9 @@ NLIPC_EXPORT int nlipc_next_event(struct nlipc *ep, struct nlipc_event *ev,
 		err = event_take(ep, ev);
 		if (err)
 			return err;
-		n = ep->tp->recv(ep);
-		if (n == -EAGAIN) {
-			err = nlipc_wait(ep, POLLIN, deadline);
-			if (err == -ETIMEDOUT)
-				return 0;
-			if (err)
-				return nlipc_fail(ep, err, "poll failed");
-			continue;
-		}
+		n = ep->tp->recv(ep, deadline);
+		if (n == -ETIMEDOUT)
+			return 0;
 		if (n == -ENOBUFS)
 			return nlipc_fail(ep, n,
 					  "overrun: notifications were lost; resync, then go on");

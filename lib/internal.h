@@ -5,6 +5,7 @@
 
 #include <config.h>
 #include <stdarg.h>
+#include <sys/socket.h>
 #include <linux/genetlink.h>
 #include <nlipc/nlipc.h>
 
@@ -61,6 +62,7 @@ struct nlipc {
 	uint8_t family_version;
 	uint32_t seq;
 	int timeout_ms;
+	long long rcvtimeo_ms;	/* what SO_RCVTIMEO holds, 0: no limit */
 	long long deadline;	/* of the call in progress (nlipc_deadline) */
 	size_t call_msgs;	/* ... and what it has taken so far */
 	size_t call_bytes;
@@ -134,6 +136,8 @@ long long nlipc_now_ms(void);
 int nlipc_deadline(int timeout_ms, long long *deadline);
 int nlipc_poll(int fd, short events, long long deadline);
 int nlipc_wait(struct nlipc *ep, short events, long long deadline);
+ssize_t nlipc_recvmsg(struct nlipc *ep, struct msghdr *mh, int flags,
+		      long long until);
 bool nlipc_expired(long long deadline);
 int nlipc_rx_reserve(struct nlipc *ep, size_t len);
 int nlipc_transact(struct nlipc *ep, struct nlipc_msg *m, nlipc_reply_cb cb,

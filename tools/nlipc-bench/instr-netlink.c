@@ -67,6 +67,8 @@ static int open_ctrl(struct nlipc **epp)
 	nlipc_error_clear(ep);
 	snprintf(ep->url, sizeof(ep->url), "netlink:");
 	ep->tp = &nlipc_transport_netlink;
+	if (nlipc_rx_reserve(ep, ep->tp->dgram_max))
+		goto err_free;
 	err = ep->tp->open(ep, &url);
 	if (err) {
 		fprintf(stderr, "instr-netlink: %s\n", ep->err.msg);
