@@ -129,6 +129,7 @@ NLIPC_EXPORT int nlipc_open_timeout(struct nlipc **ep, const char *url,
 		goto err_nomem;
 	e->fd = -1;
 	e->timeout_ms = timeout_ms;
+	nlipc_rtt_init(&e->rtt);
 	e->seq = first_seq();
 	e->tx = malloc(NLIPC_TX_SIZE);
 	e->rx = malloc(NLIPC_RX_SIZE);

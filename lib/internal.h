@@ -46,6 +46,7 @@ struct nlipc_rtt {
 	unsigned int backoff;	/* doublings since the last sample */
 	unsigned long long srtt_us;
 	unsigned long long rttvar_us;
+	unsigned int rto_ms;	/* nlipc_rtt_rto(), kept up to date */
 };
 
 struct nlipc_group {
