@@ -245,7 +245,7 @@ static ssize_t call_recv(struct nlipc *ep, const struct nlmsghdr *req,
 static void call_keep_rest(struct nlipc *ep, const struct nlmsghdr *nlh,
 			   int rest)
 {
-	nlh = mnl_nlmsg_next(nlh, &rest);
+	nlh = nlipc_nlmsg_next(nlh, &rest);
 	ep->ev_off = (const char *)nlh - (const char *)ep->rx;
 	ep->ev_left = rest > 0 ? rest : 0;
 }
@@ -261,7 +261,7 @@ static int call_walk(struct nlipc *ep, size_t len, uint32_t seq, bool dump,
 	const struct nlmsghdr *nlh = ep->rx;
 	int rest = len, err;
 
-	for (; nlipc_nlmsg_ok(nlh, rest); nlh = mnl_nlmsg_next(nlh, &rest)) {
+	for (; nlipc_nlmsg_ok(nlh, rest); nlh = nlipc_nlmsg_next(nlh, &rest)) {
 		/* Ours or not: a server sending without end is stopped. */
 		if (++ep->call_msgs > NLIPC_CALL_MSGS_MAX)
 			return nlipc_fail(ep, -EOVERFLOW,
@@ -463,10 +463,11 @@ int nlipc_transact(struct nlipc *ep, struct nlipc_msg *m, nlipc_reply_cb cb,
 NLIPC_EXPORT int nlipc_call(struct nlipc *ep, struct nlipc_msg *m,
 			    nlipc_reply_cb cb, void *arg)
 {
-	nlipc_error_clear(ep);
-	ep->err.cmd = 0;
-	if (ep->subscribed)
+	/* nlipc_transact() clears the error record: once per call. */
+	if (ep->subscribed) {
+		ep->err.cmd = 0;
 		return nlipc_fail(ep, -EBUSY,
 				  "this endpoint receives notifications; send requests on another");
+	}
 	return nlipc_transact(ep, m, cb, arg);
 }

@@ -108,7 +108,7 @@ static int event_take(struct nlipc *ep, struct nlipc_event *ev)
 			return nlipc_fail(ep, -EBADMSG,
 					  "truncated notification from peer");
 		}
-		mnl_nlmsg_next(nlh, &left);
+		nlipc_nlmsg_next(nlh, &left);
 		ep->ev_off += ep->ev_left - left;
 		ep->ev_left = left;
 		if (is_overrun(nlh))

@@ -101,6 +101,15 @@ static inline bool nlipc_nlmsg_ok(const struct nlmsghdr *nlh, int len)
 	       nlh->nlmsg_len <= (unsigned int)len;
 }
 
+/* mnl_nlmsg_next(), inline: the walk of every reply steps with it. */
+static inline const struct nlmsghdr *
+nlipc_nlmsg_next(const struct nlmsghdr *nlh, int *len)
+{
+	*len -= NLMSG_ALIGN(nlh->nlmsg_len);
+	return (const struct nlmsghdr *)((const char *)nlh +
+					 NLMSG_ALIGN(nlh->nlmsg_len));
+}
+
 /*
  * The generic netlink header of a message from a peer, or NULL if the
  * message is too short to hold one: every parser starts here.
@@ -116,8 +125,17 @@ nlipc_genl_hdr(const struct nlmsghdr *nlh)
 /* error.c */
 int nlipc_fail(struct nlipc *ep, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-void nlipc_error_clear(struct nlipc *ep);
 int nlipc_error_from_ack(struct nlipc *ep, const struct nlmsghdr *nlh);
+
+/* Inline: every call starts with it. */
+static inline void nlipc_error_clear(struct nlipc *ep)
+{
+	ep->err.code = 0;
+	ep->err.msg[0] = '\0';
+	ep->err.attr = -1;
+	ep->err.missing_attr = -1;
+	ep->err.attr_name = NULL;
+}
 
 /* names-gen.c: each command's name and its attribute set's names */
 struct nlipc_op_names {

@@ -218,7 +218,8 @@ static ssize_t stream_whole(struct nlipc *ep, struct nlipc_sock *s)
 
 	while (s->used - off >= NLMSG_HDRLEN) {
 		nlh = (const struct nlmsghdr *)((const char *)ep->rx + off);
-		err = nlipc_ctrl_check_order(ep, nlh, NLIPC_BRIDGE_MSG_MAX);
+		err = ep->order_checked ? 0 :
+		      nlipc_ctrl_check_order(ep, nlh, NLIPC_BRIDGE_MSG_MAX);
 		if (err)
 			return err;
 		len = nlh->nlmsg_len;
@@ -263,7 +264,8 @@ ssize_t nlipc_sock_recv_stream(struct nlipc *ep, long long until)
 		return stream_broken(ep);
 	if (s->taken) {
 		s->used -= s->taken;
-		memmove(ep->rx, (char *)ep->rx + s->taken, s->used);
+		if (s->used)
+			memmove(ep->rx, (char *)ep->rx + s->taken, s->used);
 		s->taken = 0;
 	}
 	for (;;) {
@@ -381,7 +383,7 @@ ssize_t nlipc_sock_recv_dgram(struct nlipc *ep, long long until)
 					  n, ep->rx_size);
 		if (!n)
 			continue;
-		if ((size_t)n >= NLMSG_HDRLEN) {
+		if ((size_t)n >= NLMSG_HDRLEN && !ep->order_checked) {
 			err = nlipc_ctrl_check_order(ep, ep->rx, n);
 			if (err)
 				return err;
