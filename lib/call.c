@@ -41,7 +41,10 @@ long long nlipc_now_us(void)
 
 long long nlipc_now_ms(void)
 {
-	return nlipc_now_us() / 1000;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
 int nlipc_deadline(int timeout_ms, long long *deadline)
@@ -136,7 +139,11 @@ ssize_t nlipc_recvmsg(struct nlipc *ep, struct msghdr *mh, int flags,
 	int err;
 
 	for (;;) {
-		left = until < 0 ? -1 : until - nlipc_now_ms();
+		left = -1;
+		if (until >= 0) {
+			ep->recv_ms = nlipc_now_ms();
+			left = until - ep->recv_ms;
+		}
 		if ((until < 0 || left > 0) && rcvtimeo_fit(ep, left))
 			n = recvmsg(ep->fd, mh, flags);
 		else
@@ -325,8 +332,9 @@ static int call_walk(struct nlipc *ep, size_t len, uint32_t seq, bool dump,
 	return 0;
 }
 
+/* @start_us: nlipc_now_us() as the request goes out, the RTT's start. */
 static int call_once(struct nlipc *ep, struct nlmsghdr *nlh,
-		     nlipc_reply_cb cb, void *arg)
+		     nlipc_reply_cb cb, void *arg, long long start_us)
 {
 	struct call_retry retry = { .at = -1, .sends = 1 };
 	bool dump = nlh->nlmsg_flags & NLM_F_DUMP;
@@ -344,7 +352,7 @@ static int call_once(struct nlipc *ep, struct nlmsghdr *nlh,
 	if (ret)
 		return ret;
 	if (ep->tp->flags & NLIPC_TP_LOSSY) {
-		retry.sent_us = nlipc_now_us();
+		retry.sent_us = start_us;
 		retry.at = retry.sent_us / 1000 + nlipc_rtt_rto(&ep->rtt);
 	}
 	do {
@@ -360,9 +368,10 @@ static int call_once(struct nlipc *ep, struct nlmsghdr *nlh,
 		/*
 		 * The socket need never run dry: a server that keeps
 		 * sending (an endless dump, replies to another seq) is
-		 * bounded by the deadline all the same.
+		 * bounded by the deadline all the same. The receive read
+		 * the clock: once one starts past the deadline, stop.
 		 */
-		if (!ret && nlipc_expired(ep->deadline))
+		if (!ret && ep->deadline >= 0 && ep->recv_ms >= ep->deadline)
 			return nlipc_fail(ep, -ETIMEDOUT,
 					  "no complete answer within %d ms (the service kept sending)",
 					  ep->timeout_ms);
@@ -385,6 +394,7 @@ int nlipc_transact(struct nlipc *ep, struct nlipc_msg *m, nlipc_reply_cb cb,
 	bool dump = m->nlh->nlmsg_flags & NLM_F_DUMP;
 	const struct nlipc_transport *tp = ep->tp;
 	int tries = dump ? NLIPC_DUMP_TRIES : 1;
+	long long now_us;
 	int ret, i;
 
 	nlipc_error_clear(ep);
@@ -414,11 +424,15 @@ int nlipc_transact(struct nlipc *ep, struct nlipc_msg *m, nlipc_reply_cb cb,
 	}
 
 	/* One deadline and one budget, however many times a dump restarts. */
-	nlipc_deadline(ep->timeout_ms, &ep->deadline);
+	now_us = nlipc_now_us();
+	ep->deadline = ep->timeout_ms < 0 ? -1 :
+		       now_us / 1000 + ep->timeout_ms;
 	ep->call_msgs = 0;
 	ep->call_bytes = 0;
 	for (i = 0; i < tries; i++) {
-		ret = call_once(ep, m->nlh, cb, arg);
+		if (i)
+			now_us = nlipc_now_us();
+		ret = call_once(ep, m->nlh, cb, arg, now_us);
 		/* The core's admin-perm check answers without an extack. */
 		if (ret == -EPERM && !ep->err.msg[0])
 			snprintf(ep->err.msg, sizeof(ep->err.msg),

@@ -65,6 +65,7 @@ struct nlipc {
 	int timeout_ms;
 	long long rcvtimeo_ms;	/* what SO_RCVTIMEO holds, 0: no limit */
 	long long deadline;	/* of the call in progress (nlipc_deadline) */
+	long long recv_ms;	/* when nlipc_recvmsg() last began, by a time */
 	size_t call_msgs;	/* ... and what it has taken so far */
 	size_t call_bytes;
 	char url[256];
