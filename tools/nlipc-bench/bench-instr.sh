@@ -87,6 +87,7 @@ for f in $families; do
 done
 if [ -n "$star" ]; then
 	echo "* module not loaded: both loops make round trips to the kernel's nlctrl"
-	echo "  family (a getfamily of \"nlctrl\"); lib through libnlipc's netlink transport."
+	echo "  family (a getfamily of \"nlctrl\"); lib through libnlipc's netlink transport,"
+	echo "  its callback parsing the reply's seven attributes (a ping's reply has two)."
 fi
 exit $status
