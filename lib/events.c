@@ -4,7 +4,6 @@
  * from then on only receives, and publish, which is an ordinary request.
  */
 #include <errno.h>
-#include <poll.h>
 #include <string.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>

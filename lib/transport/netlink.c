@@ -137,7 +137,8 @@ static int netlink_send(struct nlipc *ep, const void *buf, size_t len)
 {
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 
-	if (sendto(ep->fd, buf, len, 0, (struct sockaddr *)&kernel,
+	/* The fd blocks for receives only. */
+	if (sendto(ep->fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)&kernel,
 		   sizeof(kernel)) < 0)
 		return -errno;
 	return 0;
