@@ -400,7 +400,7 @@ int nlipc_transact(struct nlipc *ep, struct nlipc_msg *m, nlipc_reply_cb cb,
 	nlipc_error_clear(ep);
 	ep->err.cmd = 0;
 	if (m->nlh->nlmsg_type == ep->family_id)
-		ep->err.cmd = ((const uint8_t *)mnl_nlmsg_get_payload(m->nlh))[0];
+		ep->err.cmd = nlipc_genl_hdr(m->nlh)->cmd;
 	if (m->overflow == -E2BIG)
 		return nlipc_fail(ep, -EMSGSIZE,
 				  "attribute longer than netlink's %d bytes",
