@@ -92,7 +92,9 @@ static long long rcvtimeo_late(long long ms)
  * Bound the next blocking receive by @left ms (-1: no bound) with
  * SO_RCVTIMEO; false if none fits. A call's waits are alike, so the one
  * set is kept while it fits and is not much shorter than the wait: it is
- * set once, not per call.
+ * set once, not per call. Half the wait leaves room for the waits to
+ * differ (a UDP resend's, 200 ms, begins after a send that a loaded
+ * machine may delay); past it, poll() waits the rest.
  */
 static bool rcvtimeo_fit(struct nlipc *ep, long long left)
 {
@@ -100,10 +102,10 @@ static bool rcvtimeo_fit(struct nlipc *ep, long long left)
 	long long ms = 0;
 
 	if (left >= 0) {
-		if (ep->rcvtimeo_ms > 0 && ep->rcvtimeo_ms >= left / 2 &&
+		if (ep->rcvtimeo_ms > 0 && ep->rcvtimeo_ms >= left / 4 &&
 		    rcvtimeo_late(ep->rcvtimeo_ms) <= left)
 			return true;
-		ms = (left - RCVTIMEO_TICKS_MS) * 3 / 4;
+		ms = (left - RCVTIMEO_TICKS_MS) / 2;
 		if (ms <= 0)
 			return false;
 	}
