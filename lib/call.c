@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <libmnl/libmnl.h>
 
 #include "internal.h"
@@ -19,6 +21,15 @@
 
 /* nlipc_call_once()'s verdict for a dump marked NLM_F_DUMP_INTR. */
 #define CALL_INTERRUPTED 1
+
+/*
+ * SO_RCVTIMEO sleeps on the timer wheel, which may fire up to an eighth
+ * of a long timeout late, plus a tick or two; poll() sleeps on an
+ * hrtimer. So a blocking receive is bounded by an SO_RCVTIMEO that cannot
+ * fire past the end of the wait, and the rest, if it comes to that, is
+ * waited for with poll().
+ */
+#define RCVTIMEO_TICKS_MS	20
 
 long long nlipc_now_us(void)
 {
@@ -30,7 +41,10 @@ long long nlipc_now_us(void)
 
 long long nlipc_now_ms(void)
 {
-	return nlipc_now_us() / 1000;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
 int nlipc_deadline(int timeout_ms, long long *deadline)
@@ -66,6 +80,86 @@ bool nlipc_expired(long long deadline)
 int nlipc_wait(struct nlipc *ep, short events, long long deadline)
 {
 	return nlipc_poll(ep->fd, events, deadline);
+}
+
+/* The latest an SO_RCVTIMEO of @ms may fire. */
+static long long rcvtimeo_late(long long ms)
+{
+	return ms + ms / 4 + RCVTIMEO_TICKS_MS;
+}
+
+/*
+ * Bound the next blocking receive by @left ms (-1: no bound) with
+ * SO_RCVTIMEO; false if none fits. A call's waits are alike, so the one
+ * set is kept while it fits and is not much shorter than the wait: it is
+ * set once, not per call. Half the wait leaves room for the waits to
+ * differ (a UDP resend's, 200 ms, begins after a send that a loaded
+ * machine may delay); past it, poll() waits the rest.
+ */
+static bool rcvtimeo_fit(struct nlipc *ep, long long left)
+{
+	struct timeval tv;
+	long long ms = 0;
+
+	if (left >= 0) {
+		if (ep->rcvtimeo_ms > 0 && ep->rcvtimeo_ms >= left / 4 &&
+		    rcvtimeo_late(ep->rcvtimeo_ms) <= left)
+			return true;
+		ms = (left - RCVTIMEO_TICKS_MS) / 2;
+		if (ms <= 0)
+			return false;
+	}
+	if (ms == ep->rcvtimeo_ms)
+		return true;
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = ms % 1000 * 1000;
+	if (setsockopt(ep->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0)
+		return false;
+	ep->rcvtimeo_ms = ms;
+	return true;
+}
+
+/**
+ * nlipc_recvmsg - one receive on the endpoint's (blocking) fd, by a time
+ * @ep: the endpoint
+ * @mh: as for recvmsg()
+ * @flags: as for recvmsg()
+ * @until: nlipc_now_ms() time to give up at; -1: never; a time past: take
+ *	only what is already there
+ *
+ * One recvmsg() that sleeps until something comes, bounded by
+ * SO_RCVTIMEO: no poll() first, no peek. Only when the wait outlasts
+ * SO_RCVTIMEO, which is set short of @until, does poll() wait out the
+ * rest to the millisecond. Returns what recvmsg() returns, -ETIMEDOUT
+ * once @until has passed with nothing received, or a negative errno.
+ */
+ssize_t nlipc_recvmsg(struct nlipc *ep, struct msghdr *mh, int flags,
+		      long long until)
+{
+	long long left;
+	ssize_t n;
+	int err;
+
+	for (;;) {
+		left = -1;
+		if (until >= 0) {
+			ep->recv_ms = nlipc_now_ms();
+			left = until - ep->recv_ms;
+		}
+		if ((until < 0 || left > 0) && rcvtimeo_fit(ep, left))
+			n = recvmsg(ep->fd, mh, flags);
+		else
+			n = recvmsg(ep->fd, mh, flags | MSG_DONTWAIT);
+		if (n >= 0)
+			return n;
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN)
+			return -errno;
+		err = nlipc_poll(ep->fd, POLLIN, until);
+		if (err)
+			return err;
+	}
 }
 
 int nlipc_rx_reserve(struct nlipc *ep, size_t len)
@@ -117,12 +211,15 @@ static ssize_t call_recv(struct nlipc *ep, const struct nlmsghdr *req,
 	ssize_t n;
 	int err;
 
-	while ((n = ep->tp->recv(ep)) == -EAGAIN) {
+	for (;;) {
 		until = ep->deadline;
 		if (retry->at >= 0 && (until < 0 || retry->at < until))
 			until = retry->at;
-		err = nlipc_wait(ep, POLLIN, until);
-		if (err == -ETIMEDOUT && until != ep->deadline) {
+		n = ep->tp->recv(ep, until);
+		if (n != -ETIMEDOUT)
+			break;
+		err = n;
+		if (until != ep->deadline) {
 			/*
 			 * The request or its answer was lost: send it again,
 			 * same seq. The service answers a repeat from its
@@ -136,15 +233,12 @@ static ssize_t call_recv(struct nlipc *ep, const struct nlmsghdr *req,
 			retry->at = nlipc_now_ms() + nlipc_rtt_rto(&ep->rtt);
 			continue;
 		}
-		if (err == -ETIMEDOUT && retry->sends > 1)
+		if (retry->sends > 1)
 			return nlipc_fail(ep, err,
 					  "no reply within %d ms (request sent %u times)",
 					  ep->timeout_ms, retry->sends);
-		if (err == -ETIMEDOUT)
-			return nlipc_fail(ep, err, "no reply within %d ms",
-					  ep->timeout_ms);
-		if (err)
-			return nlipc_fail(ep, err, "poll failed");
+		return nlipc_fail(ep, err, "no reply within %d ms",
+				  ep->timeout_ms);
 	}
 	if (n == -ENOBUFS)
 		return nlipc_fail(ep, n, "receive buffer overrun, messages lost");
@@ -160,7 +254,7 @@ static ssize_t call_recv(struct nlipc *ep, const struct nlmsghdr *req,
 static void call_keep_rest(struct nlipc *ep, const struct nlmsghdr *nlh,
 			   int rest)
 {
-	nlh = mnl_nlmsg_next(nlh, &rest);
+	nlh = nlipc_nlmsg_next(nlh, &rest);
 	ep->ev_off = (const char *)nlh - (const char *)ep->rx;
 	ep->ev_left = rest > 0 ? rest : 0;
 }
@@ -176,7 +270,7 @@ static int call_walk(struct nlipc *ep, size_t len, uint32_t seq, bool dump,
 	const struct nlmsghdr *nlh = ep->rx;
 	int rest = len, err;
 
-	for (; nlipc_nlmsg_ok(nlh, rest); nlh = mnl_nlmsg_next(nlh, &rest)) {
+	for (; nlipc_nlmsg_ok(nlh, rest); nlh = nlipc_nlmsg_next(nlh, &rest)) {
 		/* Ours or not: a server sending without end is stopped. */
 		if (++ep->call_msgs > NLIPC_CALL_MSGS_MAX)
 			return nlipc_fail(ep, -EOVERFLOW,
@@ -240,8 +334,9 @@ static int call_walk(struct nlipc *ep, size_t len, uint32_t seq, bool dump,
 	return 0;
 }
 
+/* @start_us: nlipc_now_us() as the request goes out, the RTT's start. */
 static int call_once(struct nlipc *ep, struct nlmsghdr *nlh,
-		     nlipc_reply_cb cb, void *arg)
+		     nlipc_reply_cb cb, void *arg, long long start_us)
 {
 	struct call_retry retry = { .at = -1, .sends = 1 };
 	bool dump = nlh->nlmsg_flags & NLM_F_DUMP;
@@ -259,7 +354,7 @@ static int call_once(struct nlipc *ep, struct nlmsghdr *nlh,
 	if (ret)
 		return ret;
 	if (ep->tp->flags & NLIPC_TP_LOSSY) {
-		retry.sent_us = nlipc_now_us();
+		retry.sent_us = start_us;
 		retry.at = retry.sent_us / 1000 + nlipc_rtt_rto(&ep->rtt);
 	}
 	do {
@@ -275,9 +370,10 @@ static int call_once(struct nlipc *ep, struct nlmsghdr *nlh,
 		/*
 		 * The socket need never run dry: a server that keeps
 		 * sending (an endless dump, replies to another seq) is
-		 * bounded by the deadline all the same.
+		 * bounded by the deadline all the same. The receive read
+		 * the clock: once one starts past the deadline, stop.
 		 */
-		if (!ret && nlipc_expired(ep->deadline))
+		if (!ret && ep->deadline >= 0 && ep->recv_ms >= ep->deadline)
 			return nlipc_fail(ep, -ETIMEDOUT,
 					  "no complete answer within %d ms (the service kept sending)",
 					  ep->timeout_ms);
@@ -300,12 +396,13 @@ int nlipc_transact(struct nlipc *ep, struct nlipc_msg *m, nlipc_reply_cb cb,
 	bool dump = m->nlh->nlmsg_flags & NLM_F_DUMP;
 	const struct nlipc_transport *tp = ep->tp;
 	int tries = dump ? NLIPC_DUMP_TRIES : 1;
+	long long now_us;
 	int ret, i;
 
 	nlipc_error_clear(ep);
 	ep->err.cmd = 0;
 	if (m->nlh->nlmsg_type == ep->family_id)
-		ep->err.cmd = ((const uint8_t *)mnl_nlmsg_get_payload(m->nlh))[0];
+		ep->err.cmd = nlipc_genl_hdr(m->nlh)->cmd;
 	if (m->overflow == -E2BIG)
 		return nlipc_fail(ep, -EMSGSIZE,
 				  "attribute longer than netlink's %d bytes",
@@ -329,11 +426,15 @@ int nlipc_transact(struct nlipc *ep, struct nlipc_msg *m, nlipc_reply_cb cb,
 	}
 
 	/* One deadline and one budget, however many times a dump restarts. */
-	nlipc_deadline(ep->timeout_ms, &ep->deadline);
+	now_us = nlipc_now_us();
+	ep->deadline = ep->timeout_ms < 0 ? -1 :
+		       now_us / 1000 + ep->timeout_ms;
 	ep->call_msgs = 0;
 	ep->call_bytes = 0;
 	for (i = 0; i < tries; i++) {
-		ret = call_once(ep, m->nlh, cb, arg);
+		if (i)
+			now_us = nlipc_now_us();
+		ret = call_once(ep, m->nlh, cb, arg, now_us);
 		/* The core's admin-perm check answers without an extack. */
 		if (ret == -EPERM && !ep->err.msg[0])
 			snprintf(ep->err.msg, sizeof(ep->err.msg),
@@ -378,10 +479,11 @@ int nlipc_transact(struct nlipc *ep, struct nlipc_msg *m, nlipc_reply_cb cb,
 NLIPC_EXPORT int nlipc_call(struct nlipc *ep, struct nlipc_msg *m,
 			    nlipc_reply_cb cb, void *arg)
 {
-	nlipc_error_clear(ep);
-	ep->err.cmd = 0;
-	if (ep->subscribed)
+	/* nlipc_transact() clears the error record: once per call. */
+	if (ep->subscribed) {
+		ep->err.cmd = 0;
 		return nlipc_fail(ep, -EBUSY,
 				  "this endpoint receives notifications; send requests on another");
+	}
 	return nlipc_transact(ep, m, cb, arg);
 }

@@ -65,6 +65,11 @@ static int endpoint_connect(struct nlipc *ep, const char *url)
 	ep->tp = find_transport(ep, u.scheme);
 	if (!ep->tp)
 		return ep->err.code;
+	err = nlipc_rx_reserve(ep, ep->tp->dgram_max);
+	if (err) {
+		ep->tp = NULL;
+		return nlipc_fail(ep, err, "out of memory");
+	}
 
 	err = ep->tp->open(ep, &u);
 	if (err)
@@ -124,6 +129,7 @@ NLIPC_EXPORT int nlipc_open_timeout(struct nlipc **ep, const char *url,
 		goto err_nomem;
 	e->fd = -1;
 	e->timeout_ms = timeout_ms;
+	nlipc_rtt_init(&e->rtt);
 	e->seq = first_seq();
 	e->tx = malloc(NLIPC_TX_SIZE);
 	e->rx = malloc(NLIPC_RX_SIZE);

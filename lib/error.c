@@ -11,15 +11,6 @@
 
 #include "internal.h"
 
-void nlipc_error_clear(struct nlipc *ep)
-{
-	ep->err.code = 0;
-	ep->err.msg[0] = '\0';
-	ep->err.attr = -1;
-	ep->err.missing_attr = -1;
-	ep->err.attr_name = NULL;
-}
-
 int nlipc_fail(struct nlipc *ep, int code, const char *fmt, ...)
 {
 	va_list ap;
@@ -68,15 +59,18 @@ static int ack_attr_cb(const struct nlattr *a, void *data)
  */
 int nlipc_error_from_ack(struct nlipc *ep, const struct nlmsghdr *nlh)
 {
-	const struct nlattr *tb[NLMSGERR_ATTR_MAX + 1] = {};
+	/* mnl_nlmsg_get_payload() and _len(), without the calls. */
+	const void *payload = (const char *)nlh + NLMSG_HDRLEN;
+	size_t len = nlh->nlmsg_len - NLMSG_HDRLEN;
+	const struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
 	const struct nlmsghdr *req = ep->msg.nlh;
 	unsigned int off;
 	int code;
 
 	if (nlh->nlmsg_type == NLMSG_ERROR) {
-		const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+		const struct nlmsgerr *e = payload;
 
-		if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*e))
+		if (len < sizeof(*e))
 			return nlipc_fail(ep, -EBADMSG, "truncated error message");
 		code = e->error;
 		off = sizeof(*e);
@@ -86,16 +80,15 @@ int nlipc_error_from_ack(struct nlipc *ep, const struct nlmsghdr *nlh)
 		 */
 		if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
 			if (e->msg.nlmsg_len < sizeof(e->msg) ||
-			    e->msg.nlmsg_len - sizeof(e->msg) >
-			    mnl_nlmsg_get_payload_len(nlh) - off)
+			    e->msg.nlmsg_len - sizeof(e->msg) > len - off)
 				off = UINT32_MAX;
 			else
 				off += e->msg.nlmsg_len - sizeof(e->msg);
 		}
 	} else {
-		if (mnl_nlmsg_get_payload_len(nlh) < sizeof(int))
+		if (len < sizeof(int))
 			return nlipc_fail(ep, -EBADMSG, "truncated done message");
-		code = *(const int *)mnl_nlmsg_get_payload(nlh);
+		code = *(const int *)payload;
 		off = sizeof(int);
 	}
 	if (code > 0 || code < -4095)
@@ -104,9 +97,9 @@ int nlipc_error_from_ack(struct nlipc *ep, const struct nlmsghdr *nlh)
 
 	nlipc_error_clear(ep);
 	ep->err.code = code;
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) ||
-	    off > mnl_nlmsg_get_payload_len(nlh))
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || off > len)
 		return code;
+	memset(tb, 0, sizeof(tb));
 	if (mnl_attr_parse(nlh, off, ack_attr_cb, tb) < 0)
 		return code;
 

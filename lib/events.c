@@ -4,7 +4,6 @@
  * from then on only receives, and publish, which is an ordinary request.
  */
 #include <errno.h>
-#include <poll.h>
 #include <string.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
@@ -108,7 +107,7 @@ static int event_take(struct nlipc *ep, struct nlipc_event *ev)
 			return nlipc_fail(ep, -EBADMSG,
 					  "truncated notification from peer");
 		}
-		mnl_nlmsg_next(nlh, &left);
+		nlipc_nlmsg_next(nlh, &left);
 		ep->ev_off += ep->ev_left - left;
 		ep->ev_left = left;
 		if (is_overrun(nlh))
@@ -157,15 +156,9 @@ NLIPC_EXPORT int nlipc_next_event(struct nlipc *ep, struct nlipc_event *ev,
 		err = event_take(ep, ev);
 		if (err)
 			return err;
-		n = ep->tp->recv(ep);
-		if (n == -EAGAIN) {
-			err = nlipc_wait(ep, POLLIN, deadline);
-			if (err == -ETIMEDOUT)
-				return 0;
-			if (err)
-				return nlipc_fail(ep, err, "poll failed");
-			continue;
-		}
+		n = ep->tp->recv(ep, deadline);
+		if (n == -ETIMEDOUT)
+			return 0;
 		if (n == -ENOBUFS)
 			return nlipc_fail(ep, n,
 					  "overrun: notifications were lost; resync, then go on");

@@ -5,6 +5,7 @@
 
 #include <config.h>
 #include <stdarg.h>
+#include <sys/socket.h>
 #include <linux/genetlink.h>
 #include <nlipc/nlipc.h>
 
@@ -45,6 +46,7 @@ struct nlipc_rtt {
 	unsigned int backoff;	/* doublings since the last sample */
 	unsigned long long srtt_us;
 	unsigned long long rttvar_us;
+	unsigned int rto_ms;	/* nlipc_rtt_rto(), kept up to date */
 };
 
 struct nlipc_group {
@@ -61,7 +63,9 @@ struct nlipc {
 	uint8_t family_version;
 	uint32_t seq;
 	int timeout_ms;
+	long long rcvtimeo_ms;	/* what SO_RCVTIMEO holds, 0: no limit */
 	long long deadline;	/* of the call in progress (nlipc_deadline) */
+	long long recv_ms;	/* when nlipc_recvmsg() last began, by a time */
 	size_t call_msgs;	/* ... and what it has taken so far */
 	size_t call_bytes;
 	char url[256];
@@ -98,6 +102,15 @@ static inline bool nlipc_nlmsg_ok(const struct nlmsghdr *nlh, int len)
 	       nlh->nlmsg_len <= (unsigned int)len;
 }
 
+/* mnl_nlmsg_next(), inline: the walk of every reply steps with it. */
+static inline const struct nlmsghdr *
+nlipc_nlmsg_next(const struct nlmsghdr *nlh, int *len)
+{
+	*len -= NLMSG_ALIGN(nlh->nlmsg_len);
+	return (const struct nlmsghdr *)((const char *)nlh +
+					 NLMSG_ALIGN(nlh->nlmsg_len));
+}
+
 /*
  * The generic netlink header of a message from a peer, or NULL if the
  * message is too short to hold one: every parser starts here.
@@ -113,8 +126,17 @@ nlipc_genl_hdr(const struct nlmsghdr *nlh)
 /* error.c */
 int nlipc_fail(struct nlipc *ep, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-void nlipc_error_clear(struct nlipc *ep);
 int nlipc_error_from_ack(struct nlipc *ep, const struct nlmsghdr *nlh);
+
+/* Inline: every call starts with it. */
+static inline void nlipc_error_clear(struct nlipc *ep)
+{
+	ep->err.code = 0;
+	ep->err.msg[0] = '\0';
+	ep->err.attr = -1;
+	ep->err.missing_attr = -1;
+	ep->err.attr_name = NULL;
+}
 
 /* names-gen.c: each command's name and its attribute set's names */
 struct nlipc_op_names {
@@ -134,6 +156,8 @@ long long nlipc_now_ms(void);
 int nlipc_deadline(int timeout_ms, long long *deadline);
 int nlipc_poll(int fd, short events, long long deadline);
 int nlipc_wait(struct nlipc *ep, short events, long long deadline);
+ssize_t nlipc_recvmsg(struct nlipc *ep, struct msghdr *mh, int flags,
+		      long long until);
 bool nlipc_expired(long long deadline);
 int nlipc_rx_reserve(struct nlipc *ep, size_t len);
 int nlipc_transact(struct nlipc *ep, struct nlipc_msg *m, nlipc_reply_cb cb,

@@ -23,8 +23,11 @@ lib_libnlipc_spec_la_LIBADD = $(YAML_LIBS)
 lib_LTLIBRARIES += lib/libnlipc.la
 lib_libnlipc_la_SOURCES =
 lib_libnlipc_la_LIBADD = lib/libnlipc-core.la
+# -Bsymbolic-functions: the library's calls to its own exported functions
+# (nlipc_ping to nlipc_call, ...) go straight there, not through the PLT.
 lib_libnlipc_la_LDFLAGS = -version-info $(LIBNLIPC_LT_VERSION) \
-	-Wl,--version-script=$(top_srcdir)/lib/libnlipc.map
+	-Wl,--version-script=$(top_srcdir)/lib/libnlipc.map \
+	-Wl,-Bsymbolic-functions
 EXTRA_lib_libnlipc_la_DEPENDENCIES = lib/libnlipc.map
 EXTRA_DIST += lib/libnlipc.map
 

@@ -30,14 +30,17 @@ NLIPC_EXPORT struct nlipc_msg *nlipc_msg_start_family(struct nlipc *ep,
 						      uint8_t version,
 						      uint16_t flags)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(ep->tx);
-	struct genlmsghdr *genl;
+	struct nlmsghdr *nlh = ep->tx;
+	struct genlmsghdr *genl = (struct genlmsghdr *)((char *)nlh +
+							NLMSG_HDRLEN);
 
-	nlh->nlmsg_type = family;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
-	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
-	genl->cmd = cmd;
-	genl->version = version;
+	/* Both headers whole, as mnl_nlmsg_put_*header() would, in place. */
+	*nlh = (struct nlmsghdr){
+		.nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN,
+		.nlmsg_type = family,
+		.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags,
+	};
+	*genl = (struct genlmsghdr){ .cmd = cmd, .version = version };
 
 	ep->msg.nlh = nlh;
 	ep->msg.overflow = 0;
@@ -73,7 +76,8 @@ NLIPC_EXPORT uint16_t nlipc_family_id(const struct nlipc *ep)
 NLIPC_EXPORT void nlipc_msg_put(struct nlipc_msg *m, uint16_t type,
 				const void *data, size_t len)
 {
-	struct nlattr *a;
+	struct nlmsghdr *nlh = m->nlh;
+	char *pad;
 
 	if (m->overflow)
 		return;
@@ -81,13 +85,17 @@ NLIPC_EXPORT void nlipc_msg_put(struct nlipc_msg *m, uint16_t type,
 		m->overflow = -E2BIG;
 		return;
 	}
-	a = (struct nlattr *)mnl_nlmsg_get_payload_tail(m->nlh);
-	if (!mnl_attr_put_check(m->nlh, NLIPC_TX_SIZE, type, len, data)) {
+	/* mnl_attr_put_check()'s test, without its calls to find the tail. */
+	if (MNL_ALIGN(nlh->nlmsg_len) + MNL_ATTR_HDRLEN + MNL_ALIGN(len) >
+	    NLIPC_TX_SIZE) {
 		m->overflow = -EMSGSIZE;
 		return;
 	}
+	pad = (char *)nlh + MNL_ALIGN(nlh->nlmsg_len) + MNL_ATTR_HDRLEN + len;
+	mnl_attr_put(nlh, type, len, data);
 	/* The buffer is reused: never send an earlier request's bytes. */
-	memset((char *)mnl_attr_get_payload(a) + len, 0, MNL_ALIGN(len) - len);
+	if (MNL_ALIGN(len) != len)
+		memset(pad, 0, MNL_ALIGN(len) - len);
 }
 
 NLIPC_EXPORT void nlipc_msg_put_u32(struct nlipc_msg *m, uint16_t type,
@@ -126,14 +134,16 @@ NLIPC_EXPORT int nlipc_attr_parse(const struct nlmsghdr *nlh,
 				  const struct nlattr **tb,
 				  unsigned int maxtype)
 {
-	const char *tail = mnl_nlmsg_get_payload_tail(nlh);
+	const char *tail = (const char *)nlh + MNL_ALIGN(nlh->nlmsg_len);
 	const struct nlattr *a;
+	uint16_t type;
 
 	if (!nlipc_genl_hdr(nlh))
 		return -EBADMSG;
-	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
-		uint16_t type = mnl_attr_get_type(a);
-
+	/* mnl_attr_for_each(), the tail found once rather than per step. */
+	for (a = mnl_nlmsg_get_payload_offset(nlh, GENL_HDRLEN);
+	     mnl_attr_ok(a, tail - (const char *)a); a = mnl_attr_next(a)) {
+		type = a->nla_type & NLA_TYPE_MASK;
 		/* Newer services may send attributes we do not know. */
 		if (type <= maxtype)
 			tb[type] = a;

@@ -12,10 +12,35 @@
 
 #define US_PER_MS	1000ULL
 
+/*
+ * SRTT + max(G, 4 * RTTVAR), doubled for each backoff, at most
+ * NLIPC_BRIDGE_UDP_RTO_MAX_MS; before a first sample,
+ * NLIPC_BRIDGE_UDP_RTO_INIT_MS. G is NLIPC_BRIDGE_UDP_RTO_MIN_MS, not
+ * the clock's granularity: as Linux's TCP bounds its variance term, so a
+ * steady path, whose RTTVAR decays to nothing, never gets a timeout that
+ * fires just as the answer arrives. In milliseconds, rounded up.
+ */
+static unsigned int rto_compute(const struct nlipc_rtt *r)
+{
+	const unsigned long long max = NLIPC_BRIDGE_UDP_RTO_MAX_MS * US_PER_MS;
+	unsigned long long rto;
+
+	if (!r->valid)
+		return NLIPC_BRIDGE_UDP_RTO_INIT_MS;
+	rto = 4 * r->rttvar_us;
+	if (rto < NLIPC_BRIDGE_UDP_RTO_MIN_MS * US_PER_MS)
+		rto = NLIPC_BRIDGE_UDP_RTO_MIN_MS * US_PER_MS;
+	rto = (rto + r->srtt_us) << r->backoff;
+	if (rto > max)
+		rto = max;
+	return (rto + US_PER_MS - 1) / US_PER_MS;
+}
+
 /** nlipc_rtt_init - forget the estimate: a new path starts afresh */
 void nlipc_rtt_init(struct nlipc_rtt *r)
 {
 	memset(r, 0, sizeof(*r));
+	r->rto_ms = rto_compute(r);
 }
 
 /**
@@ -35,12 +60,14 @@ void nlipc_rtt_sample(struct nlipc_rtt *r, unsigned long long rtt_us)
 		r->valid = true;
 		r->srtt_us = rtt_us;
 		r->rttvar_us = rtt_us / 2;
-		return;
+	} else {
+		/* RTTVAR first, from the SRTT before it; beta 1/4, alpha 1/8 */
+		delta = rtt_us > r->srtt_us ? rtt_us - r->srtt_us :
+			r->srtt_us - rtt_us;
+		r->rttvar_us = r->rttvar_us - r->rttvar_us / 4 + delta / 4;
+		r->srtt_us = r->srtt_us - r->srtt_us / 8 + rtt_us / 8;
 	}
-	/* RTTVAR first, from the SRTT before this sample; beta 1/4, alpha 1/8 */
-	delta = rtt_us > r->srtt_us ? rtt_us - r->srtt_us : r->srtt_us - rtt_us;
-	r->rttvar_us = r->rttvar_us - r->rttvar_us / 4 + delta / 4;
-	r->srtt_us = r->srtt_us - r->srtt_us / 8 + rtt_us / 8;
+	r->rto_ms = rto_compute(r);
 }
 
 /**
@@ -56,31 +83,17 @@ void nlipc_rtt_backoff(struct nlipc_rtt *r)
 {
 	if (r->valid && r->backoff < NLIPC_BRIDGE_UDP_BACKOFFS)
 		r->backoff++;
+	r->rto_ms = rto_compute(r);
 }
 
 /**
  * nlipc_rtt_rto - how long to wait for an answer before sending again
- * @r: the estimate
+ * @r: the estimate, from nlipc_rtt_init()
  *
- * SRTT + max(G, 4 * RTTVAR), doubled for each backoff, at most
- * NLIPC_BRIDGE_UDP_RTO_MAX_MS; before a first sample,
- * NLIPC_BRIDGE_UDP_RTO_INIT_MS. G is NLIPC_BRIDGE_UDP_RTO_MIN_MS, not
- * the clock's granularity: as Linux's TCP bounds its variance term, so a
- * steady path, whose RTTVAR decays to nothing, never gets a timeout that
- * fires just as the answer arrives. Returns milliseconds, rounded up.
+ * See rto_compute(); worked out when the estimate changes, not per
+ * request. Returns milliseconds.
  */
 unsigned int nlipc_rtt_rto(const struct nlipc_rtt *r)
 {
-	const unsigned long long max = NLIPC_BRIDGE_UDP_RTO_MAX_MS * US_PER_MS;
-	unsigned long long rto;
-
-	if (!r->valid)
-		return NLIPC_BRIDGE_UDP_RTO_INIT_MS;
-	rto = 4 * r->rttvar_us;
-	if (rto < NLIPC_BRIDGE_UDP_RTO_MIN_MS * US_PER_MS)
-		rto = NLIPC_BRIDGE_UDP_RTO_MIN_MS * US_PER_MS;
-	rto = (rto + r->srtt_us) << r->backoff;
-	if (rto > max)
-		rto = max;
-	return (rto + US_PER_MS - 1) / US_PER_MS;
+	return r->rto_ms;
 }

@@ -4,8 +4,9 @@
  * an endpoint and the service; it knows nothing of the family's operations.
  * Each lives in transport/<name>.c and exports only its const ops tables,
  * one per URL scheme it serves.
- * All fds are non-blocking; the core polls, with the endpoint's deadline,
- * before calling recv() and after send() reports -EAGAIN.
+ * The fd blocks for receives, so a reply is one recvmsg() (see
+ * nlipc_recvmsg()); sends never block, and the core polls, with the
+ * endpoint's deadline, after send() reports -EAGAIN.
  */
 #ifndef _NLIPC_TRANSPORT_H
 #define _NLIPC_TRANSPORT_H
@@ -37,6 +38,13 @@ struct nlipc_transport {
 	 * the core's own. The core fails a larger request with -EMSGSIZE.
 	 */
 	size_t msg_max;
+
+	/*
+	 * Largest datagram the service may send, or 0 on a stream. The
+	 * endpoint's receive buffer holds one whole from the start: a
+	 * datagram is taken in one receive, without a peek at its size.
+	 */
+	size_t dgram_max;
 
 	/*
 	 * Connect ep to the service named by url and set ep->fd, and
@@ -75,14 +83,18 @@ struct nlipc_transport {
 	/*
 	 * Take the next whole datagram (which may hold several messages)
 	 * or, on a stream, every whole message received so far (at least
-	 * one), into ep->rx, growing it as needed. Returns its length,
-	 * -EAGAIN if nothing whole is there yet, -ENOBUFS if the kernel
-	 * dropped messages for this socket (an overrun the caller must
-	 * resync from), or another negative errno, with a message in the
+	 * one), into ep->rx, growing it as needed, waiting for it until
+	 * @until (nlipc_now_ms() time; -1: no limit; a time past: only
+	 * what is there already). Returns its length, -ETIMEDOUT (with
+	 * nothing in the error record) if nothing whole came in time,
+	 * -ENOBUFS if the kernel dropped messages for this socket (an
+	 * overrun the caller must resync from), -EMSGSIZE for a datagram
+	 * larger than dgram_max (taken and dropped, never cut short
+	 * silently), or another negative errno, with a message in the
 	 * error record if it has more to say than the errno. What it
-	 * returned stays in ep->rx until the next call. Never blocks.
+	 * returned stays in ep->rx until the next call.
 	 */
-	ssize_t (*recv)(struct nlipc *ep);
+	ssize_t (*recv)(struct nlipc *ep, long long until);
 
 	/*
 	 * Resolve the family's multicast group @name and join it on ep's

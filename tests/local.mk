@@ -41,6 +41,14 @@ tests_unit_test_hostile_SOURCES = tests/unit/test-hostile.c $(fake_nlipcd)
 tests_unit_test_hostile_CFLAGS = $(unit_cflags) -pthread \
 	-DNLIPC_CLI='"$(abs_top_builddir)/tools/nlipc/nlipc"'
 tests_unit_test_hostile_LDADD = $(unit_ldadd) -lpthread
+# ... and the library's socket calls counted, through the linker's --wrap.
+check_PROGRAMS += tests/unit/test-recv
+TESTS += tests/unit/test-recv
+tests_unit_test_recv_SOURCES = tests/unit/test-recv.c $(fake_nlipcd)
+tests_unit_test_recv_CFLAGS = $(unit_cflags) -pthread
+tests_unit_test_recv_LDFLAGS = -Wl,--wrap=recvmsg -Wl,--wrap=recv \
+	-Wl,--wrap=poll -Wl,--wrap=setsockopt
+tests_unit_test_recv_LDADD = $(unit_ldadd) -lpthread
 
 # The spec and the UAPI header agree.
 TEST_EXTENSIONS = .py .sh

@@ -222,6 +222,7 @@ const struct nlipc_transport nlipc_transport_udp = {
 	.scheme = "udp",
 	.flags = NLIPC_TP_LOSSY,
 	.msg_max = NLIPC_BRIDGE_UDP_MAX,
+	.dgram_max = NLIPC_BRIDGE_UDP_MAX,
 	.open = udp_open,
 	.close = nlipc_sock_close,
 	.send = udp_send,

@@ -5,7 +5,6 @@
  * the rest on the raw fd.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -16,6 +15,13 @@
 #include <netlink/genl/genl.h>
 
 #include "../internal.h"
+
+/*
+ * The largest message the kernel sends us: the module's is a 64 KiB
+ * ping's echo, and the kernel cuts dumps into at most 32 KiB. Room for
+ * twice the first, as on a bridge (NLIPC_BRIDGE_MSG_MAX).
+ */
+#define NETLINK_MSG_MAX		(128 * 1024)
 
 static struct nl_sock *sock(struct nlipc *ep)
 {
@@ -64,6 +70,7 @@ static int netlink_open(struct nlipc *ep, const struct nlipc_url *url)
 	}
 	ep->tp_priv = sk;
 	ep->fd = fd;
+	ep->rcvtimeo_ms = 0;
 	ep->portid = nl_socket_get_local_port(sk);
 	/*
 	 * libnl set 32 KiB, too small for a 64 KiB reply and its ACK: ask
@@ -93,17 +100,25 @@ static void netlink_close(struct nlipc *ep)
 	ep->fd = -1;
 }
 
+/* libnl's resolver blocks in recvmsg(): bound it by the timeout. */
+static void libnl_timeout(struct nlipc *ep)
+{
+	long long ms = ep->timeout_ms < 0 ? 0 : ep->timeout_ms;
+	struct timeval tv = {
+		.tv_sec = ms / 1000,
+		.tv_usec = ms % 1000 * 1000,
+	};
+
+	if (ms != ep->rcvtimeo_ms &&
+	    !setsockopt(ep->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
+		ep->rcvtimeo_ms = ms;
+}
+
 static int netlink_resolve(struct nlipc *ep)
 {
-	struct timeval tv = {
-		.tv_sec = ep->timeout_ms / 1000,
-		.tv_usec = ep->timeout_ms % 1000 * 1000,
-	};
 	int id, err = 0;
 
-	/* libnl blocks while resolving: bound it, then go non-blocking. */
-	if (ep->timeout_ms >= 0)
-		setsockopt(ep->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	libnl_timeout(ep);
 	id = genl_ctrl_resolve(sock(ep), NLIPC_FAMILY_NAME);
 	if (id == -NLE_OBJ_NOTFOUND)
 		err = nlipc_fail(ep, -ENOENT,
@@ -115,10 +130,6 @@ static int netlink_resolve(struct nlipc *ep)
 	if (err)
 		return err;
 	ep->family_id = id;
-
-	err = nl_socket_set_nonblocking(sock(ep));
-	if (err)
-		return nlipc_fail(ep, -EIO, "cannot make the socket non-blocking");
 	return 0;
 }
 
@@ -126,36 +137,39 @@ static int netlink_send(struct nlipc *ep, const void *buf, size_t len)
 {
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 
-	if (sendto(ep->fd, buf, len, 0, (struct sockaddr *)&kernel,
+	/* The fd blocks for receives only. */
+	if (sendto(ep->fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)&kernel,
 		   sizeof(kernel)) < 0)
 		return -errno;
 	return 0;
 }
 
-static ssize_t netlink_recv(struct nlipc *ep)
+/* One receive: ep->rx holds the largest message the kernel sends us. */
+static ssize_t netlink_recv(struct nlipc *ep, long long until)
 {
+	struct iovec iov = { .iov_base = ep->rx, .iov_len = ep->rx_size };
 	struct sockaddr_nl from;
-	socklen_t fromlen;
+	struct msghdr mh = {
+		.msg_name = &from,
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+	};
 	ssize_t n;
-	int err;
 
 	for (;;) {
-		/* Size the datagram first, so nothing is ever truncated. */
-		n = recv(ep->fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+		mh.msg_namelen = sizeof(from);
+		/* MSG_TRUNC: the message's own length, even if cut. */
+		n = nlipc_recvmsg(ep, &mh, MSG_TRUNC, until);
 		if (n < 0)
-			return -errno;
-		err = nlipc_rx_reserve(ep, n);
-		if (err)
-			return nlipc_fail(ep, err, "message of %zd bytes too large",
-					  n);
-		fromlen = sizeof(from);
-		n = recvfrom(ep->fd, ep->rx, ep->rx_size, MSG_DONTWAIT,
-			     (struct sockaddr *)&from, &fromlen);
-		if (n < 0)
-			return -errno;
-		/* Only the kernel speaks for the family; drop anyone else. */
-		if (from.nl_pid == 0)
 			return n;
+		/* Only the kernel speaks for the family; drop anyone else. */
+		if (from.nl_pid)
+			continue;
+		if ((size_t)n > ep->rx_size)
+			return nlipc_fail(ep, -EMSGSIZE,
+					  "a message of %zd bytes from the kernel, larger than the %zu expected, was dropped",
+					  n, ep->rx_size);
+		return n;
 	}
 }
 
@@ -163,10 +177,8 @@ static int netlink_join(struct nlipc *ep, const char *name)
 {
 	int group, err;
 
-	/* libnl's resolver needs a blocking socket; SO_RCVTIMEO bounds it. */
-	fcntl(ep->fd, F_SETFL, fcntl(ep->fd, F_GETFL) & ~O_NONBLOCK);
+	libnl_timeout(ep);
 	group = genl_ctrl_resolve_grp(sock(ep), NLIPC_FAMILY_NAME, name);
-	fcntl(ep->fd, F_SETFL, fcntl(ep->fd, F_GETFL) | O_NONBLOCK);
 	if (group < 0)
 		return nlipc_fail(ep, -ENOENT,
 				  "family '%s' has no multicast group '%s'",
@@ -180,6 +192,7 @@ static int netlink_join(struct nlipc *ep, const char *name)
 
 const struct nlipc_transport nlipc_transport_netlink = {
 	.scheme = "netlink",
+	.dgram_max = NETLINK_MSG_MAX,
 	.open = netlink_open,
 	.close = netlink_close,
 	.resolve = netlink_resolve,

@@ -3,10 +3,12 @@
  * Socket plumbing shared by the AF_UNIX and AF_INET transports. On a
  * stream, messages come back to back, each framed by its nlmsg_len, split
  * across reads or several to a read; on a datagram socket, each datagram
- * is one batch of whole messages, sized with MSG_PEEK | MSG_TRUNC before
- * it is taken so nothing is ever cut.
+ * is one batch of whole messages, taken in one receive into a buffer that
+ * holds the largest the service may send (struct nlipc_transport's
+ * dgram_max); a larger one is reported, never cut short silently.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,14 +78,17 @@ wait:
 /**
  * nlipc_sock_init - make a connected socket the endpoint's
  * @ep: the endpoint
- * @fd: a connected, non-blocking socket, which ep owns from now on
+ * @fd: a connected socket, which ep owns from now on
  *
- * Returns 0, or -ENOMEM with the error record set and @fd closed.
+ * The socket is made blocking, for nlipc_recvmsg(); sends say
+ * MSG_DONTWAIT. Returns 0, or -ENOMEM with the error record set and @fd
+ * closed.
  */
 int nlipc_sock_init(struct nlipc *ep, int fd)
 {
 	socklen_t len = sizeof(int);
 	struct nlipc_sock *s;
+	int fl;
 
 	s = calloc(1, sizeof(*s));
 	if (!s) {
@@ -92,8 +97,12 @@ int nlipc_sock_init(struct nlipc *ep, int fd)
 	}
 	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &s->type, &len) < 0)
 		s->type = SOCK_STREAM;
+	fl = fcntl(fd, F_GETFL);
+	if (fl >= 0 && (fl & O_NONBLOCK))
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
 	ep->tp_priv = s;
 	ep->fd = fd;
+	ep->rcvtimeo_ms = 0;	/* a new socket's */
 	return 0;
 }
 
@@ -209,7 +218,8 @@ static ssize_t stream_whole(struct nlipc *ep, struct nlipc_sock *s)
 
 	while (s->used - off >= NLMSG_HDRLEN) {
 		nlh = (const struct nlmsghdr *)((const char *)ep->rx + off);
-		err = nlipc_ctrl_check_order(ep, nlh, NLIPC_BRIDGE_MSG_MAX);
+		err = ep->order_checked ? 0 :
+		      nlipc_ctrl_check_order(ep, nlh, NLIPC_BRIDGE_MSG_MAX);
 		if (err)
 			return err;
 		len = nlh->nlmsg_len;
@@ -238,19 +248,24 @@ static ssize_t stream_whole(struct nlipc *ep, struct nlipc_sock *s)
  * nlipc_sock_recv_stream - the recv op of a stream transport
  * @ep: the endpoint
  *
+ * @until: when to give up waiting, as for the recv op
+ *
  * Hands out every whole message received so far; a partial one stays at
  * the end of ep->rx and is moved to its start on the next call.
  */
-ssize_t nlipc_sock_recv_stream(struct nlipc *ep)
+ssize_t nlipc_sock_recv_stream(struct nlipc *ep, long long until)
 {
 	struct nlipc_sock *s = priv(ep);
+	struct iovec iov;
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 	ssize_t n;
 
 	if (s->broken)
 		return stream_broken(ep);
 	if (s->taken) {
 		s->used -= s->taken;
-		memmove(ep->rx, (char *)ep->rx + s->taken, s->used);
+		if (s->used)
+			memmove(ep->rx, (char *)ep->rx + s->taken, s->used);
 		s->taken = 0;
 	}
 	for (;;) {
@@ -262,8 +277,9 @@ ssize_t nlipc_sock_recv_stream(struct nlipc *ep)
 				s->taken = n;
 			return n;
 		}
-		n = recv(ep->fd, (char *)ep->rx + s->used,
-			 ep->rx_size - s->used, MSG_DONTWAIT);
+		iov.iov_base = (char *)ep->rx + s->used;
+		iov.iov_len = ep->rx_size - s->used;
+		n = nlipc_recvmsg(ep, &mh, 0, until);
 		if (n > 0) {
 			s->used += n;
 			continue;
@@ -274,11 +290,9 @@ ssize_t nlipc_sock_recv_stream(struct nlipc *ep)
 					  s->used ? "nlipcd closed the connection in the middle of a message" :
 					  "nlipcd closed the connection");
 		}
-		if (errno == EINTR)
-			continue;
-		if (errno == EAGAIN)
-			return -EAGAIN;
-		return sock_fail(ep, -errno, "receive");
+		if (n == -ETIMEDOUT)
+			return n;
+		return sock_fail(ep, n, "receive");
 	}
 }
 
@@ -338,43 +352,38 @@ int nlipc_sock_send_padded(struct nlipc *ep, const void *buf, size_t len,
 /**
  * nlipc_sock_recv_dgram - the recv op of a datagram transport
  * @ep: the endpoint
+ * @until: when to give up waiting, as for the recv op
  *
- * Takes one datagram. On a seqpacket socket an empty read is the daemon
- * closing; on the others an empty datagram is skipped.
+ * Takes one datagram in one receive: ep->rx holds the largest the
+ * transport allows, and a larger one, taken all the same so it cannot
+ * block the queue, is an error. On a seqpacket socket an empty read is
+ * the daemon closing; on the others an empty datagram is skipped.
  */
-ssize_t nlipc_sock_recv_dgram(struct nlipc *ep)
+ssize_t nlipc_sock_recv_dgram(struct nlipc *ep, long long until)
 {
 	struct nlipc_sock *s = priv(ep);
+	struct iovec iov = { .iov_base = ep->rx, .iov_len = ep->rx_size };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 	ssize_t n;
 	int err;
 
 	for (;;) {
-		n = recv(ep->fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
-		if (n < 0 && errno == EINTR)
-			continue;
+		/* MSG_TRUNC: the datagram's own length, even if cut. */
+		n = nlipc_recvmsg(ep, &mh, MSG_TRUNC, until);
+		if (n == -ETIMEDOUT)
+			return n;
 		if (n < 0)
-			return errno == EAGAIN ? -EAGAIN :
-			       sock_fail(ep, -errno, "receive");
+			return sock_fail(ep, n, "receive");
 		if (!n && s->type == SOCK_SEQPACKET)
 			return nlipc_fail(ep, -ECONNRESET,
 					  "nlipcd closed the connection");
-		err = nlipc_rx_reserve(ep, n);
-		if (err) {
-			/* Take it anyway, or it would block the queue. */
-			(void)recv(ep->fd, ep->rx, ep->rx_size, MSG_DONTWAIT);
-			return nlipc_fail(ep, err,
-					  "datagram of %zd bytes from nlipcd is too large",
-					  n);
-		}
-		n = recv(ep->fd, ep->rx, ep->rx_size, MSG_DONTWAIT);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return errno == EAGAIN ? -EAGAIN :
-			       sock_fail(ep, -errno, "receive");
+		if ((size_t)n > ep->rx_size)
+			return nlipc_fail(ep, -EMSGSIZE,
+					  "a datagram of %zd bytes from nlipcd, larger than the %zu the protocol allows, was dropped",
+					  n, ep->rx_size);
 		if (!n)
 			continue;
-		if ((size_t)n >= NLMSG_HDRLEN) {
+		if ((size_t)n >= NLMSG_HDRLEN && !ep->order_checked) {
 			err = nlipc_ctrl_check_order(ep, ep->rx, n);
 			if (err)
 				return err;

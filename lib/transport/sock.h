@@ -19,10 +19,10 @@ int nlipc_sock_init(struct nlipc *ep, int fd);
 void nlipc_sock_close(struct nlipc *ep);
 
 int nlipc_sock_send_stream(struct nlipc *ep, const void *buf, size_t len);
-ssize_t nlipc_sock_recv_stream(struct nlipc *ep);
+ssize_t nlipc_sock_recv_stream(struct nlipc *ep, long long until);
 int nlipc_sock_send_dgram(struct nlipc *ep, const void *buf, size_t len);
 int nlipc_sock_send_padded(struct nlipc *ep, const void *buf, size_t len,
 			   size_t size);
-ssize_t nlipc_sock_recv_dgram(struct nlipc *ep);
+ssize_t nlipc_sock_recv_dgram(struct nlipc *ep, long long until);
 
 #endif /* _NLIPC_TRANSPORT_SOCK_H */

@@ -14,6 +14,7 @@
 #include <sys/un.h>
 
 #include "../internal.h"
+#include "../bridge.h"
 #include "sock.h"
 
 static socklen_t unix_addr(struct sockaddr_un *sun, const char *path)
@@ -180,6 +181,7 @@ const struct nlipc_transport nlipc_transport_unix = {
 
 const struct nlipc_transport nlipc_transport_unix_seqpacket = {
 	.scheme = "unix+seqpacket",
+	.dgram_max = NLIPC_BRIDGE_MSG_MAX,
 	.open = unix_seqpacket_open,
 	.close = nlipc_sock_close,
 	.resolve = nlipc_ctrl_resolve,
@@ -191,6 +193,7 @@ const struct nlipc_transport nlipc_transport_unix_seqpacket = {
 /* AF_UNIX datagrams are never lost: the sender waits for room instead. */
 const struct nlipc_transport nlipc_transport_unix_dgram = {
 	.scheme = "unix+dgram",
+	.dgram_max = NLIPC_BRIDGE_MSG_MAX,
 	.open = unix_dgram_open,
 	.close = nlipc_sock_close,
 	.resolve = nlipc_ctrl_resolve,

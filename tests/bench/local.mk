@@ -16,3 +16,7 @@ TESTS += tests/bench/test-stats tests/bench/test-output tests/bench/smoke.sh \
 	tests/bench/idle.sh
 EXTRA_DIST += tests/bench/smoke.sh tests/bench/check-output.py \
 	tests/bench/idle.sh
+
+# make bench-instr runs and prints its table (the counts are not judged).
+TESTS += tests/bench/instr.sh
+EXTRA_DIST += tests/bench/instr.sh

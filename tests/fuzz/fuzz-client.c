@@ -36,20 +36,21 @@ static int fuzz_send(struct nlipc *ep, const void *buf, size_t len)
 	return 0;
 }
 
-static ssize_t fuzz_recv(struct nlipc *ep)
+/* Once the script is done, every receive times out. */
+static ssize_t fuzz_recv(struct nlipc *ep, long long until)
 {
 	struct nlmsghdr *nlh;
 	size_t len;
 	int left;
 
 	if (in.size - in.off < 2)
-		return -EAGAIN;
+		return -ETIMEDOUT;
 	len = in.data[in.off] | in.data[in.off + 1] << 8;
 	in.off += 2;
 	if (len > in.size - in.off)
 		len = in.size - in.off;
 	if (!len)
-		return -EAGAIN;
+		return -ETIMEDOUT;
 	free(ep->rx);
 	ep->rx = malloc(len);
 	if (!ep->rx)

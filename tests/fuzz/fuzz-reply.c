@@ -31,13 +31,14 @@ static int fuzz_send(struct nlipc *ep, const void *buf, size_t len)
 	return 0;
 }
 
-static ssize_t fuzz_recv(struct nlipc *ep)
+/* One answer, then every receive times out. */
+static ssize_t fuzz_recv(struct nlipc *ep, long long until)
 {
 	struct nlmsghdr *nlh;
 	int left;
 
 	if (in.sent || nlipc_rx_reserve(ep, in.size + 1))
-		return -EAGAIN;
+		return -ETIMEDOUT;
 	in.sent = true;
 	memcpy(ep->rx, in.data, in.size);
 	left = in.size;

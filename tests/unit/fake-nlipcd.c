@@ -516,6 +516,18 @@ static bool misbehave(struct server *sv, struct conn *c,
 	return false;
 }
 
+/* FAKE_HUGE_DGRAM: a NOOP message of more than the protocol allows. */
+static void emit_huge(struct server *sv, struct conn *c)
+{
+	static char buf[NLIPC_BRIDGE_MSG_MAX + 4096];
+	struct out o = { .buf = buf, .len = sizeof(buf) };
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+
+	nlh->nlmsg_len = sizeof(buf);
+	nlh->nlmsg_type = NLMSG_NOOP;
+	emit(sv, c, &o);
+}
+
 static void serve(struct server *sv, struct conn *c, const struct nlmsghdr *req)
 {
 	/* As a daemon that cannot read us: no seq, then goodbye. */
@@ -533,6 +545,9 @@ static void serve(struct server *sv, struct conn *c, const struct nlmsghdr *req)
 	answer(sv, c, req);
 	if (misbehave(sv, c, req))
 		return;
+	if ((sv->s->flags & FAKE_HUGE_DGRAM) && sv->s->type != SOCK_STREAM &&
+	    !sv->udp && req->nlmsg_type != GENL_ID_CTRL)
+		emit_huge(sv, c);
 	/* A duplicate of the last answer, late: just before this one. */
 	if (sv->s->flags & FAKE_DUP_REPLY) {
 		emit(sv, c, &sv->held);

@@ -43,6 +43,9 @@ enum {
 					   escapes */
 	FAKE_POLICY_BOMB = 1 << 17,	/* getpolicy: nested policies that
 					   link to each other, many times */
+	FAKE_HUGE_DGRAM = 1 << 18,	/* AF_UNIX datagrams: each answer
+					   comes after one larger than
+					   NLIPC_BRIDGE_MSG_MAX */
 };
 
 /* Longer than the shortest UDP resend timer, as a distant host is. */

@@ -5,6 +5,7 @@
  * race a writer are retried, and every wait ends at the deadline.
  */
 #include <errno.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -39,14 +40,18 @@ static int fake_send(struct nlipc *ep, const void *buf, size_t len)
 	return 0;
 }
 
-static ssize_t fake_recv(struct nlipc *ep)
+static ssize_t fake_recv(struct nlipc *ep, long long until)
 {
 	size_t len;
+	int err;
 
 	if (fake.recv_error)
 		return fake.recv_error;
-	if (fake.head == fake.tail)
-		return -EAGAIN;
+	if (fake.head == fake.tail) {
+		/* ep->fd never becomes readable: this times out. */
+		err = nlipc_poll(ep->fd, POLLIN, until);
+		return err ? err : -EIO;
+	}
 	len = fake.len[fake.head % 16];
 	memcpy(ep->rx, fake.queue[fake.head++ % 16], len);
 	return len;

@@ -152,6 +152,72 @@ static void large_reply_grows_the_buffer(void **state)
 	free(reply);
 }
 
+/*
+ * A datagram transport takes each answer in one receive, without a peek
+ * at its size: its buffer must hold the largest from the start.
+ */
+static void large_reply_in_one_datagram(int type)
+{
+	struct nlipc *ep = open_unix(type, 0, TIMEOUT_MS, NULL);
+	size_t len = NLIPC_PING_MAX_PAYLOAD;
+	char *payload = malloc(len), *reply = malloc(len);
+	struct nlipc_ping p = { .payload = payload, .len = len,
+				.reply = reply, .reply_cap = len };
+
+	assert_non_null(ep);
+	memset(payload, 'x', len);
+	payload[len - 1] = 'y';
+	assert_int_equal(nlipc_ping(ep, &p), 0);
+	assert_int_equal(p.reply_len, len);
+	assert_memory_equal(reply, payload, len);
+	nlipc_close(ep);
+	free(payload);
+	free(reply);
+}
+
+static void large_reply_over_seqpacket(void **state)
+{
+	large_reply_in_one_datagram(SOCK_SEQPACKET);
+}
+
+static void large_reply_over_dgram(void **state)
+{
+	large_reply_in_one_datagram(SOCK_DGRAM);
+}
+
+/*
+ * A datagram larger than the protocol allows is taken, so it cannot
+ * block the queue, and the call fails at once saying so: never cut short
+ * and parsed, never silently lost while the call waits out its timeout.
+ */
+static void oversized_datagram_is_an_error(int type)
+{
+	struct nlipc *ep = open_unix(type, FAKE_HUGE_DGRAM, TIMEOUT_MS, NULL);
+	struct nlipc_ping p = { .payload = "x", .len = 1 };
+	long long start;
+	int i;
+
+	assert_non_null(ep);
+	for (i = 0; i < 2; i++) {
+		start = nlipc_now_ms();
+		assert_int_equal(nlipc_ping(ep, &p), -EMSGSIZE);
+		assert_true(nlipc_now_ms() - start < TIMEOUT_MS / 2);
+		assert_non_null(strstr(nlipc_error(ep)->msg,
+				       "a datagram of 135168 bytes from nlipcd, larger than the 131072 the protocol allows, was dropped"));
+	}
+	nlipc_close(ep);
+}
+
+static void oversized_seqpacket_is_an_error(void **state)
+{
+	oversized_datagram_is_an_error(SOCK_SEQPACKET);
+}
+
+static void oversized_dgram_is_an_error(void **state)
+{
+	oversized_datagram_is_an_error(SOCK_DGRAM);
+}
+
 static void expect_byte_order_mismatch(struct nlipc *ep,
 				       const struct nlipc_error *err)
 {
@@ -300,6 +366,10 @@ int main(void)
 		T(big_dump_in_one_write_tcp),
 		T(big_dump_over_seqpacket),
 		T(large_reply_grows_the_buffer),
+		T(large_reply_over_seqpacket),
+		T(large_reply_over_dgram),
+		T(oversized_seqpacket_is_an_error),
+		T(oversized_dgram_is_an_error),
 		T(byte_order_mismatch_stream),
 		T(byte_order_mismatch_same_length),
 		T(byte_order_mismatch_seqpacket),

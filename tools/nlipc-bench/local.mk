@@ -29,3 +29,18 @@ bench-check: tools/nlipc-bench/nlipc-bench
 		'$(abs_top_builddir)/tools/nlipc-bench/nlipc-bench'
 .PHONY: bench-check
 EXTRA_DIST += tools/nlipc-bench/bench-check.sh
+
+# Instructions per ping, lib and raw side by side, under callgrind (see
+# the script). instr-netlink is its netlink loop without the module.
+check_PROGRAMS += tools/nlipc-bench/instr-netlink
+tools_nlipc_bench_instr_netlink_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/lib \
+	$(LIBMNL_CFLAGS)
+tools_nlipc_bench_instr_netlink_LDADD = lib/libnlipc-core.la $(LIBMNL_LIBS)
+bench-instr: tools/nlipc-bench/nlipc-bench tools/nlipc-bench/instr-netlink \
+		tools/nlipcd/nlipcd
+	@$(SHELL) $(top_srcdir)/tools/nlipc-bench/bench-instr.sh \
+		'$(abs_top_builddir)/tools/nlipc-bench/nlipc-bench' \
+		'$(abs_top_builddir)/tools/nlipc-bench/instr-netlink' \
+		'$(abs_top_builddir)/libtool'
+.PHONY: bench-instr
+EXTRA_DIST += tools/nlipc-bench/bench-instr.sh
