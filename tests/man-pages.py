@@ -49,6 +49,7 @@ OUTSIDE = {
     "modprobe(8)": "kmod", "insmod(8)": "kmod", "depmod(8)": "kmod",
     "qemu-system-x86_64(1)": "qemu-system-x86", "gnuplot(1)": "gnuplot-nox",
     "sockperf(1)": "sockperf", "jq(1)": "jq", "pkg-config(1)": "pkgconf",
+    "valgrind(1)": "valgrind",
 }
 OUTSIDE = {k: v for k, v in OUTSIDE.items() if v}
 
