@@ -31,11 +31,12 @@ tools_nlipcd_libnlipcd_la_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS)
 
 # A daemon, with a section-8 page: installed in sbin.
 sbin_PROGRAMS += tools/nlipcd/nlipcd
-tools_nlipcd_nlipcd_SOURCES = tools/nlipcd/main.c
+tools_nlipcd_nlipcd_SOURCES = tools/nlipcd/main.c \
+	tools/nlipcd/privilege.h tools/nlipcd/privilege.c tools/nlipcd/notify.c
 tools_nlipcd_nlipcd_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
-tools_nlipcd_nlipcd_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS)
+tools_nlipcd_nlipcd_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS) $(LIBCAPNG_CFLAGS)
 tools_nlipcd_nlipcd_LDADD = tools/nlipcd/libnlipcd.la lib/libnlipc-core.la \
-	$(LIBMNL_LIBS)
+	$(LIBMNL_LIBS) $(LIBCAPNG_LIBS)
 
 dist_man_MANS += doc/nlipcd.8
 EXTRA_DIST += tools/nlipcd/nlipcd.service tools/nlipcd/nlipcd.socket
