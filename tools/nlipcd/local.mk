@@ -39,11 +39,14 @@ tools_nlipcd_nlipcd_LDADD = tools/nlipcd/libnlipcd.la lib/libnlipc-core.la \
 	$(LIBMNL_LIBS) $(LIBCAPNG_LIBS)
 
 dist_man_MANS += doc/nlipcd.8
-EXTRA_DIST += tools/nlipcd/nlipcd.service tools/nlipcd/nlipcd.socket
+EXTRA_DIST += tools/nlipcd/nlipcd.service tools/nlipcd/nlipcd.socket \
+	tools/nlipcd/nlipcd.sysusers
 
-# systemd units: the socket as it is, the service with our sbindir. Override
-# systemdunitdir on the make command line for another layout.
+# systemd units: the socket as it is, the service with our sbindir, and
+# the system user the service runs as. Override systemdunitdir or
+# sysusersdir on the make command line for another layout.
 systemdunitdir = $(prefix)/lib/systemd/system
+sysusersdir = $(prefix)/lib/sysusers.d
 install-data-local: install-nlipcd-units
 uninstall-local: uninstall-nlipcd-units
 install-nlipcd-units:
@@ -52,7 +55,11 @@ install-nlipcd-units:
 		>'$(DESTDIR)$(systemdunitdir)/nlipcd.service'
 	$(INSTALL_DATA) '$(srcdir)/tools/nlipcd/nlipcd.socket' \
 		'$(DESTDIR)$(systemdunitdir)/nlipcd.socket'
+	$(MKDIR_P) '$(DESTDIR)$(sysusersdir)'
+	$(INSTALL_DATA) '$(srcdir)/tools/nlipcd/nlipcd.sysusers' \
+		'$(DESTDIR)$(sysusersdir)/nlipcd.conf'
 uninstall-nlipcd-units:
 	rm -f '$(DESTDIR)$(systemdunitdir)/nlipcd.service' \
-		'$(DESTDIR)$(systemdunitdir)/nlipcd.socket'
+		'$(DESTDIR)$(systemdunitdir)/nlipcd.socket' \
+		'$(DESTDIR)$(sysusersdir)/nlipcd.conf'
 .PHONY: install-nlipcd-units uninstall-nlipcd-units
