@@ -11,6 +11,7 @@ Speaks TAP; a test that needs root is skipped, saying so, without it."""
 
 import os
 import pwd
+import shutil
 import signal
 import socket
 import subprocess
@@ -44,13 +45,16 @@ def free_port():
 
 
 class Daemon:
-    def __init__(self, *args, env=None, preexec=None, pass_fds=()):
+    def __init__(self, *args, env=None, preexec=None, pass_fds=(),
+                 prefix=(), owner=None):
         self.dir = tempfile.mkdtemp(prefix='nlipcd-priv.')
         os.chmod(self.dir, 0o755)
+        if owner:		# as systemd's RuntimeDirectory= is
+            os.chown(self.dir, owner.pw_uid, owner.pw_gid)
         self.log_path = os.path.join(self.dir, 'log')
         with open(self.log_path, 'w') as log:
             self.proc = subprocess.Popen(
-                [NLIPCD, '--backend', 'user', '--log-level', 'debug',
+                [*prefix, NLIPCD, '--backend', 'user', '--log-level', 'debug',
                  *[a.replace('DIR', self.dir) for a in args]],
                 stdout=log, stderr=log, env=env, preexec_fn=preexec,
                 pass_fds=pass_fds)
@@ -103,6 +107,15 @@ def answers(url):
     assert r[0][1][wire.KV_VALUE][0] == b'v'
 
 
+CAP_NET_ADMIN = 1 << 12
+
+
+def caps(d):
+    st = d.status()
+    return {k: int(st[k][0], 16)
+            for k in ('CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb')}
+
+
 def check_nobody(d):
     nobody = pwd.getpwnam('nobody')
     st = d.status()
@@ -134,6 +147,62 @@ def test_user_drops_to_nobody_and_still_answers():
         # --socket-mode's default.
         st = os.stat(d.dir + '/s')
         assert (st.st_uid, st.st_mode & 0o777) == (0, 0o660), st
+        d.stop()
+    finally:
+        d.cleanup()
+
+
+def test_user_kernel_backend_keeps_cap_net_admin_alone():
+    """The module checks the sender's CAP_NET_ADMIN for its admin-perm
+    ops: the kernel backend keeps that one capability, nothing else (the
+    backend starts without the module and waits for it)."""
+    need_root()
+    d = Daemon('--backend', 'kernel', '--user', 'nobody', 'unix:DIR/s')
+    try:
+        d.wait_ready()
+        c = caps(d)
+        assert c == {'CapInh': 0, 'CapPrm': CAP_NET_ADMIN,
+                     'CapEff': CAP_NET_ADMIN, 'CapBnd': 0, 'CapAmb': 0}, \
+            {k: hex(v) for k, v in c.items()}
+        assert d.status()['Uid'][0] == str(pwd.getpwnam('nobody').pw_uid)
+        assert 'keeping CAP_NET_ADMIN' in d.text(), d.text()
+        d.stop()
+    finally:
+        d.cleanup()
+
+
+def as_unit(backend):
+    """As nlipcd.service starts it: a user, CAP_NET_ADMIN ambient."""
+    need_root()
+    if not shutil.which('setpriv'):
+        raise Skip('no setpriv (util-linux)')
+    nobody = pwd.getpwnam('nobody')
+    return Daemon('--backend', backend, 'unix:DIR/s', owner=nobody, prefix=(
+        'setpriv', f'--reuid={nobody.pw_uid}', f'--regid={nobody.pw_gid}',
+        '--clear-groups', '--inh-caps=-all,+net_admin',
+        '--ambient-caps=+net_admin', '--bounding-set=-all,+net_admin'))
+
+
+def test_unit_user_backend_drops_its_ambient_cap_net_admin():
+    d = as_unit('user')
+    try:
+        d.wait_ready()
+        c = caps(d)
+        assert (c['CapPrm'], c['CapEff'], c['CapAmb']) == (0, 0, 0), \
+            {k: hex(v) for k, v in c.items()}
+        d.stop()
+    finally:
+        d.cleanup()
+
+
+def test_unit_kernel_backend_keeps_cap_net_admin_not_ambient():
+    d = as_unit('kernel')
+    try:
+        d.wait_ready()
+        c = caps(d)
+        assert (c['CapPrm'], c['CapEff'], c['CapAmb']) == \
+            (CAP_NET_ADMIN, CAP_NET_ADMIN, 0), \
+            {k: hex(v) for k, v in c.items()}
         d.stop()
     finally:
         d.cleanup()
