@@ -100,7 +100,7 @@ ok() { n=$((n + 1)); echo "ok $n - $*"; }
 not_ok() { n=$((n + 1)); echo "not ok $n - $*"; }
 show() { sed 's/^/# /' "$1"; }
 
-echo "1..7"
+echo "1..8"
 if "$nlipc" -c ssh://$user@nlipc-test$dir/ro info >"$dir/out" 2>&1 &&
    grep -q 'backend *user' "$dir/out"; then
 	ok "info through ssh://"
@@ -131,6 +131,27 @@ if "$nlipc" -c ssh://$user@nlipc-test$dir/rw kv set --create k remote >"$dir/out
 	ok "kv set as $user with --allow-uid $user"
 else
 	not_ok "kv set as $user with --allow-uid $user"; show "$dir/out"
+fi
+
+# Notifications cross too: a monitor through ssh:// sees a local write.
+"$nlipc" -c ssh://$user@nlipc-test$dir/rw monitor events -c 1 \
+	--duration 10 >"$dir/mon" 2>&1 &
+mon=$!
+pids="$pids $mon"
+i=0
+until [ $i -ge 100 ]; do
+	# Once the monitor has joined, a write reaches it; until then, again.
+	"$nlipc" -c unix:$dir/rw kv set --create m$i v >/dev/null 2>&1
+	grep -q "^set m" "$dir/mon" && break
+	kill -0 $mon 2>/dev/null || break
+	sleep 0.1
+	i=$((i + 1))
+done
+wait $mon
+if grep -q "^set m[0-9]*=v" "$dir/mon"; then
+	ok "monitor through ssh:// sees a local write: $(head -n1 "$dir/mon")"
+else
+	not_ok "monitor through ssh://"; show "$dir/mon"
 fi
 
 # ssh's failures, in one line each.
