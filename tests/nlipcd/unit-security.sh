@@ -1,8 +1,8 @@
 #!/bin/sh
 # The shipped nlipcd.service, as make install writes it, scores an
 # exposure of 2.0 or lower in systemd-analyze security's offline mode
-# (--threshold=20 makes it fail above), and its sandbox keeps what
-# nlipcd needs. TAP.
+# (--threshold=20 makes it fail above), its sandbox keeps what nlipcd
+# needs, and sysusers.d/nlipcd.conf makes the user it runs as. TAP.
 unit_in=$top_srcdir/tools/nlipcd/nlipcd.service
 if ! command -v systemd-analyze >/dev/null; then
 	echo "1..0 # SKIP no systemd-analyze"
@@ -17,7 +17,7 @@ dir=$(mktemp -d) || exit 1
 trap 'rm -rf "$dir"' EXIT
 # Its name is what systemd-analyze reports; the text is make install's.
 sed 's|[@]sbindir[@]|/usr/sbin|g' "$unit_in" >"$dir/nlipcd.service"
-echo "1..3"
+echo "1..4"
 systemd-analyze security --offline=yes --threshold=20 \
 	"$dir/nlipcd.service" >"$dir/out" 2>&1
 rc=$?
@@ -46,4 +46,19 @@ if systemd-analyze syscall-filter @default 2>/dev/null | grep -qw prlimit64 &&
 	echo "ok 3 - the filter keeps capset and prlimit64"
 else
 	echo "not ok 3 - the filter keeps capset and prlimit64"
+fi
+# The user the unit names is the one the sysusers.d file makes.
+unit_user=$(sed -n 's/^User=//p' "$dir/nlipcd.service")
+if ! command -v systemd-sysusers >/dev/null; then
+	echo "ok 4 - sysusers.d makes User= # SKIP no systemd-sysusers"
+else
+	mkdir -p "$dir/root/etc"
+	systemd-sysusers --root="$dir/root" \
+		"$(cd "$top_srcdir" && pwd)/tools/nlipcd/nlipcd.sysusers" >/dev/null 2>&1
+	if grep -q "^$unit_user:x:[0-9]*:[0-9]*:.*:/usr/sbin/nologin$" \
+		"$dir/root/etc/passwd" 2>/dev/null; then
+		echo "ok 4 - sysusers.d makes User=$unit_user, no login"
+	else
+		echo "not ok 4 - sysusers.d makes User=$unit_user"
+	fi
 fi
