@@ -13,6 +13,10 @@ packages=(
 	libnl-3-dev libnl-genl-3-dev libmnl-dev libjson-c-dev libcmocka-dev
 	# The spec reader that generates the family's tables at build time.
 	libyaml-dev
+	# nlipcd --user: dropping to a user with CAP_NET_ADMIN alone.
+	libcap-ng-dev
+	# ssh:// URLs, and their test against a private sshd (tests/cli/ssh.sh).
+	openssh-client openssh-server
 	kmod sparse
 	# The two kernel series the module supports, each tested in the VM:
 	# Debian 12's own 6.1 and 6.12 from its security archive.

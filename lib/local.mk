@@ -8,7 +8,7 @@ lib_libnlipc_core_la_SOURCES = \
 	lib/ops.c lib/kv.c lib/events.c lib/names.c lib/names-gen.c lib/ctrl.c \
 	lib/rtt.c \
 	lib/transport/netlink.c lib/transport/sock.h lib/transport/sock.c \
-	lib/transport/unix.c lib/transport/inet.c
+	lib/transport/unix.c lib/transport/inet.c lib/transport/ssh.c
 lib_libnlipc_core_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden \
 	$(LIBNL_CFLAGS) $(LIBNL_GENL_CFLAGS) $(LIBMNL_CFLAGS)
 lib_libnlipc_core_la_LIBADD = $(LIBNL_GENL_LIBS) $(LIBNL_LIBS) $(LIBMNL_LIBS)

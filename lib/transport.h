@@ -110,5 +110,6 @@ extern const struct nlipc_transport nlipc_transport_unix_seqpacket;
 extern const struct nlipc_transport nlipc_transport_unix_dgram;
 extern const struct nlipc_transport nlipc_transport_tcp;
 extern const struct nlipc_transport nlipc_transport_udp;
+extern const struct nlipc_transport nlipc_transport_ssh;
 
 #endif /* _NLIPC_TRANSPORT_H */

@@ -37,6 +37,8 @@ check "nlipc, nlipc-bench and nlipc-vm in bin/" \
 check "nlipcd in sbin/, not in bin/" test -x "$sbin/nlipcd" -a ! -e "$bin/nlipcd"
 check "nlipcd.service starts the installed nlipcd" \
 	grep -qx "ExecStart=$prefix/sbin/nlipcd .*" "$dest$prefix/lib/systemd/system/nlipcd.service"
+check "sysusers.d/nlipcd.conf makes the user nlipcd.service runs as" \
+	grep -q '^u nlipcd ' "$dest$prefix/lib/sysusers.d/nlipcd.conf"
 check "the spec in share/nlipc/spec/, as in the tree" \
 	cmp -s "$share/nlipc/spec/nlipc.yaml" "$top_srcdir/spec/nlipc.yaml"
 check "nlipc-vm's guest init in share/nlipc/vm/" test -f "$share/nlipc/vm/init.sh"

@@ -3,6 +3,7 @@ bin_PROGRAMS += tools/nlipc/nlipc
 tools_nlipc_nlipc_SOURCES = \
 	tools/nlipc/nlipc.h \
 	tools/nlipc/main.c \
+	tools/nlipc/bridge_stdio.c \
 	tools/nlipc/print.c \
 	tools/nlipc/bytes.c \
 	tools/nlipc/cmd_ping.c \

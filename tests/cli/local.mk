@@ -2,3 +2,6 @@
 # timeouts and JSON shapes, against nlipcd's user backend on the host.
 TESTS += tests/cli/cli.sh
 EXTRA_DIST += tests/cli/cli.sh tests/cli/cli-tests.py
+# ssh:// through a private sshd on loopback (as root; skipped otherwise).
+TESTS += tests/cli/ssh.sh
+EXTRA_DIST += tests/cli/ssh.sh

@@ -60,6 +60,7 @@ files)
 		/usr/share/man/man7/nlipc.7.gz /usr/share/man/man3/nlipc_kv_get.3.gz \
 		/usr/include/nlipc/nlipc.h /usr/include/linux/nlipc.h \
 		/usr/share/nlipc/vm/init.sh /usr/bin/nlipc-bench /usr/sbin/nlipcd \
+		/usr/lib/sysusers.d/nlipcd.conf \
 		/usr/src/nlipc-$version/dkms.conf; do
 		[ -f "$f" ] && echo "found $f" || { echo "missing $f"; rc=1; }
 	done

@@ -143,7 +143,47 @@ static void unknown_scheme_lists_the_known(void **state)
 {
 	assert_int_equal(try_open("sctp://127.0.0.1"), -EPROTONOSUPPORT);
 	assert_string_equal(err.msg, "unknown scheme 'sctp:' (known: netlink, "
-			    "unix, unix+seqpacket, unix+dgram, tcp, udp)");
+			    "unix, unix+seqpacket, unix+dgram, tcp, udp, ssh)");
+}
+
+/*
+ * ssh:// hands its parts to ssh and, the socket path, to a remote shell:
+ * nothing either would take for an option or a command gets through.
+ */
+static void ssh_url_refuses_what_ssh_or_a_shell_reads(void **state)
+{
+	static const char *const bad[] = {
+		"ssh://-oProxyCommand=touch@host/run/x",
+		"ssh://-oProxyCommand=touch/run/x",
+		"ssh://host/run/x;reboot",
+		"ssh://host/run/$(id)",
+		"ssh://host/run/a b",
+		"ssh://user@host:22x/run/x",
+		"ssh://",
+		"ssh://@host",
+		"ssh://[::1/run/x",
+	};
+	size_t i;
+
+	/* Not run: no ssh would start if parsing let it through. */
+	setenv("NLIPC_SSH_COMMAND", "exit 99", 1);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(try_open("%s", bad[i]), -EINVAL);
+		assert_non_null(strstr(err.msg, "invalid URL"));
+	}
+	unsetenv("NLIPC_SSH_COMMAND");
+}
+
+/* ssh that cannot get there: its own last line is the message. */
+static void ssh_failure_is_ssh_s_last_line(void **state)
+{
+	setenv("NLIPC_SSH_COMMAND",
+	       "echo 'debug noise' >&2; echo 'ssh: Could not resolve hostname nowhere' >&2; exit 255",
+	       1);
+	assert_int_not_equal(try_open("ssh://user@nowhere:2222/run/nlipc.sock"), 0);
+	unsetenv("NLIPC_SSH_COMMAND");
+	assert_string_equal(err.msg,
+			    "ssh nowhere: ssh: Could not resolve hostname nowhere");
 }
 
 /*
@@ -354,6 +394,8 @@ int main(void)
 		T(family_not_found),
 		T(path_too_long),
 		T(unknown_scheme_lists_the_known),
+		T(ssh_url_refuses_what_ssh_or_a_shell_reads),
+		T(ssh_failure_is_ssh_s_last_line),
 		T(unknown_service),
 		T(unknown_host),
 		T(service_name),

@@ -61,7 +61,8 @@ static void usage(FILE *f)
 		"\n"
 		"Options:\n"
 		"  -c, --connect URL      the service: netlink: (the kernel module, default),\n"
-		"                         unix:/path, unix:@name, tcp://host:port, udp://host:port;\n"
+		"                         unix:/path, unix:@name, tcp://host:port, udp://host:port,\n"
+		"                         ssh://[user@]host[:port][/socket];\n"
 		"                         NLIPC_CONNECT in the environment sets the default\n"
 		"  -j, --json             print one JSON document\n"
 		"  -p, --pretty           print indented JSON (implies -j)\n"
@@ -358,6 +359,9 @@ int main(int argc, char **argv)
 
 	if (env && *env)
 		cli.url = env;
+	/* ssh runs it on the daemon's host: no options, no output format. */
+	if (argc > 1 && !strcmp(argv[1], "bridge-stdio"))
+		return cmd_bridge_stdio_main(argc - 1, argv + 1);
 
 	opterr = 0;
 	/* "+": options after the command belong to the command. */

@@ -131,6 +131,8 @@ void monitor_begin(const struct monitor_opts *mo, const char *event);
 
 /* One per command, in cmd_<object>.c; each returns an exit code. */
 int cmd_ping_main(int argc, char **argv);
+/* Hidden: ssh:// URLs' remote helper (bridge_stdio.c). */
+int cmd_bridge_stdio_main(int argc, char **argv);
 int cmd_info_main(int argc, char **argv);
 int cmd_stats_main(int argc, char **argv);
 int cmd_family_main(int argc, char **argv);

@@ -31,18 +31,22 @@ tools_nlipcd_libnlipcd_la_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS)
 
 # A daemon, with a section-8 page: installed in sbin.
 sbin_PROGRAMS += tools/nlipcd/nlipcd
-tools_nlipcd_nlipcd_SOURCES = tools/nlipcd/main.c
+tools_nlipcd_nlipcd_SOURCES = tools/nlipcd/main.c \
+	tools/nlipcd/privilege.h tools/nlipcd/privilege.c tools/nlipcd/notify.c
 tools_nlipcd_nlipcd_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
-tools_nlipcd_nlipcd_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS)
+tools_nlipcd_nlipcd_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS) $(LIBCAPNG_CFLAGS)
 tools_nlipcd_nlipcd_LDADD = tools/nlipcd/libnlipcd.la lib/libnlipc-core.la \
-	$(LIBMNL_LIBS)
+	$(LIBMNL_LIBS) $(LIBCAPNG_LIBS)
 
 dist_man_MANS += doc/nlipcd.8
-EXTRA_DIST += tools/nlipcd/nlipcd.service tools/nlipcd/nlipcd.socket
+EXTRA_DIST += tools/nlipcd/nlipcd.service tools/nlipcd/nlipcd.socket \
+	tools/nlipcd/nlipcd.sysusers
 
-# systemd units: the socket as it is, the service with our sbindir. Override
-# systemdunitdir on the make command line for another layout.
+# systemd units: the socket as it is, the service with our sbindir, and
+# the system user the service runs as. Override systemdunitdir or
+# sysusersdir on the make command line for another layout.
 systemdunitdir = $(prefix)/lib/systemd/system
+sysusersdir = $(prefix)/lib/sysusers.d
 install-data-local: install-nlipcd-units
 uninstall-local: uninstall-nlipcd-units
 install-nlipcd-units:
@@ -51,7 +55,11 @@ install-nlipcd-units:
 		>'$(DESTDIR)$(systemdunitdir)/nlipcd.service'
 	$(INSTALL_DATA) '$(srcdir)/tools/nlipcd/nlipcd.socket' \
 		'$(DESTDIR)$(systemdunitdir)/nlipcd.socket'
+	$(MKDIR_P) '$(DESTDIR)$(sysusersdir)'
+	$(INSTALL_DATA) '$(srcdir)/tools/nlipcd/nlipcd.sysusers' \
+		'$(DESTDIR)$(sysusersdir)/nlipcd.conf'
 uninstall-nlipcd-units:
 	rm -f '$(DESTDIR)$(systemdunitdir)/nlipcd.service' \
-		'$(DESTDIR)$(systemdunitdir)/nlipcd.socket'
+		'$(DESTDIR)$(systemdunitdir)/nlipcd.socket' \
+		'$(DESTDIR)$(sysusersdir)/nlipcd.conf'
 .PHONY: install-nlipcd-units uninstall-nlipcd-units

@@ -27,6 +27,7 @@
 #include "../../kmod/kv-rules.h"
 #include "backend.h"
 #include "nlipcd.h"
+#include "privilege.h"
 
 int nlipcd_log_level = NLIPCD_LOG_INFO;
 static bool log_journal;
@@ -108,6 +109,7 @@ enum {
 	OPT_ALLOW_REMOTE_WRITE = 256,
 	OPT_IDLE,
 	OPT_LOG_LEVEL,
+	OPT_USER,
 	/* set_number()'s, in a row */
 	OPT_MAX_MSG,
 	OPT_MAX_CLIENTS,
@@ -133,6 +135,7 @@ static const struct option options[] = {
 	{ "socket-group", required_argument, NULL, 'g' },
 	{ "allow-uid", required_argument, NULL, 'u' },
 	{ "allow-remote-write", no_argument, NULL, OPT_ALLOW_REMOTE_WRITE },
+	{ "user", required_argument, NULL, OPT_USER },
 	{ "max-msg", required_argument, NULL, OPT_MAX_MSG },
 	{ "max-clients", required_argument, NULL, OPT_MAX_CLIENTS },
 	{ "max-clients-per-uid", required_argument, NULL, OPT_MAX_PER_UID },
@@ -171,6 +174,8 @@ static void usage(FILE *f)
 		"  -u, --allow-uid UID|USER     may also use kv-set, kv-del, stats-reset\n"
 		"                               over AF_UNIX (root and nlipcd's uid always may)\n"
 		"      --allow-remote-write     let TCP/UDP clients write (default read-only)\n"
+		"      --user USER              once set up, run as USER and its groups,\n"
+		"                               keeping only CAP_NET_ADMIN (kernel backend)\n"
 		"      --max-msg BYTES          largest request (default %d)\n"
 		"      --max-clients N          clients in total (default 16384, or what\n"
 		"                               RLIMIT_NOFILE allows)\n"
@@ -349,6 +354,10 @@ static int parse_args(struct nlipcd *d, int argc, char **argv,
 		case OPT_ALLOW_REMOTE_WRITE:
 			d->allow_remote_write = true;
 			break;
+		case OPT_USER:
+			if (nlipcd_priv_set_user(optarg))
+				return -EINVAL;
+			break;
 		case OPT_MAX_MSG ... OPT_KV_BYTES:
 			if (set_number(d, opt, optarg))
 				return -EINVAL;
@@ -465,6 +474,11 @@ int main(int argc, char **argv)
 	nlipcd_admit_init(&d);
 	sig.w.handle = signal_handle;
 	nlipcd_watch_add(&d, &sig.w, sfd, EPOLLIN);
+	err = nlipcd_notify_init(&d);
+	if (err) {
+		nlipcd_err("NOTIFY_SOCKET: %s", strerror(-err));
+		goto out_close;
+	}
 
 	err = d.backend->init(&d);
 	if (err) {
@@ -486,9 +500,14 @@ int main(int argc, char **argv)
 		ret = 2;
 		goto out_close_listeners;
 	}
+	if (nlipcd_priv_drop(&d))
+		goto out_close_listeners;
+	nlipcd_priv_warn_exposure(&d);
 	nlipcd_info("nlipcd %s ready, %s backend", PACKAGE_VERSION,
 		    d.backend->name);
+	nlipcd_notify_ready(&d);
 	ret = nlipcd_loop_run(&d) ? 1 : 0;
+	nlipcd_notify_stopping();
 
 out_close_listeners:
 	nlipcd_listen_close_all(&d);
@@ -496,6 +515,7 @@ out_close_listeners:
 	d.backend->uninit(&d);
 	nlipcd_dgram_uninit(&d);
 out_close:
+	nlipcd_notify_uninit(&d);
 	close(d.epfd);
 	close(sfd);
 	if (d.spare_fd >= 0)
