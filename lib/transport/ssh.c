@@ -228,13 +228,13 @@ static int ssh_send(struct nlipc *ep, const void *buf, size_t len)
 	return err < 0 ? explain(ep, s, err) : err;
 }
 
-static ssize_t ssh_recv(struct nlipc *ep)
+static ssize_t ssh_recv(struct nlipc *ep, long long until)
 {
 	struct ssh *s = ssh_of(ep);
 	ssize_t n;
 
 	ep->tp_priv = s->sock;
-	n = nlipc_sock_recv_stream(ep);
+	n = nlipc_sock_recv_stream(ep, until);
 	s->sock = ep->tp_priv;
 	ep->tp_priv = s;
 	return n < 0 ? explain(ep, s, n) : n;
