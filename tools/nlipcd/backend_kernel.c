@@ -564,6 +564,14 @@ static void kernel_request(struct nlipcd_client *c, const struct nlmsghdr *nlh,
 		do_request(k, c, nlh, op);
 }
 
+/* The module's policies, from the kernel's nlctrl: forwarded as a dump. */
+static void kernel_policy(struct nlipcd_client *c, const struct nlmsghdr *nlh,
+			  const struct nlattr *op_attr,
+			  const struct nlipcd_family *f)
+{
+	kernel_request(c, nlh, NULL, true);
+}
+
 static void kernel_resume(struct nlipcd_client *c)
 {
 	struct kdump *kd = c->dump;
@@ -696,6 +704,7 @@ const struct nlipcd_backend nlipcd_backend_kernel = {
 	.uninit = kernel_uninit,
 	.family = kernel_family,
 	.request = kernel_request,
+	.policy = kernel_policy,
 	.resume = kernel_resume,
 	.join = kernel_join,
 	.forget = kernel_forget,

@@ -648,6 +648,34 @@ out_ack:
 	nlipcd_reply_release(&r);
 }
 
+/* Our own policies: nlctrl's answer for a family, built as it builds it. */
+static void user_policy(struct nlipcd_client *c, const struct nlmsghdr *nlh,
+			const struct nlattr *op_attr,
+			const struct nlipcd_family *f)
+{
+	struct nlipcd_extack ext = { 0 };
+	struct nlipcd_reply r;
+	int only = -1;
+
+	if (op_attr) {
+		uint32_t op = mnl_attr_get_u32(op_attr);
+
+		/* Naming the attribute, as Linux 6.4 on does. */
+		if (op > UINT8_MAX || !nlipcd_op_find(op)) {
+			ext.bad_attr = op_attr;
+			nlipcd_request_ack(c, nlh, -ENOENT, &ext);
+			return;
+		}
+		only = op;
+	}
+	if (nlipcd_reply_init(&r, 2048))
+		return;
+	nlipcd_policy_dump(&r, f->id, nlh->nlmsg_seq, c->portid, only);
+	nlipcd_reply_done(&r, nlh->nlmsg_seq, c->portid, 0);
+	nlipcd_client_send_reply(c, &r);
+	nlipcd_reply_release(&r);
+}
+
 static void user_forget(struct nlipcd_client *c)
 {
 	free(c->dump);
@@ -660,6 +688,7 @@ const struct nlipcd_backend nlipcd_backend_user = {
 	.uninit = user_uninit,
 	.family = user_family,
 	.request = user_request,
+	.policy = user_policy,
 	.resume = user_resume,
 	.forget = user_forget,
 };
