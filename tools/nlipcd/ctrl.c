@@ -17,6 +17,7 @@
 #include <linux/nlipc.h>
 
 #include "backend.h"
+#include "kind.h"
 #include "nlipcd.h"
 #include "policy.h"
 
@@ -68,7 +69,7 @@ static void getfamily(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 	bool have;
 	int err;
 
-	if (dump && c->kind == NLIPCD_UDP) {
+	if (dump && c->ops->lossy) {
 		ext.msg = udp_dump_refused;
 		nlipcd_request_ack(c, nlh, -EOPNOTSUPP, &ext);
 		return;
@@ -122,7 +123,7 @@ static void getpolicy(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 		nlipcd_request_ack(c, nlh, -EOPNOTSUPP, NULL);
 		return;
 	}
-	if (c->kind == NLIPCD_UDP) {
+	if (c->ops->lossy) {
 		ext.msg = udp_dump_refused;
 		nlipcd_request_ack(c, nlh, -EOPNOTSUPP, &ext);
 		return;
@@ -164,7 +165,7 @@ static void join(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 	uint32_t id;
 	int err;
 
-	if (c->kind == NLIPCD_UDP) {
+	if (c->ops->lossy) {
 		NLIPCD_SET_ERR_MSG(&ext,
 				   "subscriptions are refused over UDP: a lost datagram would lose notifications unnoticed; use tcp:// or unix:");
 		nlipcd_request_ack(c, nlh, -EOPNOTSUPP, &ext);

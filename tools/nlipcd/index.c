@@ -19,6 +19,7 @@
 #include <sys/random.h>
 
 #include "client.h"
+#include "kind.h"
 #include "nlipcd.h"
 
 struct nlipcd_owner_key {
@@ -75,13 +76,12 @@ static uint32_t peer_hash(const struct nlipcd *d,
 				alen);
 }
 
-static void owner_key(struct nlipcd_owner_key *k, enum nlipcd_kind kind,
-		      bool remote, uid_t uid,
-		      const struct sockaddr_storage *addr)
+static void owner_key(struct nlipcd_owner_key *k, bool peer, bool remote,
+		      uid_t uid, const struct sockaddr_storage *addr)
 {
 	memset(k, 0, sizeof(*k));
 	k->remote = remote;
-	k->peer = nlipcd_client_is_peer(kind);
+	k->peer = peer;
 	if (!remote) {
 		k->uid = uid;
 		return;
@@ -138,7 +138,7 @@ void nlipcd_client_recount(struct nlipcd_client *c)
 		c->owner = NULL;
 		return;
 	}
-	owner_key(&k, c->kind, c->remote, c->uid, &c->addr);
+	owner_key(&k, c->ops->peer, c->remote, c->uid, &c->addr);
 	if (c->owner && !memcmp(&c->owner->key, &k, sizeof(k)))
 		return;
 	if (c->owner)
@@ -161,14 +161,14 @@ void nlipcd_client_recount(struct nlipcd_client *c)
  * Connections count against connections, datagram peers against peers:
  * a burst of UDP peers must not lock a user out of TCP, and vice versa.
  */
-unsigned int nlipcd_client_count_uid(struct nlipcd *d, enum nlipcd_kind kind,
+unsigned int nlipcd_client_count_uid(struct nlipcd *d, bool peer,
 				     bool remote, uid_t uid,
 				     const struct sockaddr_storage *addr)
 {
 	struct nlipcd_owner_key k;
 	struct nlipcd_owner *o;
 
-	owner_key(&k, kind, remote, uid, addr);
+	owner_key(&k, peer, remote, uid, addr);
 	o = owner_find(d, &k, nlipcd_hash_from(d->hash_seed, &k, sizeof(k)));
 	return o ? o->n : 0;
 }
@@ -181,7 +181,7 @@ void nlipcd_index_add(struct nlipcd_client *c)
 	nlipcd_htable_add(&d->by_portid, &c->portid_node,
 			  portid_hash(d, c->portid));
 	/* Only datagram peers are looked up by address. */
-	if (nlipcd_client_is_peer(c->kind))
+	if (c->ops->peer)
 		nlipcd_htable_add(&d->by_peer, &c->peer_node,
 				  peer_hash(d, c->lis, &c->addr, c->addrlen));
 	nlipcd_client_recount(c);
@@ -192,7 +192,7 @@ void nlipcd_index_del(struct nlipcd_client *c)
 	struct nlipcd *d = c->d;
 
 	nlipcd_htable_del(&d->by_portid, &c->portid_node);
-	if (nlipcd_client_is_peer(c->kind))
+	if (c->ops->peer)
 		nlipcd_htable_del(&d->by_peer, &c->peer_node);
 	if (c->owner)
 		owner_put(d, c->owner);

@@ -12,6 +12,8 @@ tools_nlipcd_libnlipcd_la_SOURCES = \
 	tools/nlipcd/listen.c \
 	tools/nlipcd/client.h \
 	tools/nlipcd/client.c \
+	tools/nlipcd/kind.h \
+	tools/nlipcd/conn.c \
 	tools/nlipcd/index.c \
 	tools/nlipcd/frame.c \
 	tools/nlipcd/admit.c \

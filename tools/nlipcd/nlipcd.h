@@ -24,6 +24,7 @@
 
 struct nlipcd;
 struct nlipcd_client;
+struct nlipcd_kind_ops;
 struct nlipcd_policy_attr;
 
 /* ------------------------------------------------------------------ */
@@ -303,12 +304,12 @@ struct nlipcd_listener {
 	struct nlipcd_watch w;
 	struct nlipcd_listener *next;
 	char name[160];		/* the URL, for logs */
-	enum nlipcd_kind kind;
-	int family;		/* AF_UNIX, AF_INET, AF_INET6 */
+	const struct nlipcd_kind_ops *ops;	/* its kind's (kind.h) */
 	char path[112];		/* socket file to remove at exit, or "" */
 	dev_t dev;		/* ... if it is still this one */
 	ino_t sock_ino;		/* the socket's, as sock_diag names it */
 	ino_t ino;
+	int family;		/* AF_UNIX, AF_INET, AF_INET6 */
 	bool activated;		/* from LISTEN_FDS: systemd owns the file */
 };
 
@@ -332,7 +333,7 @@ struct nlipcd_client {
 	struct nlipcd_list ready_node;	/* in d->ready */
 	struct nlipcd_list retry_node;	/* in d->retry */
 	struct nlipcd_list reap_node;	/* in d->reap */
-	enum nlipcd_kind kind;
+	const struct nlipcd_kind_ops *ops;	/* its listener's kind's */
 	int fd;				/* own socket, or the listener's */
 	bool remote;			/* AF_INET/AF_INET6 */
 	bool uid_known;
@@ -409,7 +410,7 @@ void nlipcd_client_retry(struct nlipcd *d);
 int nlipcd_client_retry_timeout(struct nlipcd *d, int max);
 void nlipcd_client_sweep(struct nlipcd *d, uint64_t now);
 void nlipcd_client_free_all(struct nlipcd *d);
-unsigned int nlipcd_client_count_uid(struct nlipcd *d, enum nlipcd_kind kind,
+unsigned int nlipcd_client_count_uid(struct nlipcd *d, bool peer,
 				     bool remote, uid_t uid,
 				     const struct sockaddr_storage *addr);
 struct nlipcd_client *nlipcd_client_find(struct nlipcd *d, uint32_t portid);
@@ -421,8 +422,6 @@ struct nlipcd_client *nlipcd_client_find(struct nlipcd *d, uint32_t portid);
 /* AF_UNIX dgram peers' share of our socket (dgram.c)                   */
 /* ------------------------------------------------------------------ */
 
-bool nlipcd_dgram_may_send(const struct nlipcd_client *c, size_t len);
-void nlipcd_dgram_sent(struct nlipcd_client *c, size_t len);
 void nlipcd_dgram_refresh(struct nlipcd *d, uint64_t now);
 unsigned int nlipcd_dgram_reap_gone(struct nlipcd *d);
 void nlipcd_dgram_uninit(struct nlipcd *d);
@@ -461,10 +460,5 @@ _Static_assert(NLIPC_BRIDGE_UDP_RTO_MAX_MS < NLIPCD_UDP_TTL_MS,
 	       "a client's resend must find its answer still kept");
 
 void nlipcd_udp_cache_free(struct nlipcd_udp_cache *cache);
-bool nlipcd_udp_replay(struct nlipcd_client *c, const void *dgram,
-		       size_t len);
-void nlipcd_udp_begin(struct nlipcd_client *c, const void *dgram, size_t len);
-void nlipcd_udp_record(struct nlipcd_client *c, struct nlipcd_buf *b);
-void nlipcd_udp_end(struct nlipcd_client *c);
 
 #endif /* _NLIPCD_H */

@@ -14,6 +14,7 @@
 #include <linux/nlipc.h>
 
 #include "backend.h"
+#include "kind.h"
 #include "nlipcd.h"
 #include "policy.h"
 
@@ -103,34 +104,6 @@ static int permitted(struct nlipcd_client *c, const struct nlipcd_op *op,
 	return -EPERM;
 }
 
-/*
- * UDP proves no source address: a ping that asks for more bytes back than
- * it carries would make the daemon an amplifier for spoofed datagrams
- * (a 28-byte request, a 65 KB answer). Values out of the policy's range
- * are left to the family's validation, which refuses them anyway.
- */
-static int udp_amplifies(const struct nlmsghdr *nlh, const struct nlipcd_op *op,
-			 struct nlipcd_extack *ext)
-{
-	const struct nlattr *a;
-	uint32_t size;
-
-	if (op->cmd != NLIPC_CMD_PING)
-		return 0;
-	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
-		if (mnl_attr_get_type(a) != NLIPC_A_PING_REPLY_SIZE ||
-		    mnl_attr_get_payload_len(a) != sizeof(uint32_t))
-			continue;
-		size = mnl_attr_get_u32(a);
-		if (size <= nlh->nlmsg_len || size > NLIPC_PING_MAX_PAYLOAD)
-			continue;
-		NLIPCD_SET_ERR_ATTR(ext, a,
-				    "over UDP a ping's reply-size may not exceed the request's own length (it would amplify spoofed requests): use tcp:// or unix:");
-		return -EMSGSIZE;
-	}
-	return 0;
-}
-
 static void family_request(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 {
 	const struct genlmsghdr *g = NLMSG_DATA(nlh);
@@ -160,14 +133,14 @@ static void family_request(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 	err = permitted(c, op, &ext);
 	if (err)
 		goto out_ack;
-	if (dump && c->kind == NLIPCD_UDP) {
+	if (dump && c->ops->lossy) {
 		NLIPCD_SET_ERR_MSG(&ext,
 				   "dumps are refused over UDP: a lost datagram would lose entries unnoticed; use tcp:// or unix:");
 		err = -EOPNOTSUPP;
 		goto out_ack;
 	}
-	if (c->kind == NLIPCD_UDP) {
-		err = udp_amplifies(nlh, op, &ext);
+	if (c->ops->check) {
+		err = c->ops->check(nlh, op, &ext);
 		if (err)
 			goto out_ack;
 	}
