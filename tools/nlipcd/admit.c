@@ -19,7 +19,11 @@
 
 #include "client.h"
 #include "kind.h"
+#include "listen.h"
+#include "loop.h"
 #include "nlipcd.h"
+#include "reply.h"
+#include "request.h"
 
 /* Datagrams and connections taken per listener per turn. */
 #define TURN_DATAGRAMS	64

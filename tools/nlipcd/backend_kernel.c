@@ -28,8 +28,12 @@
 #include <linux/nlipc.h>
 
 #include "backend.h"
+#include "client.h"
+#include "loop.h"
 #include "nlipcd.h"
 #include "policy.h"
+#include "reply.h"
+#include "request.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270

@@ -18,9 +18,13 @@
 
 #include "../../kmod/kv-rules.h"
 #include "backend.h"
+#include "client.h"
 #include "kv.h"
+#include "loop.h"
 #include "nlipcd.h"
 #include "policy.h"
+#include "reply.h"
+#include "request.h"
 
 /* What the kernel's dump skb holds (kmod/kv.c's min_dump_alloc). */
 #define DUMP_ROUND	NLMSG_ALIGN(NLMSG_HDRLEN + GENL_HDRLEN +		\

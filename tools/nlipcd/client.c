@@ -30,7 +30,10 @@
 #include "backend.h"
 #include "client.h"
 #include "kind.h"
+#include "listen.h"
+#include "loop.h"
 #include "nlipcd.h"
+#include "reply.h"
 
 /* A closing client gets this long to take what is queued for it. */
 #define CLOSE_GRACE_MS	2000

@@ -17,7 +17,9 @@
 
 #include "client.h"
 #include "kind.h"
+#include "loop.h"
 #include "nlipcd.h"
+#include "request.h"
 
 /* Accepted sockets: small send buffers, so our queue does the queueing. */
 #define STREAM_SNDBUF	(64 * 1024)

@@ -17,9 +17,12 @@
 #include <linux/nlipc.h>
 
 #include "backend.h"
+#include "client.h"
 #include "kind.h"
 #include "nlipcd.h"
 #include "policy.h"
+#include "reply.h"
+#include "request.h"
 
 static bool is_dump(const struct nlmsghdr *nlh)
 {

@@ -27,6 +27,8 @@
 
 #include "client.h"
 #include "kind.h"
+#include "listen.h"
+#include "loop.h"
 #include "nlipcd.h"
 
 /* Unread bytes a peer may have in the kernel; a datagram always fits. */

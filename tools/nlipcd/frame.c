@@ -14,7 +14,10 @@
 
 #include "client.h"
 #include "kind.h"
+#include "loop.h"
 #include "nlipcd.h"
+#include "reply.h"
+#include "request.h"
 
 /* Messages handled per client per turn of the loop, for fairness. */
 #define TURN_MESSAGES	32

@@ -20,6 +20,7 @@
 
 #include "client.h"
 #include "kind.h"
+#include "listen.h"
 #include "nlipcd.h"
 
 struct nlipcd_owner_key {

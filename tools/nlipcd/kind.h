@@ -78,4 +78,29 @@ extern const struct nlipcd_kind_ops nlipcd_kind_udp;
 
 const struct nlipcd_kind_ops *nlipcd_kind_ops(enum nlipcd_kind kind);
 
+/* ------------------------------------------------------------------ */
+/* AF_UNIX dgram peers (dgram.c)                                       */
+/* ------------------------------------------------------------------ */
+
+void nlipcd_dgram_refresh(struct nlipcd *d, uint64_t now);
+unsigned int nlipcd_dgram_reap_gone(struct nlipcd *d);
+void nlipcd_dgram_uninit(struct nlipcd *d);
+
+/* ------------------------------------------------------------------ */
+/* UDP answers by sequence number (udp.c)                               */
+/* ------------------------------------------------------------------ */
+
+struct nlipcd_udp_cache;
+
+/*
+ * How long a peer's answers are kept after it last asked: beyond the
+ * retries of libnlipc's default timeout. A UDP peer heard from since is
+ * not forgotten to make room for a UDP peer of another address.
+ */
+#define NLIPCD_UDP_TTL_MS	10000
+_Static_assert(NLIPC_BRIDGE_UDP_RTO_MAX_MS < NLIPCD_UDP_TTL_MS,
+	       "a client's resend must find its answer still kept");
+
+void nlipcd_udp_cache_free(struct nlipcd_udp_cache *cache);
+
 #endif /* _NLIPCD_KIND_H */

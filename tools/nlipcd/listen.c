@@ -19,6 +19,8 @@
 #include <sys/un.h>
 
 #include "kind.h"
+#include "listen.h"
+#include "loop.h"
 #include "nlipcd.h"
 #include "url.h"
 

@@ -4,6 +4,10 @@
 noinst_LTLIBRARIES += tools/nlipcd/libnlipcd.la
 tools_nlipcd_libnlipcd_la_SOURCES = \
 	tools/nlipcd/nlipcd.h \
+	tools/nlipcd/loop.h \
+	tools/nlipcd/reply.h \
+	tools/nlipcd/listen.h \
+	tools/nlipcd/request.h \
 	tools/nlipcd/backend.h \
 	tools/nlipcd/policy.h \
 	tools/nlipcd/kv.h \

@@ -26,6 +26,10 @@
 
 #include "../../kmod/kv-rules.h"
 #include "backend.h"
+#include "client.h"
+#include "kind.h"
+#include "listen.h"
+#include "loop.h"
 #include "nlipcd.h"
 
 int nlipcd_log_level = NLIPCD_LOG_INFO;

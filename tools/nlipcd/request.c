@@ -14,9 +14,12 @@
 #include <linux/nlipc.h>
 
 #include "backend.h"
+#include "client.h"
 #include "kind.h"
 #include "nlipcd.h"
 #include "policy.h"
+#include "reply.h"
+#include "request.h"
 
 /* netlink_rcv_skb(): errors always answered, success only if asked. */
 void nlipcd_request_ack(struct nlipcd_client *c, const struct nlmsghdr *nlh,

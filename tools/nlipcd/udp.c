@@ -22,8 +22,11 @@
 
 #include "client.h"
 #include "kind.h"
+#include "listen.h"
+#include "loop.h"
 #include "nlipcd.h"
 #include "policy.h"
+#include "reply.h"
 
 #define CACHE_ENTRIES	16
 /* The socket all peers share: room for many answers. */
