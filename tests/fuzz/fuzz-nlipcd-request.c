@@ -86,8 +86,8 @@ static void client_add(struct nlipcd *d, struct nlipcd_listener *lis,
 	if (!c)
 		harness_fail("no client");
 	/* In place of SO_PEERCRED, whoever runs this. */
-	c->uid_known = who[i].uid_known;
-	c->uid = who[i].uid;
+	c->who.uid_known = who[i].uid_known;
+	c->who.uid = who[i].uid;
 	nlipcd_client_describe(c);
 	harness_peer_init(p, sv[1], who[i].type == SOCK_STREAM);
 	p->portid = c->portid;

@@ -266,7 +266,7 @@ static void defer(struct nlipcd_client *c, const void *data, size_t len)
 	struct nlipcd_buf **v;
 	struct nlipcd_pending *p;
 
-	if (c->n_pending >= c->d->lim.max_inflight) {
+	if (c->in.n_pending >= c->d->lim.max_inflight) {
 		struct nlmsghdr req = { 0 };
 
 		if (len >= sizeof(req))
@@ -275,18 +275,18 @@ static void defer(struct nlipcd_client *c, const void *data, size_t len)
 				     "nlipcd: too many requests in flight from this client");
 		return;
 	}
-	v = realloc(c->pending, (c->n_pending + 1) * sizeof(*v));
+	v = realloc(c->in.pending, (c->in.n_pending + 1) * sizeof(*v));
 	if (!v)
 		return;
-	c->pending = v;
+	c->in.pending = v;
 	p = malloc(sizeof(*p) + len);
 	if (!p)
 		return;
-	p->uid = c->uid;
-	p->uid_known = c->uid_known;
+	p->uid = c->who.uid;
+	p->uid_known = c->who.uid_known;
 	p->len = len;
 	memcpy(p->data, data, len);
-	c->pending[c->n_pending++] = (struct nlipcd_buf *)p;
+	c->in.pending[c->in.n_pending++] = (struct nlipcd_buf *)p;
 }
 
 static bool creds_of(struct msghdr *mh, struct ucred *out)
@@ -396,22 +396,22 @@ void nlipcd_client_datagram(struct nlipcd *d, struct nlipcd_listener *lis)
 					      mh.msg_namelen);
 			if (!c)
 				continue;
-			c->uid_known = have_cred;
-			c->uid = have_cred ? cred.uid : 0;
-			c->pid = have_cred ? cred.pid : 0;
+			c->who.uid_known = have_cred;
+			c->who.uid = have_cred ? cred.uid : 0;
+			c->who.pid = have_cred ? cred.pid : 0;
 			nlipcd_client_recount(c);
 			nlipcd_client_describe(c);
 			nlipcd_debug("%s: new peer on %s", c->name, lis->name);
 		}
 		if (c->closing)
 			continue;
-		c->uid_known = have_cred;
+		c->who.uid_known = have_cred;
 		if (have_cred) {
-			c->uid = cred.uid;
-			c->pid = cred.pid;
+			c->who.uid = cred.uid;
+			c->who.pid = cred.pid;
 		}
 		nlipcd_client_recount(c);
-		if (!nlipcd_client_can_take(c) || c->n_pending) {
+		if (!nlipcd_client_can_take(c) || c->in.n_pending) {
 			defer(c, dgram_buf, (size_t)n > max ? max : (size_t)n);
 			continue;
 		}

@@ -482,7 +482,7 @@ static void dump_handle(struct nlipcd *d, struct nlipcd_watch *w,
 	ssize_t n;
 
 	/* The client's queue is full: the kernel waits with the next round. */
-	if (c->tx_bytes >= NLIPCD_DUMP_LOW_WATER || c->closing) {
+	if (c->tx.bytes >= NLIPCD_DUMP_LOW_WATER || c->closing) {
 		nlipcd_watch_set(d, w, 0);
 		return;
 	}

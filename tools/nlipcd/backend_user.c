@@ -568,7 +568,7 @@ static void user_resume(struct nlipcd_client *c)
 {
 	int ret;
 
-	while (c->dump && c->tx_bytes < NLIPCD_DUMP_LOW_WATER && !c->closing) {
+	while (c->dump && c->tx.bytes < NLIPCD_DUMP_LOW_WATER && !c->closing) {
 		ret = dump_round(c);
 		if (ret < 0)
 			break;

@@ -48,7 +48,7 @@
 
 bool nlipcd_client_room(const struct nlipcd_client *c)
 {
-	return c->tx_bytes < c->d->lim.max_queue;
+	return c->tx.bytes < c->d->lim.max_queue;
 }
 
 /* May we take another request from this client now? */
@@ -61,7 +61,7 @@ bool nlipcd_client_can_take(const struct nlipcd_client *c)
 void nlipcd_client_describe(struct nlipcd_client *c)
 {
 	char host[INET6_ADDRSTRLEN] = "?";
-	const struct sockaddr_storage *a = &c->addr;
+	const struct sockaddr_storage *a = &c->who.addr;
 
 	if (a->ss_family == AF_INET) {
 		const struct sockaddr_in *in = (const void *)a;
@@ -75,9 +75,9 @@ void nlipcd_client_describe(struct nlipcd_client *c)
 		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
 		snprintf(c->name, sizeof(c->name), "%s [%s]:%u port %u",
 			 c->ops->inet_scheme, host, ntohs(in6->sin6_port), c->portid);
-	} else if (c->uid_known) {
+	} else if (c->who.uid_known) {
 		snprintf(c->name, sizeof(c->name), "unix uid %u pid %d port %u",
-			 (unsigned int)c->uid, (int)c->pid, c->portid);
+			 (unsigned int)c->who.uid, (int)c->who.pid, c->portid);
 	} else {
 		snprintf(c->name, sizeof(c->name), "unix port %u", c->portid);
 	}
@@ -128,12 +128,12 @@ struct nlipcd_client *nlipcd_client_new(struct nlipcd *d,
 	c->lis = lis;
 	c->ops = lis->ops;
 	c->fd = fd;
-	c->remote = lis->family != AF_UNIX;
-	if (addrlen > sizeof(c->addr))
-		addrlen = sizeof(c->addr);
-	memcpy(&c->addr, addr, addrlen);
-	c->addrlen = addrlen;
-	c->portid = new_portid(d, c->ops, &c->addr, c->addrlen);
+	c->who.remote = lis->family != AF_UNIX;
+	if (addrlen > sizeof(c->who.addr))
+		addrlen = sizeof(c->who.addr);
+	memcpy(&c->who.addr, addr, addrlen);
+	c->who.addrlen = addrlen;
+	c->portid = new_portid(d, c->ops, &c->who.addr, c->who.addrlen);
 	c->last_rx_ms = nlipcd_now_ms();
 	c->w.fd = -1;
 	c->w.handle = nlipcd_client_handle;
@@ -158,13 +158,13 @@ static void tx_clear(struct nlipcd_client *c)
 {
 	struct nlipcd_txe *e;
 
-	while ((e = c->tx_head)) {
-		c->tx_head = e->next;
+	while ((e = c->tx.head)) {
+		c->tx.head = e->next;
 		nlipcd_buf_put(e->buf);
 		free(e);
 	}
-	c->tx_tail = NULL;
-	c->tx_bytes = 0;
+	c->tx.tail = NULL;
+	c->tx.bytes = 0;
 }
 
 /* Really free: only from the loop, never from under a caller. */
@@ -189,12 +189,12 @@ static void client_free(struct nlipcd_client *c)
 		close(c->w.fd);
 	}
 	tx_clear(c);
-	while (c->n_pending)
-		free(c->pending[--c->n_pending]);
-	free(c->pending);
-	if (!c->rx_borrowed)
-		free(c->rx);
-	nlipcd_udp_cache_free(c->cache);
+	while (c->in.n_pending)
+		free(c->in.pending[--c->in.n_pending]);
+	free(c->in.pending);
+	if (!c->in.borrowed)
+		free(c->in.buf);
+	nlipcd_udp_cache_free(c->udp.cache);
 	free(c);
 	/* A descriptor is free again: connections may be taken. */
 	if (d->accept_paused)
@@ -242,10 +242,10 @@ void nlipcd_client_schedule(struct nlipcd_client *c)
  */
 bool nlipcd_client_has_message(const struct nlipcd_client *c)
 {
-	size_t have = c->rx_len - c->rx_off;
+	size_t have = c->in.len - c->in.off;
 	uint32_t len;
 
-	if (c->n_pending)
+	if (c->in.n_pending)
 		return true;
 	if (have < NLMSG_HDRLEN)
 		return false;
@@ -253,23 +253,23 @@ bool nlipcd_client_has_message(const struct nlipcd_client *c)
 	 * Asked while a request is handled, the next message may still sit
 	 * at the odd offset the take loop realigns after: copy its length.
 	 */
-	memcpy(&len, c->rx + c->rx_off, sizeof(len));
+	memcpy(&len, c->in.buf + c->in.off, sizeof(len));
 	return len < NLMSG_HDRLEN || len > c->d->lim.max_msg || len <= have;
 }
 
 void nlipcd_client_update(struct nlipcd_client *c)
 {
 	/* Once the peer shut its side, only our output is left to watch. */
-	uint32_t ev = c->input_eof ? 0 : EPOLLRDHUP;
+	uint32_t ev = c->in.eof ? 0 : EPOLLRDHUP;
 
 	if (c->w.fd < 0)
 		return;
-	c->reading = nlipcd_client_can_take(c) && !c->input_eof;
-	if (c->reading)
+	c->in.reading = nlipcd_client_can_take(c) && !c->in.eof;
+	if (c->in.reading)
 		ev |= EPOLLIN;
-	if (c->tx_head && !c->dead)
+	if (c->tx.head && !c->dead)
 		ev |= EPOLLOUT;
-	if (c->closing && !c->tx_head)
+	if (c->closing && !c->tx.head)
 		ev = 0;
 	if (ev != c->w.events)
 		nlipcd_watch_set(c->d, &c->w, ev);
@@ -299,10 +299,10 @@ static void overrun_marker(struct nlipcd_client *c)
 /* The queue shrank: marker owed, dump to continue, input to take. */
 static void drained(struct nlipcd_client *c)
 {
-	if (c->overrun && !c->tx_head && !c->closing)
+	if (c->overrun && !c->tx.head && !c->closing)
 		overrun_marker(c);
 	/* Not from here: we may be deep inside the dump's own send. */
-	if ((c->dump && c->tx_bytes < NLIPCD_DUMP_LOW_WATER) ||
+	if ((c->dump && c->tx.bytes < NLIPCD_DUMP_LOW_WATER) ||
 	    (nlipcd_client_can_take(c) && nlipcd_client_has_message(c)))
 		nlipcd_client_schedule(c);
 	nlipcd_client_update(c);
@@ -310,12 +310,12 @@ static void drained(struct nlipcd_client *c)
 
 void nlipcd_client_tx_pop(struct nlipcd_client *c)
 {
-	struct nlipcd_txe *e = c->tx_head;
+	struct nlipcd_txe *e = c->tx.head;
 
-	c->tx_head = e->next;
-	if (!c->tx_head)
-		c->tx_tail = NULL;
-	c->tx_bytes -= e->buf->len;
+	c->tx.head = e->next;
+	if (!c->tx.head)
+		c->tx.tail = NULL;
+	c->tx.bytes -= e->buf->len;
 	nlipcd_buf_put(e->buf);
 	free(e);
 }
@@ -341,11 +341,11 @@ void nlipcd_client_flush_datagrams(struct nlipcd_client *c)
 	ssize_t n;
 
 	if (ops->peer) {
-		to = (const struct sockaddr *)&c->addr;
-		tolen = c->addrlen;
+		to = (const struct sockaddr *)&c->who.addr;
+		tolen = c->who.addrlen;
 	}
-	while (c->tx_head) {
-		struct nlipcd_buf *b = c->tx_head->buf;
+	while (c->tx.head) {
+		struct nlipcd_buf *b = c->tx.head->buf;
 
 		if (ops->may_send && !ops->may_send(c, b->len)) {
 			retry_later(c);
@@ -389,12 +389,12 @@ void nlipcd_client_flush_datagrams(struct nlipcd_client *c)
 
 void nlipcd_client_flush(struct nlipcd_client *c)
 {
-	size_t before = c->tx_bytes;
+	size_t before = c->tx.bytes;
 
-	if (c->dead || !c->tx_head)
+	if (c->dead || !c->tx.head)
 		return;
 	c->ops->flush(c);
-	if (c->tx_bytes != before && !c->dead)
+	if (c->tx.bytes != before && !c->dead)
 		drained(c);
 	else
 		nlipcd_client_update(c);
@@ -423,12 +423,12 @@ int nlipcd_client_queue(struct nlipcd_client *c, struct nlipcd_buf *b)
 	e->next = NULL;
 	e->buf = nlipcd_buf_get(b);
 	e->off = 0;
-	if (c->tx_tail)
-		c->tx_tail->next = e;
+	if (c->tx.tail)
+		c->tx.tail->next = e;
 	else
-		c->tx_head = e;
-	c->tx_tail = e;
-	c->tx_bytes += b->len;
+		c->tx.head = e;
+	c->tx.tail = e;
+	c->tx.bytes += b->len;
 	nlipcd_client_flush(c);
 	return 0;
 }
@@ -464,7 +464,7 @@ void nlipcd_client_notify(struct nlipcd *d, unsigned int group,
 		next = l->next;
 		if (!(c->groups & (1u << group)) || c->closing)
 			continue;
-		if (c->overrun || c->tx_bytes + b->len > d->lim.max_queue) {
+		if (c->overrun || c->tx.bytes + b->len > d->lim.max_queue) {
 			if (!c->overrun)
 				nlipcd_debug("%s: queue full, dropping notifications",
 					     c->name);
@@ -486,7 +486,7 @@ void nlipcd_client_overrun_group(struct nlipcd *d, unsigned int group)
 		if (!(c->groups & (1u << group)) || c->closing)
 			continue;
 		c->overrun = true;
-		if (!c->tx_head)
+		if (!c->tx.head)
 			overrun_marker(c);
 	}
 }
@@ -503,7 +503,7 @@ void nlipcd_client_overrun_all(struct nlipcd *d)
 /* A client's turn from the ready list: input it could not take before. */
 void nlipcd_client_kick(struct nlipcd_client *c)
 {
-	if (c->input_eof && !nlipcd_client_has_message(c) && !c->dump && !c->inflight) {
+	if (c->in.eof && !nlipcd_client_has_message(c) && !c->dump && !c->inflight) {
 		nlipcd_client_close(c, NULL);
 		return;
 	}
@@ -535,7 +535,7 @@ void nlipcd_client_reap(struct nlipcd *d)
 		struct nlipcd_client *c = nlipcd_container_of(l, struct nlipcd_client, reap_node);
 
 		l = l->next;
-		if (c->dead || !c->tx_head || c->ops->lossy)
+		if (c->dead || !c->tx.head || c->ops->lossy)
 			client_free(c);
 	}
 }
@@ -555,7 +555,7 @@ void nlipcd_client_run_ready(struct nlipcd *d)
 		c = nlipcd_container_of(l, struct nlipcd_client, ready_node);
 		if (c->closing)
 			continue;
-		if (c->dump && c->tx_bytes < NLIPCD_DUMP_LOW_WATER &&
+		if (c->dump && c->tx.bytes < NLIPCD_DUMP_LOW_WATER &&
 		    d->backend->resume)
 			d->backend->resume(c);
 		nlipcd_client_take_input(c);
@@ -596,11 +596,11 @@ void nlipcd_client_retry(struct nlipcd *d)
 	while (!nlipcd_list_empty(&batch)) {
 		struct nlipcd_client *c = nlipcd_container_of(batch.next, struct nlipcd_client,
 							     retry_node);
-		size_t before = c->tx_bytes;
+		size_t before = c->tx.bytes;
 
 		nlipcd_list_del(&c->retry_node);
 		nlipcd_client_flush(c);
-		moved |= c->tx_bytes != before;
+		moved |= c->tx.bytes != before;
 	}
 	/*
 	 * Stuck peers (they stopped reading) cost a look now and then only.
@@ -647,9 +647,9 @@ void nlipcd_client_sweep(struct nlipcd *d, uint64_t now)
 		if (c->ops->reap_gone)
 			reap_gone = c->ops->reap_gone;
 		/* A dump that stalled for want of memory: try it again. */
-		if (c->dump && c->tx_bytes < NLIPCD_DUMP_LOW_WATER)
+		if (c->dump && c->tx.bytes < NLIPCD_DUMP_LOW_WATER)
 			nlipcd_client_schedule(c);
-		if (c->groups || c->dump || c->inflight || c->tx_head ||
+		if (c->groups || c->dump || c->inflight || c->tx.head ||
 		    now - c->last_rx_ms < d->lim.idle_ms)
 			continue;
 		if (c->ops->peer)

@@ -36,13 +36,17 @@ struct nlipcd_client {
 	struct nlipcd_list reap_node;	/* in d->reap */
 	const struct nlipcd_kind_ops *ops;	/* its listener's kind's */
 	int fd;				/* own socket, or the listener's */
-	bool remote;			/* AF_INET/AF_INET6 */
-	bool uid_known;
-	uid_t uid;
-	pid_t pid;
-	struct sockaddr_storage addr;	/* the peer, for datagram kinds */
-	socklen_t addrlen;
 	uint32_t portid;
+
+	/* Who it is: the address answers go to, and the uid that counts. */
+	struct {
+		struct sockaddr_storage addr;	/* for datagram kinds */
+		socklen_t addrlen;
+		bool remote;			/* AF_INET/AF_INET6 */
+		bool uid_known;
+		uid_t uid;
+		pid_t pid;
+	} who;
 	struct nlipcd_hnode portid_node;	/* in d->by_portid */
 	struct nlipcd_hnode peer_node;	/* in d->by_peer */
 	struct nlipcd_owner *owner;	/* what counts it, or NULL */
@@ -50,22 +54,26 @@ struct nlipcd_client {
 
 	/*
 	 * Input: stream bytes, or whole datagrams waiting their turn. A
-	 * stream reads into a buffer all share (rx_borrowed) and keeps one
-	 * of its own only for what is left over: a part of a message, or
+	 * stream reads into a buffer all share (borrowed) and keeps one of
+	 * its own only for what is left over: a part of a message, or
 	 * messages not yet taken.
 	 */
-	unsigned char *rx;
-	size_t rx_off, rx_len, rx_cap;
-	bool rx_borrowed;
-	struct nlipcd_buf **pending;
-	unsigned int n_pending;
-	bool order_checked;		/* first message's byte order */
-	bool reading;			/* EPOLLIN wanted */
-	bool input_eof;			/* the peer shut its side down */
+	struct {
+		unsigned char *buf;
+		size_t off, len, cap;
+		bool borrowed;
+		struct nlipcd_buf **pending;
+		unsigned int n_pending;
+		bool order_checked;	/* first message's byte order */
+		bool reading;		/* EPOLLIN wanted */
+		bool eof;		/* the peer shut its side down */
+	} in;
 
-	/* Output. */
-	struct nlipcd_txe *tx_head, *tx_tail;
-	size_t tx_bytes;
+	/* Output: buffers queued, and how many bytes they hold. */
+	struct {
+		struct nlipcd_txe *head, *tail;
+		size_t bytes;
+	} tx;
 	size_t kernel_bytes;		/* dgram: sent, perhaps not yet read */
 	unsigned int seen;		/* dgram: alive in this sock_diag round */
 	bool overrun;			/* notifications dropped: marker owed */
@@ -78,9 +86,12 @@ struct nlipcd_client {
 	void *dump;			/* the backend's dump in progress */
 	uint64_t last_rx_ms;
 
-	struct nlipcd_udp_cache *cache;	/* UDP: answers by sequence number */
-	struct nlmsghdr udp_req;	/* UDP: the request being answered */
-	size_t udp_budget;		/* ... what its answer may still take */
+	/* UDP: answers by sequence number, and the request being answered. */
+	struct {
+		struct nlipcd_udp_cache *cache;
+		struct nlmsghdr req;
+		size_t budget;	/* what its answer may still take */
+	} udp;
 };
 
 static inline struct nlipcd_client *nlipcd_client_of(struct nlipcd_list *l)

@@ -36,13 +36,13 @@ static int conn_init(struct nlipcd_client *c)
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 
-	if (!c->remote &&
+	if (!c->who.remote &&
 	    !getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &cred, &len)) {
-		c->uid = cred.uid;
-		c->pid = cred.pid;
-		c->uid_known = true;
+		c->who.uid = cred.uid;
+		c->who.pid = cred.pid;
+		c->who.uid_known = true;
 	}
-	c->reading = true;
+	c->in.reading = true;
 	return nlipcd_watch_add(c->d, &c->w, c->fd, EPOLLIN | EPOLLRDHUP);
 }
 
@@ -53,9 +53,9 @@ static int conn_init(struct nlipcd_client *c)
  */
 static void rx_realign(struct nlipcd_client *c)
 {
-	memmove(c->rx, c->rx + c->rx_off, c->rx_len - c->rx_off);
-	c->rx_len -= c->rx_off;
-	c->rx_off = 0;
+	memmove(c->in.buf, c->in.buf + c->in.off, c->in.len - c->in.off);
+	c->in.len -= c->in.off;
+	c->in.off = 0;
 }
 
 /*
@@ -66,20 +66,20 @@ static int rx_own(struct nlipcd_client *c, size_t cap)
 {
 	unsigned char *rx;
 
-	if (c->rx_borrowed) {
+	if (c->in.borrowed) {
 		rx = malloc(cap);
-		if (rx && c->rx_len)
-			memcpy(rx, c->rx, c->rx_len);
+		if (rx && c->in.len)
+			memcpy(rx, c->in.buf, c->in.len);
 	} else {
-		rx = realloc(c->rx, cap);
+		rx = realloc(c->in.buf, cap);
 	}
 	if (!rx) {
 		nlipcd_client_abort(c, "out of memory");
 		return -ENOMEM;
 	}
-	c->rx = rx;
-	c->rx_cap = cap;
-	c->rx_borrowed = false;
+	c->in.buf = rx;
+	c->in.cap = cap;
+	c->in.borrowed = false;
 	return 0;
 }
 
@@ -90,22 +90,22 @@ static int rx_own(struct nlipcd_client *c, size_t cap)
  */
 static void rx_settle(struct nlipcd_client *c)
 {
-	size_t left = c->rx_len - c->rx_off;
+	size_t left = c->in.len - c->in.off;
 
-	if (!c->rx_borrowed && left)
+	if (!c->in.borrowed && left)
 		return;
 	if (left) {
-		memmove(c->rx, c->rx + c->rx_off, left);
-		c->rx_len = left;
-		c->rx_off = 0;
+		memmove(c->in.buf, c->in.buf + c->in.off, left);
+		c->in.len = left;
+		c->in.off = 0;
 		rx_own(c, left > STREAM_OWN_MIN ? left : STREAM_OWN_MIN);
 		return;
 	}
-	if (!c->rx_borrowed)
-		free(c->rx);
-	c->rx = NULL;
-	c->rx_cap = c->rx_len = c->rx_off = 0;
-	c->rx_borrowed = false;
+	if (!c->in.borrowed)
+		free(c->in.buf);
+	c->in.buf = NULL;
+	c->in.cap = c->in.len = c->in.off = 0;
+	c->in.borrowed = false;
 }
 
 /* The next whole message of a stream, or NULL. Closes on garbage. */
@@ -113,12 +113,12 @@ static const struct nlmsghdr *stream_next(struct nlipcd_client *c)
 {
 	static char text[128];
 	const struct nlmsghdr *nlh;
-	size_t have = c->rx_len - c->rx_off;
+	size_t have = c->in.len - c->in.off;
 	uint32_t len;
 
 	if (have < NLMSG_HDRLEN)
 		return NULL;
-	nlh = (const void *)(c->rx + c->rx_off);
+	nlh = (const void *)(c->in.buf + c->in.off);
 	len = nlh->nlmsg_len;
 	if (nlipcd_client_order_bad(c, nlh, c->d->lim.max_msg))
 		return NULL;
@@ -135,12 +135,12 @@ static const struct nlmsghdr *stream_next(struct nlipcd_client *c)
 	}
 	if (have < len) {
 		/* Make room for the whole message; it fits the limit. */
-		if (c->rx_off) {
-			memmove(c->rx, c->rx + c->rx_off, have);
-			c->rx_len = have;
-			c->rx_off = 0;
+		if (c->in.off) {
+			memmove(c->in.buf, c->in.buf + c->in.off, have);
+			c->in.len = have;
+			c->in.off = 0;
 		}
-		if (c->rx_cap < len && rx_own(c, len))
+		if (c->in.cap < len && rx_own(c, len))
 			return NULL;
 		return NULL;
 	}
@@ -151,19 +151,21 @@ static void read_stream(struct nlipcd_client *c)
 {
 	ssize_t n;
 
-	if (!c->rx) {
-		c->rx = stream_buf;
-		c->rx_cap = sizeof(stream_buf);
-		c->rx_borrowed = true;
+	if (!c->in.buf) {
+		c->in.buf = stream_buf;
+		c->in.cap = sizeof(stream_buf);
+		c->in.borrowed = true;
 	}
-	if (c->rx_off && c->rx_len == c->rx_cap) {
-		memmove(c->rx, c->rx + c->rx_off, c->rx_len - c->rx_off);
-		c->rx_len -= c->rx_off;
-		c->rx_off = 0;
+	if (c->in.off && c->in.len == c->in.cap) {
+		memmove(c->in.buf, c->in.buf + c->in.off,
+			c->in.len - c->in.off);
+		c->in.len -= c->in.off;
+		c->in.off = 0;
 	}
-	if (c->rx_len == c->rx_cap)
+	if (c->in.len == c->in.cap)
 		return;		/* a whole message is buffered: take it first */
-	n = recv(c->fd, c->rx + c->rx_len, c->rx_cap - c->rx_len, MSG_DONTWAIT);
+	n = recv(c->fd, c->in.buf + c->in.len, c->in.cap - c->in.len,
+		 MSG_DONTWAIT);
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EINTR)
 			nlipcd_client_abort(c, strerror(errno));
@@ -171,12 +173,12 @@ static void read_stream(struct nlipcd_client *c)
 	}
 	if (n == 0) {
 		/* Half-closed: answer what was asked, then go. */
-		c->input_eof = true;
+		c->in.eof = true;
 		if (!nlipcd_client_has_message(c) && !c->dump && !c->inflight)
 			nlipcd_client_close(c, NULL);
 		return;
 	}
-	c->rx_len += n;
+	c->in.len += n;
 }
 
 /* recv() gave 0 on a seqpacket socket: the end, or an empty record? */
@@ -204,7 +206,7 @@ static void read_seqpacket(struct nlipcd_client *c)
 		return;
 	}
 	if (n == 0) {
-		c->input_eof = true;
+		c->in.eof = true;
 		if (!c->dump && !c->inflight)
 			nlipcd_client_close(c, NULL);
 		return;
@@ -222,11 +224,11 @@ static bool take_stream(struct nlipcd_client *c)
 	if (!nlh)
 		return false;
 	c->last_rx_ms = nlipcd_now_ms();
-	c->rx_off += nlh->nlmsg_len;
+	c->in.off += nlh->nlmsg_len;
 	nlipcd_request_handle(c, nlh);
-	if (c->rx_off == c->rx_len)
-		c->rx_off = c->rx_len = 0;
-	else if (c->rx_off % NLMSG_ALIGNTO)
+	if (c->in.off == c->in.len)
+		c->in.off = c->in.len = 0;
+	else if (c->in.off % NLMSG_ALIGNTO)
 		rx_realign(c);
 	return true;
 }
@@ -245,8 +247,8 @@ static void flush_stream(struct nlipcd_client *c)
 	ssize_t n;
 	int i;
 
-	while (c->tx_head) {
-		for (i = 0, e = c->tx_head; e && i < 16; e = e->next, i++) {
+	while (c->tx.head) {
+		for (i = 0, e = c->tx.head; e && i < 16; e = e->next, i++) {
 			iov[i].iov_base = e->buf->data + e->off;
 			iov[i].iov_len = e->buf->len - e->off;
 		}
@@ -262,7 +264,7 @@ static void flush_stream(struct nlipcd_client *c)
 			return;
 		}
 		while (n > 0) {
-			e = c->tx_head;
+			e = c->tx.head;
 			if ((size_t)n < e->buf->len - e->off) {
 				e->off += n;
 				break;

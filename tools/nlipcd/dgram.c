@@ -75,8 +75,9 @@ static struct nlipcd_client *peer_named(struct nlipcd *d,
 
 	for (l = d->clients.next; l != &d->clients; l = l->next) {
 		struct nlipcd_client *c = nlipcd_client_of(l);
-		const struct sockaddr_un *sun = (const void *)&c->addr;
-		size_t clen = c->addrlen - offsetof(struct sockaddr_un, sun_path);
+		const struct sockaddr_un *sun = (const void *)&c->who.addr;
+		size_t clen = c->who.addrlen -
+			      offsetof(struct sockaddr_un, sun_path);
 
 		if (c->lis != lis)
 			continue;

@@ -82,9 +82,9 @@ out_close:
 bool nlipcd_client_order_bad(struct nlipcd_client *c,
 			     const struct nlmsghdr *nlh, size_t max)
 {
-	if (c->order_checked)
+	if (c->in.order_checked)
 		return false;
-	c->order_checked = true;
+	c->in.order_checked = true;
 	if (!swapped_order(nlh->nlmsg_len, max))
 		return false;
 	byte_order_error(c, nlh);
@@ -176,16 +176,16 @@ bool nlipcd_client_take_pending(struct nlipcd_client *c)
 {
 	struct nlipcd_pending *p;
 
-	if (!c->n_pending)
+	if (!c->in.n_pending)
 		return false;
-	p = (struct nlipcd_pending *)c->pending[0];
-	c->uid = p->uid;
-	c->uid_known = p->uid_known;
+	p = (struct nlipcd_pending *)c->in.pending[0];
+	c->who.uid = p->uid;
+	c->who.uid_known = p->uid_known;
 	nlipcd_client_recount(c);
 	nlipcd_client_take_datagram(c, p->data, p->len, false);
 	free(p);
-	memmove(c->pending, c->pending + 1,
-		--c->n_pending * sizeof(*c->pending));
+	memmove(c->in.pending, c->in.pending + 1,
+		--c->in.n_pending * sizeof(*c->in.pending));
 	return true;
 }
 
@@ -217,13 +217,13 @@ void nlipcd_client_handle(struct nlipcd *d, struct nlipcd_watch *w,
 	}
 	if ((events & EPOLLIN) && nlipcd_client_can_take(c))
 		c->ops->read(c);
-	if ((events & EPOLLRDHUP) && !c->reading && !c->input_eof) {
+	if ((events & EPOLLRDHUP) && !c->in.reading && !c->in.eof) {
 		/*
 		 * Shut down while we were not reading it (its queue is full,
 		 * or it has an answer owed): it may still read; it is closed
 		 * once nothing is owed, or on the first error sending.
 		 */
-		c->input_eof = true;
+		c->in.eof = true;
 		nlipcd_client_kick(c);
 	}
 	if ((events & EPOLLHUP) && !(events & EPOLLIN))

@@ -133,13 +133,13 @@ void nlipcd_client_recount(struct nlipcd_client *c)
 	struct nlipcd_owner *o;
 	uint32_t hash;
 
-	if (c->closing || (!c->remote && !c->uid_known)) {
+	if (c->closing || (!c->who.remote && !c->who.uid_known)) {
 		if (c->owner)
 			owner_put(d, c->owner);
 		c->owner = NULL;
 		return;
 	}
-	owner_key(&k, c->ops->peer, c->remote, c->uid, &c->addr);
+	owner_key(&k, c->ops->peer, c->who.remote, c->who.uid, &c->who.addr);
 	if (c->owner && !memcmp(&c->owner->key, &k, sizeof(k)))
 		return;
 	if (c->owner)
@@ -184,7 +184,8 @@ void nlipcd_index_add(struct nlipcd_client *c)
 	/* Only datagram peers are looked up by address. */
 	if (c->ops->peer)
 		nlipcd_htable_add(&d->by_peer, &c->peer_node,
-				  peer_hash(d, c->lis, &c->addr, c->addrlen));
+				  peer_hash(d, c->lis, &c->who.addr,
+					    c->who.addrlen));
 	nlipcd_client_recount(c);
 }
 
@@ -227,8 +228,8 @@ struct nlipcd_client *nlipcd_client_find_peer(struct nlipcd *d,
 		struct nlipcd_client *c = nlipcd_container_of(n,
 				struct nlipcd_client, peer_node);
 
-		if (c->lis == lis && c->addrlen == alen &&
-		    !memcmp(&c->addr, a, alen))
+		if (c->lis == lis && c->who.addrlen == alen &&
+		    !memcmp(&c->who.addr, a, alen))
 			return c;
 	}
 	return NULL;

@@ -83,7 +83,7 @@ static int permitted(struct nlipcd_client *c, const struct nlipcd_op *op,
 	static char text[160];
 	const char *name;
 
-	if (c->remote) {
+	if (c->who.remote) {
 		if (c->d->allow_remote_write ||
 		    (!op->admin && op->cmd != NLIPC_CMD_PUBLISH))
 			return 0;
@@ -91,14 +91,14 @@ static int permitted(struct nlipcd_client *c, const struct nlipcd_op *op,
 				   "read-only over the network: nlipcd was not started with --allow-remote-write");
 		return -EPERM;
 	}
-	if (!op->admin || (c->uid_known && uid_allowed(c->d, c->uid)))
+	if (!op->admin || (c->who.uid_known && uid_allowed(c->d, c->who.uid)))
 		return 0;
 	name = op->cmd == NLIPC_CMD_KV_SET ? "kv-set" :
 	       op->cmd == NLIPC_CMD_KV_DEL ? "kv-del" : "stats-reset";
-	if (c->uid_known)
+	if (c->who.uid_known)
 		snprintf(text, sizeof(text),
 			 "%s needs root, nlipcd's own uid or --allow-uid (uid %u is none of them)",
-			 name, (unsigned int)c->uid);
+			 name, (unsigned int)c->who.uid);
 	else
 		snprintf(text, sizeof(text),
 			 "%s needs root, nlipcd's own uid or --allow-uid (the sender's uid is unknown)",

@@ -93,7 +93,7 @@ static bool live(const struct entry *e, uint64_t now)
 /* A repeat of a request already answered: send the answer again. */
 static bool udp_replay(struct nlipcd_client *c, const void *dgram, size_t len)
 {
-	struct nlipcd_udp_cache *cache = c->cache;
+	struct nlipcd_udp_cache *cache = c->udp.cache;
 	const struct nlmsghdr *nlh = dgram;
 	uint64_t now = nlipcd_now_ms();
 	bool hashed = false;
@@ -126,15 +126,15 @@ static bool udp_replay(struct nlipcd_client *c, const void *dgram, size_t len)
 /* A request is taken: its answer is recorded, and may amplify it so much. */
 static void udp_begin(struct nlipcd_client *c, const void *dgram, size_t len)
 {
-	struct nlipcd_udp_cache *cache = c->cache;
+	struct nlipcd_udp_cache *cache = c->udp.cache;
 	uint64_t now = nlipcd_now_ms();
 	struct entry *e, *oldest;
 	unsigned int i;
 
-	c->udp_req = *(const struct nlmsghdr *)dgram;
-	c->udp_budget = NLIPC_BRIDGE_UDP_AMPLIFY * len;
+	c->udp.req = *(const struct nlmsghdr *)dgram;
+	c->udp.budget = NLIPC_BRIDGE_UDP_AMPLIFY * len;
 	if (!cache) {
-		cache = c->cache = calloc(1, sizeof(*cache));
+		cache = c->udp.cache = calloc(1, sizeof(*cache));
 		if (!cache)
 			return;
 	}
@@ -161,7 +161,7 @@ static void udp_begin(struct nlipcd_client *c, const void *dgram, size_t len)
 /* Every datagram queued while a request runs belongs to its answer. */
 static void udp_record(struct nlipcd_client *c, struct nlipcd_buf *b)
 {
-	struct nlipcd_udp_cache *cache = c->cache;
+	struct nlipcd_udp_cache *cache = c->udp.cache;
 	struct entry *e = cache ? cache->recording : NULL;
 
 	if (!e || e->n == NLIPCD_ARRAY_SIZE(e->bufs))
@@ -174,7 +174,7 @@ static void udp_record(struct nlipcd_client *c, struct nlipcd_buf *b)
 /* Keep the cache within the client's queue limit, oldest out first. */
 static void udp_end(struct nlipcd_client *c)
 {
-	struct nlipcd_udp_cache *cache = c->cache;
+	struct nlipcd_udp_cache *cache = c->udp.cache;
 	struct entry *oldest;
 	unsigned int i;
 
@@ -236,7 +236,7 @@ static int udp_reply(struct nlipcd_client *c, struct nlipcd_reply *r)
 		snprintf(text, sizeof(text),
 			 "answer of %zu bytes does not fit a UDP datagram (%d): use tcp:// or unix:",
 			 len, NLIPC_BRIDGE_UDP_MAX);
-	else if (len > c->udp_budget)
+	else if (len > c->udp.budget)
 		snprintf(text, sizeof(text),
 			 "answer of %zu bytes is over %dx the request: UDP proves no source address; use tcp://",
 			 len, NLIPC_BRIDGE_UDP_AMPLIFY);
@@ -247,16 +247,16 @@ static int udp_reply(struct nlipcd_client *c, struct nlipcd_reply *r)
 	 * message only if that too keeps within the budget.
 	 */
 	r->buf->len = 0;
-	nlipcd_reply_ack(r, &c->udp_req, c->portid, -EMSGSIZE, &ext);
-	if (!r->err && r->buf->len > c->udp_budget) {
+	nlipcd_reply_ack(r, &c->udp.req, c->portid, -EMSGSIZE, &ext);
+	if (!r->err && r->buf->len > c->udp.budget) {
 		r->buf->len = 0;
-		nlipcd_reply_ack(r, &c->udp_req, c->portid, -EMSGSIZE, NULL);
+		nlipcd_reply_ack(r, &c->udp.req, c->portid, -EMSGSIZE, NULL);
 	}
 	if (r->err)
 		return r->err;
 queue:
-	c->udp_budget -= r->buf->len < c->udp_budget ? r->buf->len :
-			 c->udp_budget;
+	c->udp.budget -= r->buf->len < c->udp.budget ? r->buf->len :
+			 c->udp.budget;
 	return nlipcd_client_queue(c, r->buf);
 }
 
@@ -288,10 +288,10 @@ static void udp_make_room(struct nlipcd *d, struct nlipcd_listener *lis,
 	for (l = d->clients.next; l != &d->clients; l = l->next) {
 		struct nlipcd_client *c = nlipcd_client_of(l);
 
-		if (c->ops != &nlipcd_kind_udp || c->closing || c->tx_head ||
-		    c->n_pending)
+		if (c->ops != &nlipcd_kind_udp || c->closing || c->tx.head ||
+		    c->in.n_pending)
 			continue;
-		if ((same && !nlipcd_client_same_host(&c->addr, same)) ||
+		if ((same && !nlipcd_client_same_host(&c->who.addr, same)) ||
 		    c->last_rx_ms >= spare)
 			continue;
 		if (!lru || c->last_rx_ms < lru->last_rx_ms)
