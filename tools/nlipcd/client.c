@@ -2,7 +2,8 @@
 /*
  * Clients: one per connection (stream, seqpacket) or per peer address
  * (AF_UNIX dgram, UDP): their life, their output queues and idleness.
- * Their input is framed in frame.c, new ones admitted in admit.c.
+ * Their input is taken in frame.c, new ones admitted in admit.c; what
+ * differs by kind of socket is in each kind's table (kind.h).
  *
  * The rule that keeps one client from hurting the others: every client's
  * memory is bounded and nothing ever waits for a client. Output beyond the

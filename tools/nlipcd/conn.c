@@ -26,7 +26,8 @@
 /* Seqpacket sockets must hold the largest answer in one record. */
 #define SEQPACKET_SNDBUF	(512 * 1024)
 
-static unsigned char dgram_buf[NLIPC_BRIDGE_MSG_MAX_RX];
+/* Seqpacket records are read into this. */
+static unsigned char record_buf[NLIPC_BRIDGE_MSG_MAX_RX];
 /* Streams read into this, and keep their own only for what is left. */
 static unsigned char stream_buf[16 * 1024];
 #define STREAM_OWN_MIN	4096
@@ -194,7 +195,7 @@ static void read_seqpacket(struct nlipcd_client *c)
 	size_t max = c->d->lim.max_msg;
 	ssize_t n;
 
-	n = recv(c->fd, dgram_buf, max + 1, MSG_DONTWAIT | MSG_TRUNC);
+	n = recv(c->fd, record_buf, max + 1, MSG_DONTWAIT | MSG_TRUNC);
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EINTR)
 			nlipcd_client_abort(c, strerror(errno));
@@ -202,7 +203,7 @@ static void read_seqpacket(struct nlipcd_client *c)
 	}
 	if (n == 0 && !peer_shut_down(c->fd)) {
 		/* Refused as any datagram too short to be a message. */
-		nlipcd_client_take_datagram(c, dgram_buf, 0, false);
+		nlipcd_client_take_datagram(c, record_buf, 0, false);
 		return;
 	}
 	if (n == 0) {
@@ -211,8 +212,9 @@ static void read_seqpacket(struct nlipcd_client *c)
 			nlipcd_client_close(c, NULL);
 		return;
 	}
-	nlipcd_client_take_datagram(c, dgram_buf, (size_t)n > max ? max : (size_t)n,
-		      (size_t)n > max);
+	nlipcd_client_take_datagram(c, record_buf,
+				    (size_t)n > max ? max : (size_t)n,
+				    (size_t)n > max);
 }
 
 
