@@ -24,6 +24,7 @@
 #include <sys/un.h>
 
 #include "client.h"
+#include "kind.h"
 #include "nlipcd-harness.h"
 
 enum {
@@ -78,15 +79,15 @@ static void client_add(struct nlipcd *d, struct nlipcd_listener *lis,
 		addr = (const void *)&in;
 		alen = sizeof(in);
 	}
-	lis->kind = who[i].type == SOCK_STREAM ? NLIPCD_STREAM :
-		    NLIPCD_SEQPACKET;
+	lis->ops = who[i].type == SOCK_STREAM ? &nlipcd_kind_stream :
+		   &nlipcd_kind_seqpacket;
 	lis->family = who[i].family;
 	c = nlipcd_client_new(d, lis, sv[0], addr, alen);
 	if (!c)
 		harness_fail("no client");
 	/* In place of SO_PEERCRED, whoever runs this. */
-	c->uid_known = who[i].uid_known;
-	c->uid = who[i].uid;
+	c->who.uid_known = who[i].uid_known;
+	c->who.uid = who[i].uid;
 	nlipcd_client_describe(c);
 	harness_peer_init(p, sv[1], who[i].type == SOCK_STREAM);
 	p->portid = c->portid;

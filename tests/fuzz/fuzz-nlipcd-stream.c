@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Fuzz target: nlipcd's stream framing (frame.c), as a UNIX or TCP client
+ * Fuzz target: nlipcd's stream framing (conn.c), as a UNIX or TCP client
  * reaches it: a connection to a real listener, accepted by the loop, and
  * bytes arriving split anywhere. Input: byte 0 is flags, bytes 1-4 the
  * sizes of the chunks the rest is written in (each byte one more than

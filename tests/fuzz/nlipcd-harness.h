@@ -11,6 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "client.h"
+#include "kind.h"
+#include "listen.h"
+#include "loop.h"
 #include "nlipcd.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

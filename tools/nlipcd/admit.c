@@ -18,15 +18,16 @@
 #include <sys/un.h>
 
 #include "client.h"
+#include "kind.h"
+#include "listen.h"
+#include "loop.h"
 #include "nlipcd.h"
+#include "reply.h"
+#include "request.h"
 
 /* Datagrams and connections taken per listener per turn. */
 #define TURN_DATAGRAMS	64
 #define TURN_ACCEPTS	16
-/* Accepted sockets: small send buffers, so our queue does the queueing. */
-#define STREAM_SNDBUF	(64 * 1024)
-/* Datagram sockets must hold the largest answer in one datagram. */
-#define DGRAM_SNDBUF	(512 * 1024)
 
 static unsigned char dgram_buf[NLIPC_BRIDGE_MSG_MAX_RX];
 
@@ -90,47 +91,6 @@ int nlipcd_admit_init(struct nlipcd *d)
 /* New clients                                                         */
 /* ------------------------------------------------------------------ */
 
-/*
- * A new datagram peer finds the limits reached. Peers of datagram sockets
- * never hang up: forget those whose AF_UNIX socket is gone, or the UDP
- * peer heard from longest ago that owes nothing (UDP state is only a
- * cache). @same limits the choice to the newcomer's address. A UDP peer
- * heard from at or after @spare may still retry a write, which its cache
- * must answer: it gives way to a connection or to its own address's
- * newer sockets, not to other addresses (else a flood of new addresses
- * would make retried writes run twice).
- */
-static void make_room(struct nlipcd *d, struct nlipcd_listener *lis,
-		      const struct sockaddr_storage *same, uint64_t spare)
-{
-	struct nlipcd_client *lru = NULL;
-	struct nlipcd_list *l;
-
-	if (lis->kind == NLIPCD_DGRAM) {
-		if (nlipcd_dgram_reap_gone(d))
-			nlipcd_client_reap(d);
-		return;
-	}
-	for (l = d->clients.next; l != &d->clients; l = l->next) {
-		struct nlipcd_client *c = nlipcd_client_of(l);
-
-		if (c->kind != NLIPCD_UDP || c->closing || c->tx_head ||
-		    c->n_pending)
-			continue;
-		if ((same && !nlipcd_client_same_host(&c->addr, same)) ||
-		    c->last_rx_ms >= spare)
-			continue;
-		if (!lru || c->last_rx_ms < lru->last_rx_ms)
-			lru = c;
-	}
-	if (lru) {
-		nlipcd_debug("%s: forgotten to make room", lru->name);
-		lru->dead = true;
-		nlipcd_client_close(lru, NULL);
-		nlipcd_client_reap(d);
-	}
-}
-
 /* The total limit is reached by a connection: forget a datagram peer. */
 static void make_room_any(struct nlipcd *d)
 {
@@ -138,8 +98,8 @@ static void make_room_any(struct nlipcd *d)
 
 	for (lis = d->listeners; lis && d->n_clients >= d->lim.max_clients;
 	     lis = lis->next)
-		if (nlipcd_client_is_peer(lis->kind))
-			make_room(d, lis, NULL, UINT64_MAX);
+		if (lis->ops->make_room)
+			lis->ops->make_room(d, lis, NULL, UINT64_MAX);
 }
 
 /*
@@ -159,8 +119,8 @@ static void answer_stateless(struct nlipcd_listener *lis, int fd,
 
 	if (dlen >= sizeof(req))
 		memcpy(&req, data, sizeof(req));
-	if (lis->kind == NLIPCD_UDP)
-		portid = nlipcd_client_udp_portid(ss, len);
+	if (lis->ops->portid)
+		portid = lis->ops->portid(ss, len);
 	if (nlipcd_reply_init(&r, 160))
 		return;
 	nlipcd_reply_ack(&r, &req, portid, err, &ext);
@@ -207,8 +167,8 @@ static int over_limits_conn(struct nlipcd *d, struct nlipcd_listener *lis,
 	}
 	if (!remote && getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen))
 		return 0;
-	if (nlipcd_client_count_uid(d, lis->kind, remote, remote ? 0 : cred.uid,
-				    ss) >= d->lim.max_per_uid) {
+	if (nlipcd_client_count_uid(d, lis->ops->peer, remote,
+				    remote ? 0 : cred.uid, ss) >= d->lim.max_per_uid) {
 		snprintf(why, len,
 			 "nlipcd: too many clients from this %s (limit %u)",
 			 remote ? "address" : "uid", d->lim.max_per_uid);
@@ -284,7 +244,7 @@ void nlipcd_client_accept(struct nlipcd *d, struct nlipcd_listener *lis)
 			refuse_now(lis, fd, err, why);
 			continue;
 		}
-		val = lis->kind == NLIPCD_STREAM ? STREAM_SNDBUF : DGRAM_SNDBUF;
+		val = lis->ops->sndbuf;
 		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &val, sizeof(val));
 		/* Replies are whole messages: Nagle would hold a batch's last. */
 		val = 1;
@@ -306,7 +266,7 @@ static void defer(struct nlipcd_client *c, const void *data, size_t len)
 	struct nlipcd_buf **v;
 	struct nlipcd_pending *p;
 
-	if (c->n_pending >= c->d->lim.max_inflight) {
+	if (c->in.n_pending >= c->d->lim.max_inflight) {
 		struct nlmsghdr req = { 0 };
 
 		if (len >= sizeof(req))
@@ -315,18 +275,18 @@ static void defer(struct nlipcd_client *c, const void *data, size_t len)
 				     "nlipcd: too many requests in flight from this client");
 		return;
 	}
-	v = realloc(c->pending, (c->n_pending + 1) * sizeof(*v));
+	v = realloc(c->in.pending, (c->in.n_pending + 1) * sizeof(*v));
 	if (!v)
 		return;
-	c->pending = v;
+	c->in.pending = v;
 	p = malloc(sizeof(*p) + len);
 	if (!p)
 		return;
-	p->uid = c->uid;
-	p->uid_known = c->uid_known;
+	p->uid = c->who.uid;
+	p->uid_known = c->who.uid_known;
 	p->len = len;
 	memcpy(p->data, data, len);
-	c->pending[c->n_pending++] = (struct nlipcd_buf *)p;
+	c->in.pending[c->in.n_pending++] = (struct nlipcd_buf *)p;
 }
 
 static bool creds_of(struct msghdr *mh, struct ucred *out)
@@ -351,7 +311,7 @@ static bool over_limits(struct nlipcd *d, struct nlipcd_listener *lis,
 	if (d->n_clients >= d->lim.max_clients)
 		return true;
 	if (lis->family != AF_UNIX || have_cred) {
-		*per_uid = nlipcd_client_count_uid(d, lis->kind,
+		*per_uid = nlipcd_client_count_uid(d, lis->ops->peer,
 						   lis->family != AF_UNIX,
 						   uid, ss) >= d->lim.max_per_uid;
 		return *per_uid;
@@ -402,8 +362,8 @@ void nlipcd_client_datagram(struct nlipcd *d, struct nlipcd_listener *lis)
 		}
 
 		c = nlipcd_client_find_peer(d, lis, &ss, mh.msg_namelen);
-		if (c && c->kind == NLIPCD_UDP &&
-		    nlipcd_udp_replay(c, dgram_buf, (size_t)n > max ? max : (size_t)n)) {
+		if (c && c->ops->replay &&
+		    c->ops->replay(c, dgram_buf, (size_t)n > max ? max : (size_t)n)) {
 			c->last_rx_ms = nlipcd_now_ms();
 			continue;
 		}
@@ -414,10 +374,11 @@ void nlipcd_client_datagram(struct nlipcd *d, struct nlipcd_listener *lis)
 				uint64_t now = nlipcd_now_ms();
 
 				/* An address's own peers take turns, though. */
-				make_room(d, lis, per_uid ? &ss : NULL,
-					  per_uid ? UINT64_MAX :
-					  now > NLIPCD_UDP_TTL_MS ?
-					  now - NLIPCD_UDP_TTL_MS : 0);
+				lis->ops->make_room(d, lis,
+						    per_uid ? &ss : NULL,
+						    per_uid ? UINT64_MAX :
+						    now > NLIPCD_UDP_TTL_MS ?
+						    now - NLIPCD_UDP_TTL_MS : 0);
 				if (over_limits(d, lis, &ss, have_cred, cred.uid,
 						&per_uid)) {
 					answer_stateless(lis, lis->w.fd, &ss,
@@ -435,22 +396,22 @@ void nlipcd_client_datagram(struct nlipcd *d, struct nlipcd_listener *lis)
 					      mh.msg_namelen);
 			if (!c)
 				continue;
-			c->uid_known = have_cred;
-			c->uid = have_cred ? cred.uid : 0;
-			c->pid = have_cred ? cred.pid : 0;
+			c->who.uid_known = have_cred;
+			c->who.uid = have_cred ? cred.uid : 0;
+			c->who.pid = have_cred ? cred.pid : 0;
 			nlipcd_client_recount(c);
 			nlipcd_client_describe(c);
 			nlipcd_debug("%s: new peer on %s", c->name, lis->name);
 		}
 		if (c->closing)
 			continue;
-		c->uid_known = have_cred;
+		c->who.uid_known = have_cred;
 		if (have_cred) {
-			c->uid = cred.uid;
-			c->pid = cred.pid;
+			c->who.uid = cred.uid;
+			c->who.pid = cred.pid;
 		}
 		nlipcd_client_recount(c);
-		if (!nlipcd_client_can_take(c) || c->n_pending) {
+		if (!nlipcd_client_can_take(c) || c->in.n_pending) {
 			defer(c, dgram_buf, (size_t)n > max ? max : (size_t)n);
 			continue;
 		}

@@ -41,13 +41,21 @@ struct nlipcd_backend {
 
 	/*
 	 * A request of the family that passed the core's checks (@op is its
-	 * entry in the op table), or a controller dump (CTRL_CMD_GETPOLICY)
-	 * for it (@op NULL). The backend answers it, now or later; it
+	 * entry in the op table). The backend answers it, now or later; it
 	 * raises c->inflight or sets c->dump while it owes an answer, and
 	 * calls nlipcd_client_kick() when it no longer does.
 	 */
 	void (*request)(struct nlipcd_client *c, const struct nlmsghdr *nlh,
 			const struct nlipcd_op *op, bool dump);
+
+	/*
+	 * A controller policy dump (CTRL_CMD_GETPOLICY) of the family @f,
+	 * checked as far as ctrl.c checks it; @op_attr is its CTRL_ATTR_OP
+	 * or NULL. Answered as request() answers a dump.
+	 */
+	void (*policy)(struct nlipcd_client *c, const struct nlmsghdr *nlh,
+		       const struct nlattr *op_attr,
+		       const struct nlipcd_family *f);
 
 	/* The client's queue has room again: continue its dump. */
 	void (*resume)(struct nlipcd_client *c);

@@ -28,8 +28,12 @@
 #include <linux/nlipc.h>
 
 #include "backend.h"
+#include "client.h"
+#include "loop.h"
 #include "nlipcd.h"
 #include "policy.h"
+#include "reply.h"
+#include "request.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -478,7 +482,7 @@ static void dump_handle(struct nlipcd *d, struct nlipcd_watch *w,
 	ssize_t n;
 
 	/* The client's queue is full: the kernel waits with the next round. */
-	if (c->tx_bytes >= NLIPCD_DUMP_LOW_WATER || c->closing) {
+	if (c->tx.bytes >= NLIPCD_DUMP_LOW_WATER || c->closing) {
 		nlipcd_watch_set(d, w, 0);
 		return;
 	}
@@ -562,6 +566,14 @@ static void kernel_request(struct nlipcd_client *c, const struct nlmsghdr *nlh,
 		dump_request(k, c, nlh);
 	else
 		do_request(k, c, nlh, op);
+}
+
+/* The module's policies, from the kernel's nlctrl: forwarded as a dump. */
+static void kernel_policy(struct nlipcd_client *c, const struct nlmsghdr *nlh,
+			  const struct nlattr *op_attr,
+			  const struct nlipcd_family *f)
+{
+	kernel_request(c, nlh, NULL, true);
 }
 
 static void kernel_resume(struct nlipcd_client *c)
@@ -696,6 +708,7 @@ const struct nlipcd_backend nlipcd_backend_kernel = {
 	.uninit = kernel_uninit,
 	.family = kernel_family,
 	.request = kernel_request,
+	.policy = kernel_policy,
 	.resume = kernel_resume,
 	.join = kernel_join,
 	.forget = kernel_forget,

@@ -18,9 +18,13 @@
 
 #include "../../kmod/kv-rules.h"
 #include "backend.h"
+#include "client.h"
 #include "kv.h"
+#include "loop.h"
 #include "nlipcd.h"
 #include "policy.h"
+#include "reply.h"
+#include "request.h"
 
 /* What the kernel's dump skb holds (kmod/kv.c's min_dump_alloc). */
 #define DUMP_ROUND	NLMSG_ALIGN(NLMSG_HDRLEN + GENL_HDRLEN +		\
@@ -564,7 +568,7 @@ static void user_resume(struct nlipcd_client *c)
 {
 	int ret;
 
-	while (c->dump && c->tx_bytes < NLIPCD_DUMP_LOW_WATER && !c->closing) {
+	while (c->dump && c->tx.bytes < NLIPCD_DUMP_LOW_WATER && !c->closing) {
 		ret = dump_round(c);
 		if (ret < 0)
 			break;
@@ -648,6 +652,34 @@ out_ack:
 	nlipcd_reply_release(&r);
 }
 
+/* Our own policies: nlctrl's answer for a family, built as it builds it. */
+static void user_policy(struct nlipcd_client *c, const struct nlmsghdr *nlh,
+			const struct nlattr *op_attr,
+			const struct nlipcd_family *f)
+{
+	struct nlipcd_extack ext = { 0 };
+	struct nlipcd_reply r;
+	int only = -1;
+
+	if (op_attr) {
+		uint32_t op = mnl_attr_get_u32(op_attr);
+
+		/* Naming the attribute, as Linux 6.4 on does. */
+		if (op > UINT8_MAX || !nlipcd_op_find(op)) {
+			ext.bad_attr = op_attr;
+			nlipcd_request_ack(c, nlh, -ENOENT, &ext);
+			return;
+		}
+		only = op;
+	}
+	if (nlipcd_reply_init(&r, 2048))
+		return;
+	nlipcd_policy_dump(&r, f->id, nlh->nlmsg_seq, c->portid, only);
+	nlipcd_reply_done(&r, nlh->nlmsg_seq, c->portid, 0);
+	nlipcd_client_send_reply(c, &r);
+	nlipcd_reply_release(&r);
+}
+
 static void user_forget(struct nlipcd_client *c)
 {
 	free(c->dump);
@@ -660,6 +692,7 @@ const struct nlipcd_backend nlipcd_backend_user = {
 	.uninit = user_uninit,
 	.family = user_family,
 	.request = user_request,
+	.policy = user_policy,
 	.resume = user_resume,
 	.forget = user_forget,
 };

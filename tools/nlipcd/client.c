@@ -2,7 +2,8 @@
 /*
  * Clients: one per connection (stream, seqpacket) or per peer address
  * (AF_UNIX dgram, UDP): their life, their output queues and idleness.
- * Their input is framed in frame.c, new ones admitted in admit.c.
+ * Their input is taken in frame.c, new ones admitted in admit.c; what
+ * differs by kind of socket is in each kind's table (kind.h).
  *
  * The rule that keeps one client from hurting the others: every client's
  * memory is bounded and nothing ever waits for a client. Output beyond the
@@ -15,7 +16,6 @@
  * them: nlipcd_client_close() marks them, and the loop reaps them (see
  * nlipcd_client_run_ready()).
  */
-#define _GNU_SOURCE		/* struct ucred */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,19 +25,16 @@
 #include <byteswap.h>
 #include <netinet/in.h>
 #include <sys/epoll.h>
-#include <sys/uio.h>
 #include <sys/un.h>
 #include <linux/genetlink.h>
 
 #include "backend.h"
 #include "client.h"
+#include "kind.h"
+#include "listen.h"
+#include "loop.h"
 #include "nlipcd.h"
-
-struct nlipcd_txe {
-	struct nlipcd_txe *next;
-	struct nlipcd_buf *buf;
-	size_t off;
-};
+#include "reply.h"
 
 /* A closing client gets this long to take what is queued for it. */
 #define CLOSE_GRACE_MS	2000
@@ -50,10 +47,9 @@ struct nlipcd_txe {
 #define RETRY_MIN_MS	10
 #define RETRY_MAX_MS	500
 
-
 bool nlipcd_client_room(const struct nlipcd_client *c)
 {
-	return c->tx_bytes < c->d->lim.max_queue;
+	return c->tx.bytes < c->d->lim.max_queue;
 }
 
 /* May we take another request from this client now? */
@@ -66,47 +62,36 @@ bool nlipcd_client_can_take(const struct nlipcd_client *c)
 void nlipcd_client_describe(struct nlipcd_client *c)
 {
 	char host[INET6_ADDRSTRLEN] = "?";
-	const struct sockaddr_storage *a = &c->addr;
+	const struct sockaddr_storage *a = &c->who.addr;
 
 	if (a->ss_family == AF_INET) {
 		const struct sockaddr_in *in = (const void *)a;
 
 		inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
 		snprintf(c->name, sizeof(c->name), "%s %s:%u port %u",
-			 c->kind == NLIPCD_UDP ? "udp" : "tcp", host,
-			 ntohs(in->sin_port), c->portid);
+			 c->ops->inet_scheme, host, ntohs(in->sin_port), c->portid);
 	} else if (a->ss_family == AF_INET6) {
 		const struct sockaddr_in6 *in6 = (const void *)a;
 
 		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
 		snprintf(c->name, sizeof(c->name), "%s [%s]:%u port %u",
-			 c->kind == NLIPCD_UDP ? "udp" : "tcp", host,
-			 ntohs(in6->sin6_port), c->portid);
-	} else if (c->uid_known) {
+			 c->ops->inet_scheme, host, ntohs(in6->sin6_port), c->portid);
+	} else if (c->who.uid_known) {
 		snprintf(c->name, sizeof(c->name), "unix uid %u pid %d port %u",
-			 (unsigned int)c->uid, (int)c->pid, c->portid);
+			 (unsigned int)c->who.uid, (int)c->who.pid, c->portid);
 	} else {
 		snprintf(c->name, sizeof(c->name), "unix port %u", c->portid);
 	}
 }
 
-/*
- * A UDP peer's port id comes from its address: one forgotten to make room
- * gets it back when it returns, and is refused with it when there is no
- * room (admit.c), since libnlipc checks it on every answer.
- */
-uint32_t nlipcd_client_udp_portid(const void *addr, socklen_t len)
-{
-	return nlipcd_hash(addr, len) | 0x80000000u;
-}
-
-static uint32_t new_portid(struct nlipcd *d, enum nlipcd_kind kind,
-			   const void *addr, socklen_t len)
+static uint32_t new_portid(struct nlipcd *d,
+			   const struct nlipcd_kind_ops *ops, const void *addr,
+			   socklen_t len)
 {
 	uint32_t id;
 
-	if (kind == NLIPCD_UDP) {
-		id = nlipcd_client_udp_portid(addr, len);
+	if (ops->portid) {
+		id = ops->portid(addr, len);
 		if (!nlipcd_client_find(d, id))
 			return id;
 	}
@@ -131,12 +116,6 @@ bool nlipcd_client_same_host(const struct sockaddr_storage *a,
 	return false;
 }
 
-/* Same uid on AF_UNIX, same address on AF_INET: the "per uid" limit. */
-bool nlipcd_client_is_peer(enum nlipcd_kind kind)
-{
-	return kind == NLIPCD_DGRAM || kind == NLIPCD_UDP;
-}
-
 struct nlipcd_client *nlipcd_client_new(struct nlipcd *d,
 					struct nlipcd_listener *lis, int fd,
 					const struct sockaddr *addr,
@@ -148,14 +127,14 @@ struct nlipcd_client *nlipcd_client_new(struct nlipcd *d,
 		return NULL;
 	c->d = d;
 	c->lis = lis;
-	c->kind = lis->kind;
+	c->ops = lis->ops;
 	c->fd = fd;
-	c->remote = lis->family != AF_UNIX;
-	if (addrlen > sizeof(c->addr))
-		addrlen = sizeof(c->addr);
-	memcpy(&c->addr, addr, addrlen);
-	c->addrlen = addrlen;
-	c->portid = new_portid(d, c->kind, &c->addr, c->addrlen);
+	c->who.remote = lis->family != AF_UNIX;
+	if (addrlen > sizeof(c->who.addr))
+		addrlen = sizeof(c->who.addr);
+	memcpy(&c->who.addr, addr, addrlen);
+	c->who.addrlen = addrlen;
+	c->portid = new_portid(d, c->ops, &c->who.addr, c->who.addrlen);
 	c->last_rx_ms = nlipcd_now_ms();
 	c->w.fd = -1;
 	c->w.handle = nlipcd_client_handle;
@@ -165,24 +144,11 @@ struct nlipcd_client *nlipcd_client_new(struct nlipcd *d,
 	nlipcd_list_add_tail(&c->node, &d->clients);
 	d->n_clients++;
 
-	if (c->kind == NLIPCD_STREAM || c->kind == NLIPCD_SEQPACKET) {
-		if (!c->remote) {
-			struct ucred cred;
-			socklen_t len = sizeof(cred);
-
-			if (!getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len)) {
-				c->uid = cred.uid;
-				c->pid = cred.pid;
-				c->uid_known = true;
-			}
-		}
-		c->reading = true;
-		if (nlipcd_watch_add(d, &c->w, fd, EPOLLIN | EPOLLRDHUP)) {
-			nlipcd_list_del(&c->node);
-			d->n_clients--;
-			free(c);
-			return NULL;
-		}
+	if (c->ops->init && c->ops->init(c)) {
+		nlipcd_list_del(&c->node);
+		d->n_clients--;
+		free(c);
+		return NULL;
 	}
 	nlipcd_index_add(c);
 	nlipcd_client_describe(c);
@@ -193,13 +159,13 @@ static void tx_clear(struct nlipcd_client *c)
 {
 	struct nlipcd_txe *e;
 
-	while ((e = c->tx_head)) {
-		c->tx_head = e->next;
+	while ((e = c->tx.head)) {
+		c->tx.head = e->next;
 		nlipcd_buf_put(e->buf);
 		free(e);
 	}
-	c->tx_tail = NULL;
-	c->tx_bytes = 0;
+	c->tx.tail = NULL;
+	c->tx.bytes = 0;
 }
 
 /* Really free: only from the loop, never from under a caller. */
@@ -224,12 +190,12 @@ static void client_free(struct nlipcd_client *c)
 		close(c->w.fd);
 	}
 	tx_clear(c);
-	while (c->n_pending)
-		free(c->pending[--c->n_pending]);
-	free(c->pending);
-	if (!c->rx_borrowed)
-		free(c->rx);
-	nlipcd_udp_cache_free(c->cache);
+	while (c->in.n_pending)
+		free(c->in.pending[--c->in.n_pending]);
+	free(c->in.pending);
+	if (!c->in.borrowed)
+		free(c->in.buf);
+	nlipcd_udp_cache_free(c->udp.cache);
 	free(c);
 	/* A descriptor is free again: connections may be taken. */
 	if (d->accept_paused)
@@ -277,10 +243,10 @@ void nlipcd_client_schedule(struct nlipcd_client *c)
  */
 bool nlipcd_client_has_message(const struct nlipcd_client *c)
 {
-	size_t have = c->rx_len - c->rx_off;
+	size_t have = c->in.len - c->in.off;
 	uint32_t len;
 
-	if (c->n_pending)
+	if (c->in.n_pending)
 		return true;
 	if (have < NLMSG_HDRLEN)
 		return false;
@@ -288,23 +254,23 @@ bool nlipcd_client_has_message(const struct nlipcd_client *c)
 	 * Asked while a request is handled, the next message may still sit
 	 * at the odd offset the take loop realigns after: copy its length.
 	 */
-	memcpy(&len, c->rx + c->rx_off, sizeof(len));
+	memcpy(&len, c->in.buf + c->in.off, sizeof(len));
 	return len < NLMSG_HDRLEN || len > c->d->lim.max_msg || len <= have;
 }
 
 void nlipcd_client_update(struct nlipcd_client *c)
 {
 	/* Once the peer shut its side, only our output is left to watch. */
-	uint32_t ev = c->input_eof ? 0 : EPOLLRDHUP;
+	uint32_t ev = c->in.eof ? 0 : EPOLLRDHUP;
 
 	if (c->w.fd < 0)
 		return;
-	c->reading = nlipcd_client_can_take(c) && !c->input_eof;
-	if (c->reading)
+	c->in.reading = nlipcd_client_can_take(c) && !c->in.eof;
+	if (c->in.reading)
 		ev |= EPOLLIN;
-	if (c->tx_head && !c->dead)
+	if (c->tx.head && !c->dead)
 		ev |= EPOLLOUT;
-	if (c->closing && !c->tx_head)
+	if (c->closing && !c->tx.head)
 		ev = 0;
 	if (ev != c->w.events)
 		nlipcd_watch_set(c->d, &c->w, ev);
@@ -334,60 +300,25 @@ static void overrun_marker(struct nlipcd_client *c)
 /* The queue shrank: marker owed, dump to continue, input to take. */
 static void drained(struct nlipcd_client *c)
 {
-	if (c->overrun && !c->tx_head && !c->closing)
+	if (c->overrun && !c->tx.head && !c->closing)
 		overrun_marker(c);
 	/* Not from here: we may be deep inside the dump's own send. */
-	if ((c->dump && c->tx_bytes < NLIPCD_DUMP_LOW_WATER) ||
+	if ((c->dump && c->tx.bytes < NLIPCD_DUMP_LOW_WATER) ||
 	    (nlipcd_client_can_take(c) && nlipcd_client_has_message(c)))
 		nlipcd_client_schedule(c);
 	nlipcd_client_update(c);
 }
 
-static void tx_pop(struct nlipcd_client *c)
+void nlipcd_client_tx_pop(struct nlipcd_client *c)
 {
-	struct nlipcd_txe *e = c->tx_head;
+	struct nlipcd_txe *e = c->tx.head;
 
-	c->tx_head = e->next;
-	if (!c->tx_head)
-		c->tx_tail = NULL;
-	c->tx_bytes -= e->buf->len;
+	c->tx.head = e->next;
+	if (!c->tx.head)
+		c->tx.tail = NULL;
+	c->tx.bytes -= e->buf->len;
 	nlipcd_buf_put(e->buf);
 	free(e);
-}
-
-static void flush_stream(struct nlipcd_client *c)
-{
-	struct iovec iov[16];
-	struct nlipcd_txe *e;
-	ssize_t n;
-	int i;
-
-	while (c->tx_head) {
-		for (i = 0, e = c->tx_head; e && i < 16; e = e->next, i++) {
-			iov[i].iov_base = e->buf->data + e->off;
-			iov[i].iov_len = e->buf->len - e->off;
-		}
-		n = sendmsg(c->fd, &(struct msghdr){ .msg_iov = iov,
-						     .msg_iovlen = i },
-			    MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN)
-				return;
-			nlipcd_client_abort(c, strerror(errno));
-			return;
-		}
-		while (n > 0) {
-			e = c->tx_head;
-			if ((size_t)n < e->buf->len - e->off) {
-				e->off += n;
-				break;
-			}
-			n -= e->buf->len - e->off;
-			tx_pop(c);
-		}
-	}
 }
 
 /* A dgram peer that cannot take more now: look again soon. */
@@ -403,20 +334,21 @@ static void retry_later(struct nlipcd_client *c)
 }
 
 /* Datagram kinds: each queued buffer is one datagram. */
-static void flush_dgram(struct nlipcd_client *c)
+void nlipcd_client_flush_datagrams(struct nlipcd_client *c)
 {
+	const struct nlipcd_kind_ops *ops = c->ops;
 	const struct sockaddr *to = NULL;
 	socklen_t tolen = 0;
 	ssize_t n;
 
-	if (c->kind == NLIPCD_DGRAM || c->kind == NLIPCD_UDP) {
-		to = (const struct sockaddr *)&c->addr;
-		tolen = c->addrlen;
+	if (ops->peer) {
+		to = (const struct sockaddr *)&c->who.addr;
+		tolen = c->who.addrlen;
 	}
-	while (c->tx_head) {
-		struct nlipcd_buf *b = c->tx_head->buf;
+	while (c->tx.head) {
+		struct nlipcd_buf *b = c->tx.head->buf;
 
-		if (c->kind == NLIPCD_DGRAM && !nlipcd_dgram_may_send(c, b->len)) {
+		if (ops->may_send && !ops->may_send(c, b->len)) {
 			retry_later(c);
 			return;
 		}
@@ -426,47 +358,44 @@ static void flush_dgram(struct nlipcd_client *c)
 			continue;
 		if (n < 0 && errno == EAGAIN) {
 			/* UDP: the client retries, and gets the cached answer. */
-			if (c->kind == NLIPCD_UDP) {
-				tx_pop(c);
+			if (ops->lossy) {
+				nlipcd_client_tx_pop(c);
 				continue;
 			}
 			/* A dgram peer with a full queue: no EPOLLOUT says when. */
-			if (c->kind == NLIPCD_DGRAM)
+			if (ops->peer)
 				retry_later(c);
 			return;
 		}
 		if (n < 0) {
-			if (c->kind == NLIPCD_UDP) {
+			if (ops->lossy) {
 				/* ICMP from an earlier datagram: not fatal. */
-				tx_pop(c);
+				nlipcd_client_tx_pop(c);
 				continue;
 			}
 			if (errno == EMSGSIZE) {
 				nlipcd_warn("%s: dropped an answer of %zu bytes: %s",
 					    c->name, b->len, strerror(errno));
-				tx_pop(c);
+				nlipcd_client_tx_pop(c);
 				continue;
 			}
 			nlipcd_client_abort(c, strerror(errno));
 			return;
 		}
-		if (c->kind == NLIPCD_DGRAM)
-			nlipcd_dgram_sent(c, b->len);
-		tx_pop(c);
+		if (ops->sent)
+			ops->sent(c, b->len);
+		nlipcd_client_tx_pop(c);
 	}
 }
 
 void nlipcd_client_flush(struct nlipcd_client *c)
 {
-	size_t before = c->tx_bytes;
+	size_t before = c->tx.bytes;
 
-	if (c->dead || !c->tx_head)
+	if (c->dead || !c->tx.head)
 		return;
-	if (c->kind == NLIPCD_STREAM)
-		flush_stream(c);
-	else
-		flush_dgram(c);
-	if (c->tx_bytes != before && !c->dead)
+	c->ops->flush(c);
+	if (c->tx.bytes != before && !c->dead)
 		drained(c);
 	else
 		nlipcd_client_update(c);
@@ -487,64 +416,31 @@ int nlipcd_client_queue(struct nlipcd_client *c, struct nlipcd_buf *b)
 
 	if (c->dead || !b->len)
 		return 0;
-	if (c->kind == NLIPCD_UDP)
-		nlipcd_udp_record(c, b);
+	if (c->ops->queued)
+		c->ops->queued(c, b);
 	e = malloc(sizeof(*e));
 	if (!e)
 		return -ENOMEM;
 	e->next = NULL;
 	e->buf = nlipcd_buf_get(b);
 	e->off = 0;
-	if (c->tx_tail)
-		c->tx_tail->next = e;
+	if (c->tx.tail)
+		c->tx.tail->next = e;
 	else
-		c->tx_head = e;
-	c->tx_tail = e;
-	c->tx_bytes += b->len;
+		c->tx.head = e;
+	c->tx.tail = e;
+	c->tx.bytes += b->len;
 	nlipcd_client_flush(c);
 	return 0;
 }
 
-/*
- * Queue a finished answer. Over UDP an answer must fit one datagram: a
- * larger one is replaced by an error saying so (doc/bridge.md).
- */
+/* Queue a finished answer, as the client's kind sends one. */
 int nlipcd_client_send_reply(struct nlipcd_client *c, struct nlipcd_reply *r)
 {
-	static char text[128];
-	struct nlipcd_extack ext = { .msg = text };
-	size_t len;
-
 	if (r->err)
 		return r->err;
-	if (c->kind != NLIPCD_UDP)
-		return nlipcd_client_queue(c, r->buf);
-	len = r->buf->len;
-	if (len > NLIPC_BRIDGE_UDP_MAX)
-		snprintf(text, sizeof(text),
-			 "answer of %zu bytes does not fit a UDP datagram (%d): use tcp:// or unix:",
-			 len, NLIPC_BRIDGE_UDP_MAX);
-	else if (len > c->udp_budget)
-		snprintf(text, sizeof(text),
-			 "answer of %zu bytes is over %dx the request: UDP proves no source address; use tcp://",
-			 len, NLIPC_BRIDGE_UDP_AMPLIFY);
-	else
-		goto queue;
-	/*
-	 * The error echoes the request's header, as any error does; its
-	 * message only if that too keeps within the budget.
-	 */
-	r->buf->len = 0;
-	nlipcd_reply_ack(r, &c->udp_req, c->portid, -EMSGSIZE, &ext);
-	if (!r->err && r->buf->len > c->udp_budget) {
-		r->buf->len = 0;
-		nlipcd_reply_ack(r, &c->udp_req, c->portid, -EMSGSIZE, NULL);
-	}
-	if (r->err)
-		return r->err;
-queue:
-	c->udp_budget -= r->buf->len < c->udp_budget ? r->buf->len :
-			 c->udp_budget;
+	if (c->ops->reply)
+		return c->ops->reply(c, r);
 	return nlipcd_client_queue(c, r->buf);
 }
 
@@ -569,7 +465,7 @@ void nlipcd_client_notify(struct nlipcd *d, unsigned int group,
 		next = l->next;
 		if (!(c->groups & (1u << group)) || c->closing)
 			continue;
-		if (c->overrun || c->tx_bytes + b->len > d->lim.max_queue) {
+		if (c->overrun || c->tx.bytes + b->len > d->lim.max_queue) {
 			if (!c->overrun)
 				nlipcd_debug("%s: queue full, dropping notifications",
 					     c->name);
@@ -591,7 +487,7 @@ void nlipcd_client_overrun_group(struct nlipcd *d, unsigned int group)
 		if (!(c->groups & (1u << group)) || c->closing)
 			continue;
 		c->overrun = true;
-		if (!c->tx_head)
+		if (!c->tx.head)
 			overrun_marker(c);
 	}
 }
@@ -608,7 +504,7 @@ void nlipcd_client_overrun_all(struct nlipcd *d)
 /* A client's turn from the ready list: input it could not take before. */
 void nlipcd_client_kick(struct nlipcd_client *c)
 {
-	if (c->input_eof && !nlipcd_client_has_message(c) && !c->dump && !c->inflight) {
+	if (c->in.eof && !nlipcd_client_has_message(c) && !c->dump && !c->inflight) {
 		nlipcd_client_close(c, NULL);
 		return;
 	}
@@ -640,7 +536,7 @@ void nlipcd_client_reap(struct nlipcd *d)
 		struct nlipcd_client *c = nlipcd_container_of(l, struct nlipcd_client, reap_node);
 
 		l = l->next;
-		if (c->dead || !c->tx_head || c->kind == NLIPCD_UDP)
+		if (c->dead || !c->tx.head || c->ops->lossy)
 			client_free(c);
 	}
 }
@@ -660,7 +556,7 @@ void nlipcd_client_run_ready(struct nlipcd *d)
 		c = nlipcd_container_of(l, struct nlipcd_client, ready_node);
 		if (c->closing)
 			continue;
-		if (c->dump && c->tx_bytes < NLIPCD_DUMP_LOW_WATER &&
+		if (c->dump && c->tx.bytes < NLIPCD_DUMP_LOW_WATER &&
 		    d->backend->resume)
 			d->backend->resume(c);
 		nlipcd_client_take_input(c);
@@ -701,11 +597,11 @@ void nlipcd_client_retry(struct nlipcd *d)
 	while (!nlipcd_list_empty(&batch)) {
 		struct nlipcd_client *c = nlipcd_container_of(batch.next, struct nlipcd_client,
 							     retry_node);
-		size_t before = c->tx_bytes;
+		size_t before = c->tx.bytes;
 
 		nlipcd_list_del(&c->retry_node);
 		nlipcd_client_flush(c);
-		moved |= c->tx_bytes != before;
+		moved |= c->tx.bytes != before;
 	}
 	/*
 	 * Stuck peers (they stopped reading) cost a look now and then only.
@@ -737,8 +633,8 @@ int nlipcd_client_retry_timeout(struct nlipcd *d, int max)
 /* Once a second: idle clients, closing ones past their grace. */
 void nlipcd_client_sweep(struct nlipcd *d, uint64_t now)
 {
+	unsigned int (*reap_gone)(struct nlipcd *d) = NULL;
 	struct nlipcd_list *l, *next;
-	bool dgram_peers = false;
 
 	for (l = d->clients.next; l != &d->clients; l = next) {
 		struct nlipcd_client *c = nlipcd_client_of(l);
@@ -749,19 +645,19 @@ void nlipcd_client_sweep(struct nlipcd *d, uint64_t now)
 				c->dead = true;
 			continue;
 		}
-		dgram_peers |= c->kind == NLIPCD_DGRAM;
+		if (c->ops->reap_gone)
+			reap_gone = c->ops->reap_gone;
 		/* A dump that stalled for want of memory: try it again. */
-		if (c->dump && c->tx_bytes < NLIPCD_DUMP_LOW_WATER)
+		if (c->dump && c->tx.bytes < NLIPCD_DUMP_LOW_WATER)
 			nlipcd_client_schedule(c);
-		if (c->groups || c->dump || c->inflight || c->tx_head ||
+		if (c->groups || c->dump || c->inflight || c->tx.head ||
 		    now - c->last_rx_ms < d->lim.idle_ms)
 			continue;
-		if (c->kind == NLIPCD_UDP || c->kind == NLIPCD_DGRAM)
+		if (c->ops->peer)
 			nlipcd_debug("%s: forgetting an idle peer", c->name);
-		nlipcd_client_close(c, c->kind == NLIPCD_UDP ||
-				    c->kind == NLIPCD_DGRAM ? NULL : "idle");
+		nlipcd_client_close(c, c->ops->peer ? NULL : "idle");
 	}
 	/* Datagram peers that went away without a word, now and then. */
-	if (dgram_peers && now - d->last_gone_ms >= GONE_INTERVAL_MS)
-		nlipcd_dgram_reap_gone(d);
+	if (reap_gone && now - d->last_gone_ms >= GONE_INTERVAL_MS)
+		reap_gone(d);
 }

@@ -17,8 +17,12 @@
 #include <linux/nlipc.h>
 
 #include "backend.h"
+#include "client.h"
+#include "kind.h"
 #include "nlipcd.h"
 #include "policy.h"
+#include "reply.h"
+#include "request.h"
 
 static bool is_dump(const struct nlmsghdr *nlh)
 {
@@ -68,7 +72,7 @@ static void getfamily(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 	bool have;
 	int err;
 
-	if (dump && c->kind == NLIPCD_UDP) {
+	if (dump && c->ops->lossy) {
 		ext.msg = udp_dump_refused;
 		nlipcd_request_ack(c, nlh, -EOPNOTSUPP, &ext);
 		return;
@@ -116,14 +120,13 @@ static void getpolicy(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 	struct nlipcd_extack ext = { 0 };
 	struct nlipcd_family f;
 	const char *why = NULL;
-	struct nlipcd_reply r;
-	int err, only = -1;
+	int err;
 
 	if (!is_dump(nlh)) {
 		nlipcd_request_ack(c, nlh, -EOPNOTSUPP, NULL);
 		return;
 	}
-	if (c->kind == NLIPCD_UDP) {
+	if (c->ops->lossy) {
 		ext.msg = udp_dump_refused;
 		nlipcd_request_ack(c, nlh, -EOPNOTSUPP, &ext);
 		return;
@@ -151,27 +154,7 @@ static void getpolicy(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 		nlipcd_request_ack(c, nlh, err ? err : -ENOENT, NULL);
 		return;
 	}
-	if (c->d->backend == &nlipcd_backend_kernel) {
-		c->d->backend->request(c, nlh, NULL, true);
-		return;
-	}
-	if (tb[CTRL_ATTR_OP]) {
-		uint32_t op = mnl_attr_get_u32(tb[CTRL_ATTR_OP]);
-
-		/* Naming the attribute, as Linux 6.4 on does. */
-		if (op > UINT8_MAX || !nlipcd_op_find(op)) {
-			ext.bad_attr = tb[CTRL_ATTR_OP];
-			nlipcd_request_ack(c, nlh, -ENOENT, &ext);
-			return;
-		}
-		only = op;
-	}
-	if (nlipcd_reply_init(&r, 2048))
-		return;
-	nlipcd_policy_dump(&r, f.id, nlh->nlmsg_seq, c->portid, only);
-	nlipcd_reply_done(&r, nlh->nlmsg_seq, c->portid, 0);
-	nlipcd_client_send_reply(c, &r);
-	nlipcd_reply_release(&r);
+	c->d->backend->policy(c, nlh, tb[CTRL_ATTR_OP], &f);
 }
 
 static void join(struct nlipcd_client *c, const struct nlmsghdr *nlh)
@@ -185,7 +168,7 @@ static void join(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 	uint32_t id;
 	int err;
 
-	if (c->kind == NLIPCD_UDP) {
+	if (c->ops->lossy) {
 		NLIPCD_SET_ERR_MSG(&ext,
 				   "subscriptions are refused over UDP: a lost datagram would lose notifications unnoticed; use tcp:// or unix:");
 		nlipcd_request_ack(c, nlh, -EOPNOTSUPP, &ext);

@@ -25,6 +25,10 @@
 #include <linux/sockios.h>
 #include <linux/unix_diag.h>
 
+#include "client.h"
+#include "kind.h"
+#include "listen.h"
+#include "loop.h"
 #include "nlipcd.h"
 
 /* Unread bytes a peer may have in the kernel; a datagram always fits. */
@@ -33,13 +37,19 @@
 #define DIAG_INTERVAL_MS	20
 /* ... and to find gone peers, not more often than this. */
 #define GONE_MIN_INTERVAL_MS	1000
+/*
+ * The socket all peers share: room for many answers, and for what each
+ * peer may leave unread (root only; else SOCKET_BUF).
+ */
+#define SOCKET_BUF	(1024 * 1024)
+#define SOCKET_SNDBUF_PEERS	(32 * 1024 * 1024)
 
-bool nlipcd_dgram_may_send(const struct nlipcd_client *c, size_t len)
+static bool dgram_may_send(const struct nlipcd_client *c, size_t len)
 {
 	return !c->kernel_bytes || c->kernel_bytes + len <= PEER_BUDGET;
 }
 
-void nlipcd_dgram_sent(struct nlipcd_client *c, size_t len)
+static void dgram_sent(struct nlipcd_client *c, size_t len)
 {
 	c->kernel_bytes += len;
 }
@@ -65,8 +75,9 @@ static struct nlipcd_client *peer_named(struct nlipcd *d,
 
 	for (l = d->clients.next; l != &d->clients; l = l->next) {
 		struct nlipcd_client *c = nlipcd_client_of(l);
-		const struct sockaddr_un *sun = (const void *)&c->addr;
-		size_t clen = c->addrlen - offsetof(struct sockaddr_un, sun_path);
+		const struct sockaddr_un *sun = (const void *)&c->who.addr;
+		size_t clen = c->who.addrlen -
+			      offsetof(struct sockaddr_un, sun_path);
 
 		if (c->lis != lis)
 			continue;
@@ -137,7 +148,7 @@ static void note_empty(struct nlipcd *d, const struct diag_sock *ds)
 	for (lis = d->listeners; lis; lis = lis->next) {
 		struct nlipcd_client *c;
 
-		if (lis->kind != NLIPCD_DGRAM || lis->sock_ino != ds->peer)
+		if (lis->ops != &nlipcd_kind_dgram || lis->sock_ino != ds->peer)
 			continue;
 		c = peer_named(d, lis, ds->name, ds->name_len);
 		if (c)
@@ -153,7 +164,7 @@ static void note_alive(struct nlipcd *d, const struct diag_sock *ds)
 	for (lis = d->listeners; lis; lis = lis->next) {
 		struct nlipcd_client *c;
 
-		if (lis->kind != NLIPCD_DGRAM)
+		if (lis->ops != &nlipcd_kind_dgram)
 			continue;
 		c = peer_named(d, lis, ds->name, ds->name_len);
 		if (c)
@@ -248,7 +259,7 @@ static void listener_inodes(struct nlipcd *d)
 	struct stat st;
 
 	for (lis = d->listeners; lis; lis = lis->next)
-		if (lis->kind == NLIPCD_DGRAM && !lis->sock_ino &&
+		if (lis->ops == &nlipcd_kind_dgram && !lis->sock_ino &&
 		    !fstat(lis->w.fd, &st))
 			lis->sock_ino = st.st_ino;
 }
@@ -276,7 +287,7 @@ unsigned int nlipcd_dgram_reap_gone(struct nlipcd *d)
 		struct nlipcd_client *c = nlipcd_client_of(l);
 
 		next = l->next;
-		if (c->kind != NLIPCD_DGRAM || c->seen == d->diag_round ||
+		if (c->ops != &nlipcd_kind_dgram || c->seen == d->diag_round ||
 		    c->closing)
 			continue;
 		c->dead = true;
@@ -294,7 +305,7 @@ void nlipcd_dgram_refresh(struct nlipcd *d, uint64_t now)
 
 	listener_inodes(d);
 	for (lis = d->listeners; lis; lis = lis->next)
-		if (lis->kind == NLIPCD_DGRAM &&
+		if (lis->ops == &nlipcd_kind_dgram &&
 		    !ioctl(lis->w.fd, SIOCOUTQ, &outq) && outq >= 0)
 			lower_to(d, lis, outq);
 	/* Less often while the blocked peers do not move (client.c). */
@@ -311,3 +322,35 @@ void nlipcd_dgram_uninit(struct nlipcd *d)
 		close(d->diag_fd);
 	d->diag_fd = -1;
 }
+
+/* A newcomer finds the limits reached: forget peers whose socket is gone. */
+static void dgram_make_room(struct nlipcd *d, struct nlipcd_listener *lis,
+			    const struct sockaddr_storage *same, uint64_t spare)
+{
+	if (nlipcd_dgram_reap_gone(d))
+		nlipcd_client_reap(d);
+}
+
+static void dgram_listen(int fd)
+{
+	int val = SOCKET_BUF, big = SOCKET_SNDBUF_PEERS;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big)))
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &val, sizeof(val));
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &val, sizeof(val));
+	/* The sender's credentials with every datagram. */
+	val = 1;
+	setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &val, sizeof(val));
+}
+
+const struct nlipcd_kind_ops nlipcd_kind_dgram = {
+	.peer = true,
+	.listen = dgram_listen,
+	.ready = nlipcd_client_datagram,
+	.make_room = dgram_make_room,
+	.reap_gone = nlipcd_dgram_reap_gone,
+	.take = nlipcd_client_take_pending,
+	.flush = nlipcd_client_flush_datagrams,
+	.may_send = dgram_may_send,
+	.sent = dgram_sent,
+};

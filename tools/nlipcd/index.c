@@ -19,6 +19,8 @@
 #include <sys/random.h>
 
 #include "client.h"
+#include "kind.h"
+#include "listen.h"
 #include "nlipcd.h"
 
 struct nlipcd_owner_key {
@@ -75,13 +77,12 @@ static uint32_t peer_hash(const struct nlipcd *d,
 				alen);
 }
 
-static void owner_key(struct nlipcd_owner_key *k, enum nlipcd_kind kind,
-		      bool remote, uid_t uid,
-		      const struct sockaddr_storage *addr)
+static void owner_key(struct nlipcd_owner_key *k, bool peer, bool remote,
+		      uid_t uid, const struct sockaddr_storage *addr)
 {
 	memset(k, 0, sizeof(*k));
 	k->remote = remote;
-	k->peer = nlipcd_client_is_peer(kind);
+	k->peer = peer;
 	if (!remote) {
 		k->uid = uid;
 		return;
@@ -132,13 +133,13 @@ void nlipcd_client_recount(struct nlipcd_client *c)
 	struct nlipcd_owner *o;
 	uint32_t hash;
 
-	if (c->closing || (!c->remote && !c->uid_known)) {
+	if (c->closing || (!c->who.remote && !c->who.uid_known)) {
 		if (c->owner)
 			owner_put(d, c->owner);
 		c->owner = NULL;
 		return;
 	}
-	owner_key(&k, c->kind, c->remote, c->uid, &c->addr);
+	owner_key(&k, c->ops->peer, c->who.remote, c->who.uid, &c->who.addr);
 	if (c->owner && !memcmp(&c->owner->key, &k, sizeof(k)))
 		return;
 	if (c->owner)
@@ -161,14 +162,14 @@ void nlipcd_client_recount(struct nlipcd_client *c)
  * Connections count against connections, datagram peers against peers:
  * a burst of UDP peers must not lock a user out of TCP, and vice versa.
  */
-unsigned int nlipcd_client_count_uid(struct nlipcd *d, enum nlipcd_kind kind,
+unsigned int nlipcd_client_count_uid(struct nlipcd *d, bool peer,
 				     bool remote, uid_t uid,
 				     const struct sockaddr_storage *addr)
 {
 	struct nlipcd_owner_key k;
 	struct nlipcd_owner *o;
 
-	owner_key(&k, kind, remote, uid, addr);
+	owner_key(&k, peer, remote, uid, addr);
 	o = owner_find(d, &k, nlipcd_hash_from(d->hash_seed, &k, sizeof(k)));
 	return o ? o->n : 0;
 }
@@ -181,9 +182,10 @@ void nlipcd_index_add(struct nlipcd_client *c)
 	nlipcd_htable_add(&d->by_portid, &c->portid_node,
 			  portid_hash(d, c->portid));
 	/* Only datagram peers are looked up by address. */
-	if (nlipcd_client_is_peer(c->kind))
+	if (c->ops->peer)
 		nlipcd_htable_add(&d->by_peer, &c->peer_node,
-				  peer_hash(d, c->lis, &c->addr, c->addrlen));
+				  peer_hash(d, c->lis, &c->who.addr,
+					    c->who.addrlen));
 	nlipcd_client_recount(c);
 }
 
@@ -192,7 +194,7 @@ void nlipcd_index_del(struct nlipcd_client *c)
 	struct nlipcd *d = c->d;
 
 	nlipcd_htable_del(&d->by_portid, &c->portid_node);
-	if (nlipcd_client_is_peer(c->kind))
+	if (c->ops->peer)
 		nlipcd_htable_del(&d->by_peer, &c->peer_node);
 	if (c->owner)
 		owner_put(d, c->owner);
@@ -226,8 +228,8 @@ struct nlipcd_client *nlipcd_client_find_peer(struct nlipcd *d,
 		struct nlipcd_client *c = nlipcd_container_of(n,
 				struct nlipcd_client, peer_node);
 
-		if (c->lis == lis && c->addrlen == alen &&
-		    !memcmp(&c->addr, a, alen))
+		if (c->lis == lis && c->who.addrlen == alen &&
+		    !memcmp(&c->who.addr, a, alen))
 			return c;
 	}
 	return NULL;

@@ -18,24 +18,22 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
+#include "kind.h"
+#include "listen.h"
+#include "loop.h"
 #include "nlipcd.h"
 #include "url.h"
 
 /* SD_LISTEN_FDS_START: systemd passes sockets from fd 3 on. */
 #define LISTEN_FDS_START	3
 #define BACKLOG			128
-#define DGRAM_BUF		(1024 * 1024)
-#define DGRAM_SNDBUF_PEERS	(32 * 1024 * 1024)
 
 static void listener_handle(struct nlipcd *d, struct nlipcd_watch *w,
 			    uint32_t events)
 {
 	struct nlipcd_listener *lis = nlipcd_container_of(w, struct nlipcd_listener, w);
 
-	if (lis->kind == NLIPCD_STREAM || lis->kind == NLIPCD_SEQPACKET)
-		nlipcd_client_accept(d, lis);
-	else
-		nlipcd_client_datagram(d, lis);
+	lis->ops->ready(d, lis);
 }
 
 /*
@@ -47,7 +45,7 @@ void nlipcd_listen_pause(struct nlipcd *d, bool pause)
 	struct nlipcd_listener *lis;
 
 	for (lis = d->listeners; lis; lis = lis->next)
-		if (lis->kind == NLIPCD_STREAM || lis->kind == NLIPCD_SEQPACKET)
+		if (!lis->ops->peer)
 			nlipcd_watch_set(d, &lis->w, pause ? 0 : EPOLLIN);
 	d->accept_paused = pause;
 }
@@ -57,31 +55,17 @@ static int listener_add(struct nlipcd *d, int fd, enum nlipcd_kind kind,
 			bool activated)
 {
 	struct nlipcd_listener *lis = calloc(1, sizeof(*lis));
-	int val = DGRAM_BUF, big = DGRAM_SNDBUF_PEERS;
 
 	if (!lis)
 		return -ENOMEM;
-	lis->kind = kind;
+	lis->ops = nlipcd_kind_ops(kind);
 	lis->family = family;
 	lis->activated = activated;
 	snprintf(lis->name, sizeof(lis->name), "%s", name);
 	if (path)
 		snprintf(lis->path, sizeof(lis->path), "%s", path);
-	if (kind == NLIPCD_DGRAM || kind == NLIPCD_UDP) {
-		/*
-		 * Shared by every peer: room for many answers, and for what
-		 * dgram.c lets each AF_UNIX peer leave unread (root only).
-		 */
-		if (kind == NLIPCD_UDP ||
-		    setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big)))
-			setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &val, sizeof(val));
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &val, sizeof(val));
-	}
-	if (kind == NLIPCD_DGRAM) {
-		/* The sender's credentials with every datagram. */
-		val = 1;
-		setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &val, sizeof(val));
-	}
+	if (lis->ops->listen)
+		lis->ops->listen(fd);
 	lis->w.handle = listener_handle;
 	if (nlipcd_watch_add(d, &lis->w, fd, EPOLLIN)) {
 		free(lis);
@@ -116,6 +100,18 @@ static int kind_of(const char *scheme, int *type, enum nlipcd_kind *kind)
 			return 0;
 		}
 	return -EPROTONOSUPPORT;
+}
+
+const struct nlipcd_kind_ops *nlipcd_kind_ops(enum nlipcd_kind kind)
+{
+	static const struct nlipcd_kind_ops *const ops[] = {
+		[NLIPCD_STREAM] = &nlipcd_kind_stream,
+		[NLIPCD_SEQPACKET] = &nlipcd_kind_seqpacket,
+		[NLIPCD_DGRAM] = &nlipcd_kind_dgram,
+		[NLIPCD_UDP] = &nlipcd_kind_udp,
+	};
+
+	return ops[kind];
 }
 
 /*
@@ -196,7 +192,7 @@ static int listen_unix(struct nlipcd *d, const char *url,
 	    lchown(u->path, (uid_t)-1, d->socket_gid) < 0)
 		nlipcd_warn("%s: cannot give the socket to group %u: %s", url,
 			    (unsigned int)d->socket_gid, strerror(errno));
-	if (kind != NLIPCD_DGRAM && listen(fd, BACKLOG) < 0) {
+	if (!nlipcd_kind_ops(kind)->peer && listen(fd, BACKLOG) < 0) {
 		err = -errno;
 		goto err_unlink;
 	}

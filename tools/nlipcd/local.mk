@@ -4,6 +4,10 @@
 noinst_LTLIBRARIES += tools/nlipcd/libnlipcd.la
 tools_nlipcd_libnlipcd_la_SOURCES = \
 	tools/nlipcd/nlipcd.h \
+	tools/nlipcd/loop.h \
+	tools/nlipcd/reply.h \
+	tools/nlipcd/listen.h \
+	tools/nlipcd/request.h \
 	tools/nlipcd/backend.h \
 	tools/nlipcd/policy.h \
 	tools/nlipcd/kv.h \
@@ -12,6 +16,8 @@ tools_nlipcd_libnlipcd_la_SOURCES = \
 	tools/nlipcd/listen.c \
 	tools/nlipcd/client.h \
 	tools/nlipcd/client.c \
+	tools/nlipcd/kind.h \
+	tools/nlipcd/conn.c \
 	tools/nlipcd/index.c \
 	tools/nlipcd/frame.c \
 	tools/nlipcd/admit.c \

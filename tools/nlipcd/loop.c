@@ -11,6 +11,7 @@
 #include <sys/epoll.h>
 
 #include "client.h"
+#include "loop.h"
 #include "nlipcd.h"
 
 /* Datagram peers need a new port id: the first the counter hands out. */

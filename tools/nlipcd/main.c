@@ -2,8 +2,9 @@
 /*
  * nlipcd(8): options, signals (through a signalfd) and logging; loop.c
  * has the one epoll loop everything runs in. The work is elsewhere:
- * listen.c opens the sockets, client.c frames and queues, request.c and
- * ctrl.c check and route, backend_*.c answer.
+ * listen.c opens the sockets, client.c, frame.c and the kinds' files
+ * (kind.h) take and queue, request.c and ctrl.c check and route,
+ * backend_*.c answer.
  */
 #include <config.h>
 #include <ctype.h>
@@ -26,6 +27,10 @@
 
 #include "../../kmod/kv-rules.h"
 #include "backend.h"
+#include "client.h"
+#include "kind.h"
+#include "listen.h"
+#include "loop.h"
 #include "nlipcd.h"
 #include "privilege.h"
 

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * nlipcd's shared declarations: the daemon, its clients, the buffers they
- * queue and the helpers that build netlink replies. Backends are in
- * backend.h, the op table and validator in policy.h.
+ * nlipcd's state, limits, logging and the small helpers every file uses.
+ * Each concern has its own header: loop.h (the epoll loop), reply.h
+ * (buffers and netlink replies), listen.h (listeners), client.h and
+ * kind.h (clients, by kind of socket), request.h (the request core and
+ * the controller), backend.h (the backends), policy.h (ops, validator).
  *
  * Everything runs on one thread in one epoll loop; nothing here locks.
  */
@@ -24,7 +26,7 @@
 
 struct nlipcd;
 struct nlipcd_client;
-struct nlipcd_policy_attr;
+struct nlipcd_listener;
 
 /* ------------------------------------------------------------------ */
 /* Logging (main.c)                                                     */
@@ -49,28 +51,6 @@ void nlipcd_log(int level, const char *fmt, ...)
 		if (nlipcd_log_level >= NLIPCD_LOG_DEBUG)	\
 			nlipcd_log(NLIPCD_LOG_DEBUG, __VA_ARGS__); \
 	} while (0)
-
-/* ------------------------------------------------------------------ */
-/* The loop (loop.c)                                                    */
-/* ------------------------------------------------------------------ */
-
-/* Anything in the epoll set: the handler gets the ready events. */
-struct nlipcd_watch {
-	int fd;
-	uint32_t events;	/* as last given to epoll */
-	void (*handle)(struct nlipcd *d, struct nlipcd_watch *w,
-		       uint32_t events);
-};
-
-int nlipcd_watch_add(struct nlipcd *d, struct nlipcd_watch *w, int fd,
-		     uint32_t events);
-int nlipcd_watch_set(struct nlipcd *d, struct nlipcd_watch *w,
-		     uint32_t events);
-void nlipcd_watch_del(struct nlipcd *d, struct nlipcd_watch *w);
-uint64_t nlipcd_now_ms(void);
-int nlipcd_loop_init(struct nlipcd *d);
-int nlipcd_loop_turn(struct nlipcd *d, int timeout);
-int nlipcd_loop_run(struct nlipcd *d);
 
 /* ------------------------------------------------------------------ */
 /* Configuration and state                                              */
@@ -212,259 +192,5 @@ struct nlipcd {
 	/* Subscribers per group: the backends skip work nobody would see. */
 	unsigned int n_subscribed[NLIPCD_GRP_COUNT];
 };
-
-/* ------------------------------------------------------------------ */
-/* Buffers: refcounted, so one notification is queued to many clients  */
-/* ------------------------------------------------------------------ */
-
-struct nlipcd_buf {
-	unsigned int ref;
-	size_t len, cap;
-	unsigned char data[];
-};
-
-struct nlipcd_buf *nlipcd_buf_new(size_t cap);
-struct nlipcd_buf *nlipcd_buf_get(struct nlipcd_buf *b);
-void nlipcd_buf_put(struct nlipcd_buf *b);
-void *nlipcd_buf_reserve(struct nlipcd_buf **b, size_t len);
-
-/* ------------------------------------------------------------------ */
-/* Replies (reply.c)                                                    */
-/* ------------------------------------------------------------------ */
-
-/* What netlink_ext_ack carries in the kernel, as far as nlipc uses it. */
-struct nlipcd_extack {
-	const char *msg;
-	const void *bad_attr;		/* inside the request */
-	const struct nlipcd_policy_attr *policy;
-	uint32_t miss_type;
-};
-
-#define NLIPCD_SET_ERR_MSG(ext, m)	((ext)->msg = (m))
-#define NLIPCD_SET_ERR_ATTR(ext, a, m)	\
-	do { (ext)->bad_attr = (a); (ext)->msg = (m); } while (0)
-
-/*
- * One answer being built: messages appended to a buffer that becomes one
- * datagram (or a run of stream bytes). A do request's reply and its ACK
- * always share one. Messages and nests are tracked by offset, so the
- * buffer may grow under them; pointers from nlipcd_reply_cur() and
- * nlipcd_reply_reserve() last until the next append.
- */
-struct nlipcd_reply {
-	struct nlipcd_buf *buf;
-	size_t cur;		/* offset of the message being built */
-	int err;		/* -ENOMEM once an append failed */
-};
-
-int nlipcd_reply_init(struct nlipcd_reply *r, size_t hint);
-void nlipcd_reply_release(struct nlipcd_reply *r);
-int nlipcd_reply_begin(struct nlipcd_reply *r, uint16_t type, uint16_t flags,
-		       uint32_t seq, uint32_t portid);
-int nlipcd_reply_genl(struct nlipcd_reply *r, uint16_t type, uint16_t flags,
-		      uint32_t seq, uint32_t portid, uint8_t cmd,
-		      uint8_t version);
-struct nlmsghdr *nlipcd_reply_cur(const struct nlipcd_reply *r);
-void nlipcd_reply_cancel(struct nlipcd_reply *r);
-void *nlipcd_reply_reserve(struct nlipcd_reply *r, uint16_t type, size_t len);
-int nlipcd_reply_append(struct nlipcd_reply *r, const void *data, size_t len);
-struct nlmsghdr *nlipcd_reply_copy(struct nlipcd_reply *r,
-				   const struct nlmsghdr *nlh);
-int nlipcd_reply_put(struct nlipcd_reply *r, uint16_t type, const void *data,
-		     size_t len);
-int nlipcd_reply_put_u32(struct nlipcd_reply *r, uint16_t type, uint32_t v);
-int nlipcd_reply_put_u64(struct nlipcd_reply *r, uint16_t type, uint64_t v);
-int nlipcd_reply_put_str(struct nlipcd_reply *r, uint16_t type,
-			 const char *s);
-size_t nlipcd_reply_nest_start(struct nlipcd_reply *r, uint16_t type);
-void nlipcd_reply_nest_end(struct nlipcd_reply *r, size_t nest);
-int nlipcd_reply_ack(struct nlipcd_reply *r, const struct nlmsghdr *req,
-		     uint32_t portid, int err,
-		     const struct nlipcd_extack *ext);
-int nlipcd_reply_done(struct nlipcd_reply *r, uint32_t seq, uint32_t portid,
-		      uint16_t flags);
-
-/* The policy of one attribute, as netlink's policy dump describes it. */
-int nlipcd_reply_policy_attr(struct nlipcd_reply *r,
-			     const struct nlipcd_policy_attr *pt);
-
-/* ------------------------------------------------------------------ */
-/* Listeners (listen.c)                                                 */
-/* ------------------------------------------------------------------ */
-
-enum nlipcd_kind {
-	NLIPCD_STREAM,		/* AF_UNIX stream, TCP */
-	NLIPCD_SEQPACKET,	/* AF_UNIX seqpacket */
-	NLIPCD_DGRAM,		/* AF_UNIX dgram: one socket, many peers */
-	NLIPCD_UDP,		/* UDP: one socket, many peers */
-};
-
-struct nlipcd_listener {
-	struct nlipcd_watch w;
-	struct nlipcd_listener *next;
-	char name[160];		/* the URL, for logs */
-	enum nlipcd_kind kind;
-	int family;		/* AF_UNIX, AF_INET, AF_INET6 */
-	char path[112];		/* socket file to remove at exit, or "" */
-	dev_t dev;		/* ... if it is still this one */
-	ino_t sock_ino;		/* the socket's, as sock_diag names it */
-	ino_t ino;
-	bool activated;		/* from LISTEN_FDS: systemd owns the file */
-};
-
-int nlipcd_listen_check(const char *url);
-int nlipcd_listen_url(struct nlipcd *d, const char *url);
-int nlipcd_listen_activated(struct nlipcd *d);
-void nlipcd_listen_close_all(struct nlipcd *d);
-void nlipcd_listen_pause(struct nlipcd *d, bool pause);
-
-/* ------------------------------------------------------------------ */
-/* Clients (client.c)                                                   */
-/* ------------------------------------------------------------------ */
-
-struct nlipcd_txe;
-
-struct nlipcd_client {
-	struct nlipcd_watch w;		/* own socket; unused for peers */
-	struct nlipcd *d;
-	struct nlipcd_listener *lis;
-	struct nlipcd_list node;	/* in d->clients */
-	struct nlipcd_list ready_node;	/* in d->ready */
-	struct nlipcd_list retry_node;	/* in d->retry */
-	struct nlipcd_list reap_node;	/* in d->reap */
-	enum nlipcd_kind kind;
-	int fd;				/* own socket, or the listener's */
-	bool remote;			/* AF_INET/AF_INET6 */
-	bool uid_known;
-	uid_t uid;
-	pid_t pid;
-	struct sockaddr_storage addr;	/* the peer, for datagram kinds */
-	socklen_t addrlen;
-	uint32_t portid;
-	struct nlipcd_hnode portid_node;	/* in d->by_portid */
-	struct nlipcd_hnode peer_node;	/* in d->by_peer */
-	struct nlipcd_owner *owner;	/* what counts it, or NULL */
-	char name[96];			/* for logs */
-
-	/*
-	 * Input: stream bytes, or whole datagrams waiting their turn. A
-	 * stream reads into a buffer all share (rx_borrowed) and keeps one
-	 * of its own only for what is left over: a part of a message, or
-	 * messages not yet taken.
-	 */
-	unsigned char *rx;
-	size_t rx_off, rx_len, rx_cap;
-	bool rx_borrowed;
-	struct nlipcd_buf **pending;
-	unsigned int n_pending;
-	bool order_checked;		/* first message's byte order */
-	bool reading;			/* EPOLLIN wanted */
-	bool input_eof;			/* the peer shut its side down */
-
-	/* Output. */
-	struct nlipcd_txe *tx_head, *tx_tail;
-	size_t tx_bytes;
-	size_t kernel_bytes;		/* dgram: sent, perhaps not yet read */
-	unsigned int seen;		/* dgram: alive in this sock_diag round */
-	bool overrun;			/* notifications dropped: marker owed */
-	bool closing;			/* flush what is queued, then close */
-	bool dead;			/* nothing more is sent either */
-	uint64_t closing_deadline;
-
-	unsigned int groups;		/* bit per NLIPCD_GRP_* joined */
-	unsigned int inflight;		/* requests the backend still owes */
-	void *dump;			/* the backend's dump in progress */
-	uint64_t last_rx_ms;
-
-	struct nlipcd_udp_cache *cache;	/* UDP: answers by sequence number */
-	struct nlmsghdr udp_req;	/* UDP: the request being answered */
-	size_t udp_budget;		/* ... what its answer may still take */
-};
-
-static inline struct nlipcd_client *nlipcd_client_of(struct nlipcd_list *l)
-{
-	return nlipcd_container_of(l, struct nlipcd_client, node);
-}
-
-struct nlipcd_client *nlipcd_client_new(struct nlipcd *d,
-					struct nlipcd_listener *lis, int fd,
-					const struct sockaddr *addr,
-					socklen_t addrlen);
-void nlipcd_client_close(struct nlipcd_client *c, const char *why);
-int nlipcd_client_queue(struct nlipcd_client *c, struct nlipcd_buf *b);
-int nlipcd_client_send_reply(struct nlipcd_client *c, struct nlipcd_reply *r);
-void nlipcd_client_notify(struct nlipcd *d, unsigned int group,
-			  struct nlipcd_buf *b);
-void nlipcd_client_overrun_group(struct nlipcd *d, unsigned int group);
-void nlipcd_client_overrun_all(struct nlipcd *d);
-void nlipcd_client_kick(struct nlipcd_client *c);
-bool nlipcd_client_room(const struct nlipcd_client *c);
-void nlipcd_client_handle(struct nlipcd *d, struct nlipcd_watch *w,
-			  uint32_t events);
-int nlipcd_admit_init(struct nlipcd *d);
-void nlipcd_client_accept(struct nlipcd *d, struct nlipcd_listener *lis);
-void nlipcd_client_datagram(struct nlipcd *d, struct nlipcd_listener *lis);
-void nlipcd_client_run_ready(struct nlipcd *d);
-void nlipcd_client_retry(struct nlipcd *d);
-int nlipcd_client_retry_timeout(struct nlipcd *d, int max);
-void nlipcd_client_sweep(struct nlipcd *d, uint64_t now);
-void nlipcd_client_free_all(struct nlipcd *d);
-unsigned int nlipcd_client_count_uid(struct nlipcd *d, enum nlipcd_kind kind,
-				     bool remote, uid_t uid,
-				     const struct sockaddr_storage *addr);
-struct nlipcd_client *nlipcd_client_find(struct nlipcd *d, uint32_t portid);
-
-/* Dump pacing: the next round is made once the queue is this short. */
-#define NLIPCD_DUMP_LOW_WATER	(64 * 1024)
-
-/* ------------------------------------------------------------------ */
-/* AF_UNIX dgram peers' share of our socket (dgram.c)                   */
-/* ------------------------------------------------------------------ */
-
-bool nlipcd_dgram_may_send(const struct nlipcd_client *c, size_t len);
-void nlipcd_dgram_sent(struct nlipcd_client *c, size_t len);
-void nlipcd_dgram_refresh(struct nlipcd *d, uint64_t now);
-unsigned int nlipcd_dgram_reap_gone(struct nlipcd *d);
-void nlipcd_dgram_uninit(struct nlipcd *d);
-
-/* ------------------------------------------------------------------ */
-/* Requests (request.c): the genetlink core's checks, then a backend    */
-/* ------------------------------------------------------------------ */
-
-void nlipcd_request_handle(struct nlipcd_client *c, const struct nlmsghdr *nlh);
-int nlipcd_request_error(struct nlipcd_client *c, const struct nlmsghdr *nlh,
-			 int err, const char *msg);
-void nlipcd_request_ack(struct nlipcd_client *c, const struct nlmsghdr *nlh,
-			int err, const struct nlipcd_extack *ext);
-int nlipcd_genl_header_check(const struct nlmsghdr *nlh,
-			     struct nlipcd_extack *ext);
-
-/* ------------------------------------------------------------------ */
-/* The controller (ctrl.c)                                              */
-/* ------------------------------------------------------------------ */
-
-void nlipcd_ctrl_handle(struct nlipcd_client *c, const struct nlmsghdr *nlh);
-
-/* ------------------------------------------------------------------ */
-/* UDP answers by sequence number (udp.c)                               */
-/* ------------------------------------------------------------------ */
-
-struct nlipcd_udp_cache;
-
-/*
- * How long a peer's answers are kept after it last asked: beyond the
- * retries of libnlipc's default timeout. A UDP peer heard from since is
- * not forgotten to make room for a UDP peer of another address.
- */
-#define NLIPCD_UDP_TTL_MS	10000
-_Static_assert(NLIPC_BRIDGE_UDP_RTO_MAX_MS < NLIPCD_UDP_TTL_MS,
-	       "a client's resend must find its answer still kept");
-
-void nlipcd_udp_cache_free(struct nlipcd_udp_cache *cache);
-bool nlipcd_udp_replay(struct nlipcd_client *c, const void *dgram,
-		       size_t len);
-void nlipcd_udp_begin(struct nlipcd_client *c, const void *dgram, size_t len);
-void nlipcd_udp_record(struct nlipcd_client *c, struct nlipcd_buf *b);
-void nlipcd_udp_end(struct nlipcd_client *c);
 
 #endif /* _NLIPCD_H */

@@ -14,6 +14,7 @@
 #include <linux/nlipc.h>
 
 #include "policy.h"
+#include "reply.h"
 
 /* The genetlink core's policy for ops without one (resv_start_op 0). */
 static const struct nlipcd_policy_attr reject_all_attrs[2] = {

@@ -15,6 +15,7 @@
 #include <linux/nlipc.h>
 
 #include "nlipcd.h"
+#include "reply.h"
 #include "policy-gen.h"
 
 /* The kernel's NLA_* types nlipc uses. */

@@ -13,6 +13,7 @@
 
 #include "nlipcd.h"
 #include "policy.h"
+#include "reply.h"
 
 struct nlipcd_buf *nlipcd_buf_new(size_t cap)
 {

@@ -14,8 +14,12 @@
 #include <linux/nlipc.h>
 
 #include "backend.h"
+#include "client.h"
+#include "kind.h"
 #include "nlipcd.h"
 #include "policy.h"
+#include "reply.h"
+#include "request.h"
 
 /* netlink_rcv_skb(): errors always answered, success only if asked. */
 void nlipcd_request_ack(struct nlipcd_client *c, const struct nlmsghdr *nlh,
@@ -79,7 +83,7 @@ static int permitted(struct nlipcd_client *c, const struct nlipcd_op *op,
 	static char text[160];
 	const char *name;
 
-	if (c->remote) {
+	if (c->who.remote) {
 		if (c->d->allow_remote_write ||
 		    (!op->admin && op->cmd != NLIPC_CMD_PUBLISH))
 			return 0;
@@ -87,48 +91,20 @@ static int permitted(struct nlipcd_client *c, const struct nlipcd_op *op,
 				   "read-only over the network: nlipcd was not started with --allow-remote-write");
 		return -EPERM;
 	}
-	if (!op->admin || (c->uid_known && uid_allowed(c->d, c->uid)))
+	if (!op->admin || (c->who.uid_known && uid_allowed(c->d, c->who.uid)))
 		return 0;
 	name = op->cmd == NLIPC_CMD_KV_SET ? "kv-set" :
 	       op->cmd == NLIPC_CMD_KV_DEL ? "kv-del" : "stats-reset";
-	if (c->uid_known)
+	if (c->who.uid_known)
 		snprintf(text, sizeof(text),
 			 "%s needs root, nlipcd's own uid or --allow-uid (uid %u is none of them)",
-			 name, (unsigned int)c->uid);
+			 name, (unsigned int)c->who.uid);
 	else
 		snprintf(text, sizeof(text),
 			 "%s needs root, nlipcd's own uid or --allow-uid (the sender's uid is unknown)",
 			 name);
 	NLIPCD_SET_ERR_MSG(ext, text);
 	return -EPERM;
-}
-
-/*
- * UDP proves no source address: a ping that asks for more bytes back than
- * it carries would make the daemon an amplifier for spoofed datagrams
- * (a 28-byte request, a 65 KB answer). Values out of the policy's range
- * are left to the family's validation, which refuses them anyway.
- */
-static int udp_amplifies(const struct nlmsghdr *nlh, const struct nlipcd_op *op,
-			 struct nlipcd_extack *ext)
-{
-	const struct nlattr *a;
-	uint32_t size;
-
-	if (op->cmd != NLIPC_CMD_PING)
-		return 0;
-	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
-		if (mnl_attr_get_type(a) != NLIPC_A_PING_REPLY_SIZE ||
-		    mnl_attr_get_payload_len(a) != sizeof(uint32_t))
-			continue;
-		size = mnl_attr_get_u32(a);
-		if (size <= nlh->nlmsg_len || size > NLIPC_PING_MAX_PAYLOAD)
-			continue;
-		NLIPCD_SET_ERR_ATTR(ext, a,
-				    "over UDP a ping's reply-size may not exceed the request's own length (it would amplify spoofed requests): use tcp:// or unix:");
-		return -EMSGSIZE;
-	}
-	return 0;
 }
 
 static void family_request(struct nlipcd_client *c, const struct nlmsghdr *nlh)
@@ -160,14 +136,14 @@ static void family_request(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 	err = permitted(c, op, &ext);
 	if (err)
 		goto out_ack;
-	if (dump && c->kind == NLIPCD_UDP) {
+	if (dump && c->ops->lossy) {
 		NLIPCD_SET_ERR_MSG(&ext,
 				   "dumps are refused over UDP: a lost datagram would lose entries unnoticed; use tcp:// or unix:");
 		err = -EOPNOTSUPP;
 		goto out_ack;
 	}
-	if (c->kind == NLIPCD_UDP) {
-		err = udp_amplifies(nlh, op, &ext);
+	if (c->ops->check) {
+		err = c->ops->check(nlh, op, &ext);
 		if (err)
 			goto out_ack;
 	}
