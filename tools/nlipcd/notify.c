@@ -25,6 +25,8 @@
 #include <sys/un.h>
 
 #include "backend.h"
+#include "listen.h"
+#include "loop.h"
 #include "nlipcd.h"
 #include "privilege.h"
 

@@ -24,6 +24,8 @@
 #include <cap-ng.h>
 
 #include "backend.h"
+#include "listen.h"
+#include "loop.h"
 #include "nlipcd.h"
 #include "privilege.h"
 
