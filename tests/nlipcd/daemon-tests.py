@@ -1242,7 +1242,12 @@ TIGHT_MALLOC = dict(os.environ, GLIBC_TUNABLES='glibc.malloc.mmap_threshold=3276
 
 
 class short_of_memory:
-    """The daemon's address space capped at what it uses now."""
+    """The daemon's address space capped at what it uses now, plus a
+    little: small allocations may still grow the heap by a few pages,
+    so whether they succeed does not hang on where glibc happened to
+    leave free chunks, while an allocation larger than the slack fails."""
+
+    SLACK = 16 * 1024
 
     def __init__(self, pid):
         self.pid = pid
@@ -1252,7 +1257,8 @@ class short_of_memory:
             size = next(int(line.split()[1]) * 1024 for line in f
                         if line.startswith('VmSize:'))
         self.old = resource.prlimit(self.pid, resource.RLIMIT_AS)
-        resource.prlimit(self.pid, resource.RLIMIT_AS, (size, self.old[1]))
+        resource.prlimit(self.pid, resource.RLIMIT_AS,
+                         (size + self.SLACK, self.old[1]))
 
     def __exit__(self, *exc):
         resource.prlimit(self.pid, resource.RLIMIT_AS, self.old)
