@@ -14,6 +14,7 @@
 #include <libmnl/libmnl.h>
 
 #include "internal.h"
+#include "bridge.h"
 
 /* What one window puts on the wire before it reads the answers. */
 #define BATCH_WINDOW_REQS	64
@@ -416,9 +417,12 @@ static int batch_window(struct nlipc_batch *b, unsigned int lo,
 /* The end of the window starting at @lo. */
 static unsigned int window_end(struct nlipc_batch *b, unsigned int lo)
 {
-	unsigned int hi = lo + 1;
+	unsigned int reqs = BATCH_WINDOW_REQS, hi = lo + 1;
 
-	while (hi < b->n && hi - lo < BATCH_WINDOW_REQS &&
+	/* A resend must find its answer in nlipcd's memory (bridge.h). */
+	if (b->ep->tp->flags & NLIPC_TP_LOSSY)
+		reqs = NLIPC_BRIDGE_UDP_ANSWERS;
+	while (hi < b->n && hi - lo < reqs &&
 	       req_end(b, hi + 1) - b->req[lo].off <= BATCH_WINDOW_BYTES)
 		hi++;
 	return hi;
