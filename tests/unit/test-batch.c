@@ -27,10 +27,6 @@ static char dir[] = "/tmp/nlipc-batch-XXXXXX";
 static pid_t daemon_pid;
 static char urls[5][128];
 
-static const char *const schemes[] = {
-	"unix", "unix+seqpacket", "unix+dgram", "tcp", "udp",
-};
-
 static int start_daemon(void)
 {
 	char sock[200];
@@ -87,7 +83,7 @@ struct fixture {
 	struct nlipc_batch *b;
 };
 
-static struct fixture fixtures[NLIPC_ARRAY_SIZE(schemes)];
+static struct fixture fixtures[NLIPC_ARRAY_SIZE(urls)];
 
 static int setup(void **state)
 {
@@ -258,12 +254,12 @@ static void the_deadline_bounds_the_run(void **state)
 	assert_int_equal(slots[9], 1009);
 }
 
-#define FOR_EACH(fn)                                                       \
-	cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, &fixtures[0]), \
-	cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, &fixtures[1]), \
-	cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, &fixtures[2]), \
-	cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, &fixtures[3]), \
-	cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, &fixtures[4])
+/* One test per transport, named after both. */
+#define ON(fn, i, scheme)	{ #fn " over " scheme, fn, setup, teardown, \
+				  &fixtures[i] }
+#define FOR_EACH(fn)							\
+	ON(fn, 0, "unix"), ON(fn, 1, "unix+seqpacket"),			\
+	ON(fn, 2, "unix+dgram"), ON(fn, 3, "tcp"), ON(fn, 4, "udp")
 
 int main(void)
 {
