@@ -220,11 +220,18 @@ static size_t req_end(struct nlipc_batch *b, unsigned int i)
 	return i < b->n ? b->req[i].off : b->len;
 }
 
+/* The nlipc command of a request, for the error record, or 0. */
+static uint8_t req_cmd(const struct nlipc *ep, const struct nlmsghdr *nlh)
+{
+	const struct genlmsghdr *genl = nlipc_genl_hdr(nlh);
+
+	return genl && nlh->nlmsg_type == ep->family_id ? genl->cmd : 0;
+}
+
 /* Request @i failed with @err: keep the record if it is the first. */
 static void batch_failed(struct nlipc_batch *b, unsigned int i, int err)
 {
 	struct nlipc *ep = b->ep;
-	const struct genlmsghdr *genl = nlipc_genl_hdr(req_hdr(b, i));
 
 	b->req[i].err = err;
 	b->req[i].done = true;
@@ -233,7 +240,7 @@ static void batch_failed(struct nlipc_batch *b, unsigned int i, int err)
 	b->first = i;
 	b->first_err = ep->err;
 	b->first_err.code = err;
-	b->first_err.cmd = genl ? genl->cmd : 0;
+	b->first_err.cmd = req_cmd(ep, req_hdr(b, i));
 }
 
 /* Send @len bytes of requests from @p, waiting for room until the deadline. */
@@ -299,6 +306,7 @@ static int batch_walk(struct nlipc_batch *b, size_t len, unsigned int lo,
 		if (nlh->nlmsg_type == NLMSG_ERROR) {
 			/* The error record takes the request it answers. */
 			ep->msg.nlh = req_hdr(b, i);
+			ep->err.cmd = req_cmd(ep, ep->msg.nlh);
 			err = nlipc_error_from_ack(ep, nlh);
 			ep->msg.nlh = ep->tx;
 			if (err)

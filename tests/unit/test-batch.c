@@ -199,6 +199,8 @@ static void one_error_leaves_the_others_alone(void **state)
 	assert_int_equal(nlipc_batch_run(f->b), -EEXIST);
 	assert_int_equal(nlipc_error(f->ep)->code, -EEXIST);
 	assert_int_equal(nlipc_error(f->ep)->cmd, NLIPC_CMD_KV_SET);
+	/* The extack's attribute is named as nlipc_call() names it. */
+	assert_string_equal(nlipc_error(f->ep)->attr_name, "key");
 	assert_int_equal(nlipc_batch_errno(f->b, 0), 0);
 	assert_int_equal(nlipc_batch_errno(f->b, 1), -EEXIST);
 	assert_int_equal(nlipc_batch_errno(f->b, 2), 0);
