@@ -55,6 +55,8 @@ check_PROGRAMS += tests/unit/test-batch
 TESTS += tests/unit/test-batch
 tests_unit_test_batch_CFLAGS = $(unit_cflags) \
 	-DNLIPC_DAEMON='"$(abs_top_builddir)/tools/nlipcd/nlipcd"'
+tests_unit_test_batch_LDFLAGS = -Wl,--wrap=send -Wl,--wrap=sendmmsg \
+	-Wl,--wrap=recvmsg
 tests_unit_test_batch_LDADD = $(unit_ldadd)
 
 # The spec and the UAPI header agree.

@@ -5,6 +5,7 @@
  * others alone, a batch far larger than the socket buffers, and the
  * deadline bounding a run the daemon never answers.
  */
+#define _GNU_SOURCE	/* sendmmsg(), struct mmsghdr */
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <cmocka.h>
@@ -77,6 +79,34 @@ static void stop_daemon(void)
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd))
 		fprintf(stderr, "# could not remove %s\n", dir);
+}
+
+/* The library's system calls, counted through the linker's --wrap. */
+static unsigned int n_send, n_sendmmsg, n_recvmsg;
+
+ssize_t __real_send(int fd, const void *buf, size_t len, int flags);
+ssize_t __wrap_send(int fd, const void *buf, size_t len, int flags);
+int __real_sendmmsg(int fd, struct mmsghdr *v, unsigned int n, int flags);
+int __wrap_sendmmsg(int fd, struct mmsghdr *v, unsigned int n, int flags);
+ssize_t __real_recvmsg(int fd, struct msghdr *mh, int flags);
+ssize_t __wrap_recvmsg(int fd, struct msghdr *mh, int flags);
+
+ssize_t __wrap_send(int fd, const void *buf, size_t len, int flags)
+{
+	n_send++;
+	return __real_send(fd, buf, len, flags);
+}
+
+int __wrap_sendmmsg(int fd, struct mmsghdr *v, unsigned int n, int flags)
+{
+	n_sendmmsg++;
+	return __real_sendmmsg(fd, v, n, flags);
+}
+
+ssize_t __wrap_recvmsg(int fd, struct msghdr *mh, int flags)
+{
+	n_recvmsg++;
+	return __real_recvmsg(fd, mh, flags);
 }
 
 struct fixture {
@@ -161,6 +191,34 @@ static void answers_reach_their_request(void **state)
 	memset(slots, 0, sizeof(slots));
 	assert_int_equal(nlipc_batch_run(f->b), 0);
 	assert_int_equal(slots[299], 299 + 1000);
+}
+
+static void few_system_calls(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t slots[64];
+
+	add_pings(f, 64, 16, slots, true);
+	n_send = n_sendmmsg = n_recvmsg = 0;
+	assert_int_equal(nlipc_batch_run(f->b), 0);
+	assert_int_equal(slots[63], 1063);
+	switch (f->t) {
+	case 0:	/* unix: a stream, one send, answers many to a read */
+	case 3:	/* tcp */
+		assert_int_equal(n_send + n_sendmmsg, 1);
+		assert_true(n_recvmsg < 64);
+		break;
+	case 1:	/* unix+seqpacket: one datagram a request, one sendmmsg() */
+		assert_int_equal(n_sendmmsg, 1);
+		assert_int_equal(n_send, 0);
+		break;
+	case 2:	/* unix+dgram: the daemon's queue (max_dgram_qlen) may stop it */
+		assert_true(n_sendmmsg >= 1 && n_sendmmsg < 64);
+		break;
+	case 4:	/* udp: 16 in flight, as nlipcd remembers answers */
+		assert_true(n_sendmmsg >= 4 && n_sendmmsg < 64);
+		break;
+	}
 }
 
 static void pings_need_no_ack(void **state)
@@ -271,6 +329,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		FOR_EACH(answers_reach_their_request),
+		FOR_EACH(few_system_calls),
 		FOR_EACH(pings_need_no_ack),
 		FOR_EACH(one_error_leaves_the_others_alone),
 		FOR_EACH(larger_than_the_socket_buffer),
