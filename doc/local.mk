@@ -20,5 +20,9 @@ dist_man_MANS += \
 	doc/man3/nlipc_msg_start_family.3 doc/man3/nlipc_family_id.3 \
 	doc/man3/nlipc_msg_put.3 doc/man3/nlipc_msg_put_u32.3 \
 	doc/man3/nlipc_msg_put_u64.3 doc/man3/nlipc_msg_put_str.3 \
-	doc/man3/nlipc_msg_hdr.3 doc/man3/nlipc_attr_parse.3
+	doc/man3/nlipc_msg_hdr.3 doc/man3/nlipc_attr_parse.3 \
+	doc/man3/nlipc_batch_new.3 doc/man3/nlipc_batch_free.3 \
+	doc/man3/nlipc_batch_reset.3 doc/man3/nlipc_batch_count.3 \
+	doc/man3/nlipc_batch_add.3 doc/man3/nlipc_batch_kv_set.3 \
+	doc/man3/nlipc_batch_run.3 doc/man3/nlipc_batch_errno.3
 EXTRA_DIST += doc/bench-vm.svg doc/bridge.md

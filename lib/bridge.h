@@ -42,6 +42,13 @@
 #define NLIPC_BRIDGE_UDP_PAD		400
 
 /*
+ * nlipcd keeps the answers to a UDP client's last NLIPC_BRIDGE_UDP_ANSWERS
+ * requests, to answer a resend from them: a batch has no more than that
+ * many UDP requests in flight, so a resent write still takes effect once.
+ */
+#define NLIPC_BRIDGE_UDP_ANSWERS	16
+
+/*
  * UDP: a request unanswered for the retransmission timeout (lib/rtt.c) is
  * sent again, same seq. Before a first round trip is measured it is 1 s,
  * RFC 6298's initial value, above the RTTs nlipc is meant for, and it

@@ -149,6 +149,9 @@ extern const struct nlipc_op_names nlipc_op_names[NLIPC_CMD_MAX + 1];
 
 /* kv.c */
 int nlipc_kv_entry_parse(const struct nlmsghdr *nlh, struct nlipc_kv_entry *e);
+struct nlipc_msg *nlipc_kv_set_msg(struct nlipc *ep, const void *key,
+				   size_t key_len, const void *value,
+				   size_t value_len, unsigned int flags);
 
 /* call.c */
 long long nlipc_now_us(void);

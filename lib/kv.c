@@ -25,11 +25,23 @@ NLIPC_EXPORT int nlipc_kv_set(struct nlipc *ep, const void *key,
 			      size_t key_len, const void *value,
 			      size_t value_len, unsigned int flags)
 {
+	struct nlipc_msg *m = nlipc_kv_set_msg(ep, key, key_len, value,
+					       value_len, flags);
+
+	return m ? nlipc_call(ep, m, NULL, NULL) : ep->err.code;
+}
+
+/* A kv-set request, shared with batches; NULL with the record set. */
+struct nlipc_msg *nlipc_kv_set_msg(struct nlipc *ep, const void *key,
+				   size_t key_len, const void *value,
+				   size_t value_len, unsigned int flags)
+{
 	struct nlipc_msg *m = nlipc_msg_start(ep, NLIPC_CMD_KV_SET, 0);
 
-	if (flags & ~(NLIPC_KV_CREATE | NLIPC_KV_EXCL | NLIPC_KV_REPLACE))
-		return nlipc_fail(ep, -EINVAL, "unknown kv-set flags %#x",
-				  flags);
+	if (flags & ~(NLIPC_KV_CREATE | NLIPC_KV_EXCL | NLIPC_KV_REPLACE)) {
+		nlipc_fail(ep, -EINVAL, "unknown kv-set flags %#x", flags);
+		return NULL;
+	}
 	nlipc_msg_put(m, NLIPC_A_KV_KEY, key, key_len);
 	nlipc_msg_put(m, NLIPC_A_KV_VALUE, value, value_len);
 	if (flags & NLIPC_KV_CREATE)
@@ -38,7 +50,7 @@ NLIPC_EXPORT int nlipc_kv_set(struct nlipc *ep, const void *key,
 		nlipc_msg_put(m, NLIPC_A_KV_EXCL, NULL, 0);
 	if (flags & NLIPC_KV_REPLACE)
 		nlipc_msg_put(m, NLIPC_A_KV_REPLACE, NULL, 0);
-	return nlipc_call(ep, m, NULL, NULL);
+	return m;
 }
 
 /* Decode one kv-get reply, dump item or notification. */

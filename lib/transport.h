@@ -81,6 +81,16 @@ struct nlipc_transport {
 	int (*send)(struct nlipc *ep, const void *buf, size_t len);
 
 	/*
+	 * Send the whole messages in buf one per datagram, for a peer that
+	 * takes one request per datagram: as many as go without blocking,
+	 * in as few system calls as it can. Returns the bytes of the
+	 * messages sent (at least one message), -EAGAIN if none could be,
+	 * or another negative errno as send() does. NULL on transports
+	 * whose send() takes several messages at once (netlink, streams).
+	 */
+	ssize_t (*send_each)(struct nlipc *ep, const void *buf, size_t len);
+
+	/*
 	 * Take the next whole datagram (which may hold several messages)
 	 * or, on a stream, every whole message received so far (at least
 	 * one), into ep->rx, growing it as needed, waiting for it until

@@ -50,6 +50,15 @@ tests_unit_test_recv_LDFLAGS = -Wl,--wrap=recvmsg -Wl,--wrap=recv \
 	-Wl,--wrap=poll -Wl,--wrap=setsockopt
 tests_unit_test_recv_LDADD = $(unit_ldadd) -lpthread
 
+# Batches, against the real nlipcd's user backend on every transport.
+check_PROGRAMS += tests/unit/test-batch
+TESTS += tests/unit/test-batch
+tests_unit_test_batch_CFLAGS = $(unit_cflags) \
+	-DNLIPC_DAEMON='"$(abs_top_builddir)/tools/nlipcd/nlipcd"'
+tests_unit_test_batch_LDFLAGS = -Wl,--wrap=send -Wl,--wrap=sendmmsg \
+	-Wl,--wrap=recvmsg
+tests_unit_test_batch_LDADD = $(unit_ldadd)
+
 # The spec and the UAPI header agree.
 TEST_EXTENSIONS = .py .sh
 PY_LOG_DRIVER = $(LOG_DRIVER)

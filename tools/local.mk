@@ -10,7 +10,7 @@ tools_nlipc_nlipc_SOURCES = \
 	tools/nlipc/cmd_info.c \
 	tools/nlipc/cmd_stats.c \
 	tools/nlipc/cmd_family.c \
-	tools/nlipc/cmd_kv.c \
+	tools/nlipc/cmd_kv.c tools/nlipc/batch.c \
 	tools/nlipc/cmd_monitor.c \
 	tools/nlipc/cmd_publish.c
 tools_nlipc_nlipc_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(LIBMNL_CFLAGS)

@@ -169,6 +169,25 @@ int nlipc_kv_list(struct nlipc *ep, const void *prefix, size_t prefix_len,
 		  nlipc_kv_cb cb, void *arg);
 
 /* ------------------------------------------------------------------ */
+/* Batches: many requests, few system calls                             */
+/* ------------------------------------------------------------------ */
+
+/** Requests queued to be sent together (opaque). */
+struct nlipc_batch;
+
+struct nlipc_batch *nlipc_batch_new(struct nlipc *ep);
+void nlipc_batch_free(struct nlipc_batch *b);
+void nlipc_batch_reset(struct nlipc_batch *b);
+unsigned int nlipc_batch_count(const struct nlipc_batch *b);
+int nlipc_batch_add(struct nlipc_batch *b, struct nlipc_msg *m,
+		    nlipc_reply_cb cb, void *arg);
+int nlipc_batch_kv_set(struct nlipc_batch *b, const void *key,
+		       size_t key_len, const void *value, size_t value_len,
+		       unsigned int flags);
+int nlipc_batch_run(struct nlipc_batch *b);
+int nlipc_batch_errno(const struct nlipc_batch *b, unsigned int i);
+
+/* ------------------------------------------------------------------ */
 /* Notifications and the bus                                            */
 /* ------------------------------------------------------------------ */
 

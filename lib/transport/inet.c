@@ -209,6 +209,11 @@ static int udp_send(struct nlipc *ep, const void *buf, size_t len)
 	return nlipc_sock_send_padded(ep, buf, len, NLIPC_BRIDGE_UDP_PAD);
 }
 
+static ssize_t udp_send_each(struct nlipc *ep, const void *buf, size_t len)
+{
+	return nlipc_sock_send_each(ep, buf, len, NLIPC_BRIDGE_UDP_PAD);
+}
+
 const struct nlipc_transport nlipc_transport_tcp = {
 	.scheme = "tcp",
 	.open = tcp_open,
@@ -226,6 +231,7 @@ const struct nlipc_transport nlipc_transport_udp = {
 	.open = udp_open,
 	.close = nlipc_sock_close,
 	.send = udp_send,
+	.send_each = udp_send_each,
 	.recv = nlipc_sock_recv_dgram,
 	.join = nlipc_ctrl_join,
 };

@@ -7,6 +7,7 @@
  * holds the largest the service may send (struct nlipc_transport's
  * dgram_max); a larger one is reported, never cut short silently.
  */
+#define _GNU_SOURCE	/* sendmmsg() */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -347,6 +348,64 @@ int nlipc_sock_send_padded(struct nlipc *ep, const void *buf, size_t len,
 	noop.nlmsg_len = size - len;
 	iov[2].iov_len = size - len - sizeof(noop);
 	return send_datagram(ep, iov, 3);
+}
+
+/* Datagrams one sendmmsg() takes from a batch. */
+#define SOCK_MMSG_MAX	64
+
+/**
+ * nlipc_sock_send_each - the send_each op of a datagram transport
+ * @ep: the endpoint
+ * @buf: whole messages, back to back
+ * @len: their length
+ * @pad: pad each datagram to this size as nlipc_sock_send_padded() does,
+ *	or 0
+ *
+ * nlipcd takes one request per datagram: a batch goes out as one
+ * datagram per message, many to a sendmmsg(). Returns the bytes of the
+ * messages sent, -EAGAIN if none could be, or the error explained.
+ */
+ssize_t nlipc_sock_send_each(struct nlipc *ep, const void *buf, size_t len,
+			     size_t pad)
+{
+	static const char zero[NLIPC_BRIDGE_UDP_PAD];
+	struct nlmsghdr noop[SOCK_MMSG_MAX];
+	struct mmsghdr mm[SOCK_MMSG_MAX];
+	struct iovec iov[SOCK_MMSG_MAX][3];
+	const struct nlmsghdr *nlh = buf;
+	size_t off[SOCK_MMSG_MAX + 1];
+	int rest = len, n = 0, sent;
+
+	if (pad > sizeof(zero))
+		pad = 0;
+	off[0] = 0;
+	for (; n < SOCK_MMSG_MAX && nlipc_nlmsg_ok(nlh, rest);
+	     nlh = nlipc_nlmsg_next(nlh, &rest), n++) {
+		size_t mlen = NLMSG_ALIGN(nlh->nlmsg_len);
+
+		iov[n][0] = (struct iovec){ (void *)nlh, nlh->nlmsg_len };
+		mm[n] = (struct mmsghdr){ .msg_hdr = { .msg_iov = iov[n],
+						       .msg_iovlen = 1 } };
+		if (pad && nlh->nlmsg_len == mlen && mlen + NLMSG_HDRLEN <= pad) {
+			noop[n] = (struct nlmsghdr){ .nlmsg_len = pad - mlen,
+						     .nlmsg_type = NLMSG_NOOP };
+			iov[n][1] = (struct iovec){ &noop[n], sizeof(noop[n]) };
+			iov[n][2] = (struct iovec){ (void *)zero,
+						    pad - mlen - sizeof(noop[n]) };
+			mm[n].msg_hdr.msg_iovlen = 3;
+		}
+		off[n + 1] = off[n] + mlen;
+	}
+	if (!n)
+		return nlipc_fail(ep, -EINVAL, "no whole message to send");
+	do
+		sent = sendmmsg(ep->fd, mm, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+	while (sent < 0 && errno == EINTR);
+	if (sent > 0)
+		return off[sent] < len ? off[sent] : len;
+	if (sent < 0 && errno != EAGAIN)
+		return sock_fail(ep, -errno, "send");
+	return -EAGAIN;
 }
 
 /**

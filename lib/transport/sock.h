@@ -24,5 +24,7 @@ int nlipc_sock_send_dgram(struct nlipc *ep, const void *buf, size_t len);
 int nlipc_sock_send_padded(struct nlipc *ep, const void *buf, size_t len,
 			   size_t size);
 ssize_t nlipc_sock_recv_dgram(struct nlipc *ep, long long until);
+ssize_t nlipc_sock_send_each(struct nlipc *ep, const void *buf, size_t len,
+			     size_t pad);
 
 #endif /* _NLIPC_TRANSPORT_SOCK_H */

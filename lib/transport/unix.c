@@ -169,6 +169,12 @@ static int unix_dgram_open(struct nlipc *ep, const struct nlipc_url *url)
 	return unix_open(ep, url, SOCK_DGRAM);
 }
 
+/* nlipcd takes one request per datagram (tools/nlipcd/frame.c). */
+static ssize_t unix_send_each(struct nlipc *ep, const void *buf, size_t len)
+{
+	return nlipc_sock_send_each(ep, buf, len, 0);
+}
+
 const struct nlipc_transport nlipc_transport_unix = {
 	.scheme = "unix",
 	.open = unix_stream_open,
@@ -186,6 +192,7 @@ const struct nlipc_transport nlipc_transport_unix_seqpacket = {
 	.close = nlipc_sock_close,
 	.resolve = nlipc_ctrl_resolve,
 	.send = nlipc_sock_send_dgram,
+	.send_each = unix_send_each,
 	.recv = nlipc_sock_recv_dgram,
 	.join = nlipc_ctrl_join,
 };
@@ -198,6 +205,7 @@ const struct nlipc_transport nlipc_transport_unix_dgram = {
 	.close = nlipc_sock_close,
 	.resolve = nlipc_ctrl_resolve,
 	.send = nlipc_sock_send_dgram,
+	.send_each = unix_send_each,
 	.recv = nlipc_sock_recv_dgram,
 	.join = nlipc_ctrl_join,
 };

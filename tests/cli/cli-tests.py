@@ -344,6 +344,71 @@ def test_write_commands_print_nothing_in_json():
     assert json.loads(r.stdout)['error']['name'] == 'ENOENT', r.stdout
 
 
+# ------------------------------------------------------------ nlipc -b ---
+
+BATCH = """kv set a 1
+# a comment, and an empty line
+
+kv set b 'two words'
+kv set a 3 --create
+kv set c 4
+kv get b
+"""
+
+
+def kv_list(d):
+    r = nlipc('-c', d.url, 'kv', 'list')
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+def test_batch_stops_at_a_failed_line_and_says_which():
+    d = daemon()
+    with tempfile.NamedTemporaryFile('w', suffix='.batch') as f:
+        f.write(BATCH)
+        f.flush()
+        r = nlipc('-c', d.url, '-b', f.name)
+        assert r.returncode == REFUSED, (r.returncode, r.stderr)
+        assert f'Command failed {f.name}:5' in r.stderr, r.stderr
+        assert 'File exists' in r.stderr, r.stderr
+        # The get after the failure did not run; the set sent with the
+        # failed one did.
+        assert r.stdout == '', r.stdout
+        assert kv_list(d) == 'a 1\nb two words\nc 4\n'
+        # --force goes on to the end; the exit status is still the failure's.
+        r = nlipc('-c', d.url, '-b', f.name, '--force')
+        assert r.returncode == REFUSED, (r.returncode, r.stderr)
+        assert r.stderr.count('Command failed') == 1, r.stderr
+        assert r.stdout == 'two words\n', r.stdout
+
+
+def test_batch_from_stdin_keeps_the_order_of_lines():
+    d = daemon()
+    lines = ''.join(f'kv set k{i} v{i}\n' for i in range(3000))
+    lines += 'kv get k2999\nkv set k0 again\nkv get k0\n'
+    r = nlipc('-c', d.url, '-b', '-', input=lines)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == 'v2999\nagain\n', r.stdout
+    assert len(kv_list(d).splitlines()) == 3000
+    # Every failed line is named, with --force, and the others are done.
+    r = nlipc('-c', d.url, '-b', '-', '--force',
+              input='kv set k1 x --create\nbogus\nkv set n 1\n'
+                    'kv set k2 y --create\n')
+    assert r.returncode == REFUSED, r.stderr
+    for line in (1, 2, 4):
+        assert f'Command failed -:{line}\n' in r.stderr, r.stderr
+    assert 'Command failed -:3' not in r.stderr, r.stderr
+    assert 'n 1' in kv_list(d).splitlines()
+
+
+def test_batch_usage_errors():
+    one_line_usage_error(nlipc('--force', 'info'))
+    one_line_usage_error(nlipc('-b', '-', 'info'))
+    r = nlipc('-b', '/nonexistent/batch')
+    assert r.returncode == USAGE, (r.returncode, r.stderr)
+    assert 'cannot open /nonexistent/batch' in r.stderr, r.stderr
+
+
 def listen(d, *args):
     """nlipc -j monitor or subscribe, once it has joined: it has printed
     a probe sent until it did (a key "probe" set, or a message of topic
@@ -492,7 +557,8 @@ def complete(*words):
 def test_bash_completion_knows_the_options_and_prefixes():
     if not shutil.which('bash'):
         raise Skip('no bash')
-    assert '--netns' in complete('nlipc', '--')
+    assert {'--netns', '--batch', '--force'} <= set(complete('nlipc', '--'))
+    assert complete('nlipc', '-b', '') == []
     for cmd in ('monitor', 'subscribe', 'mon', 'sub'):
         got = complete('nlipc', cmd, '-')
         assert {'--duration', '-t', '--timestamp', '--count'} <= set(got), \

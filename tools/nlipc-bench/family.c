@@ -139,8 +139,6 @@ const char *family_skip_reason(const struct bench_family *f,
 		return "stream mode: libnlipc is request/reply only";
 	if (path == PATH_RAWD && mode == MODE_STREAM)
 		return "stream mode: nlipcd answers every request";
-	if (path == PATH_LIB && mode == MODE_BATCH)
-		return "batch mode: libnlipc sends one request per call";
 	if ((f->flags & FAM_DGRAM) && mode == MODE_BATCH)
 		return "batch mode: one request per datagram on this transport (doc/bridge.md)";
 	if ((f->flags & FAM_BRIDGE) && ctx->module <= 0)

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The same exchange through libnlipc: nlipc_ping() with the same payload
- * and reply size, on an endpoint opened from the family's URL. The library
- * sends one request per call and waits for its answer, so it has no batch
- * and no one-way stream.
+ * and reply size, on an endpoint opened from the family's URL; in batch
+ * mode, that many pings queued once in an nlipc_batch and run each time.
+ * The library is request/reply: it has no one-way stream.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,7 +20,75 @@ struct lib_conn {
 	struct nlipc *ep;
 	struct nlipc_ping ping;
 	uint32_t want;			/* reply payload expected */
+	struct nlipc_batch *batch;	/* batch mode: the pings, queued */
+	unsigned int bad;		/* replies of the wrong size in a run */
 };
+
+/* A batched ping's reply: only its size is checked, as the raw loop does. */
+static int batch_reply(const struct nlmsghdr *nlh, void *arg)
+{
+	const struct nlattr *tb[NLIPC_A_PING_MAX + 1] = {};
+	struct lib_conn *l = arg;
+	uint32_t len = 0;
+
+	if (nlipc_attr_parse(nlh, tb, NLIPC_A_PING_MAX))
+		return -EBADMSG;
+	if (tb[NLIPC_A_PING_PAYLOAD])
+		len = tb[NLIPC_A_PING_PAYLOAD]->nla_len - NLA_HDRLEN;
+	l->bad += len != l->want;
+	return 0;
+}
+
+/* Queue @n pings like l->ping, once per batch size. */
+static int batch_fill(struct lib_conn *l, unsigned int n)
+{
+	struct nlipc_msg *m;
+	unsigned int i;
+	int err;
+
+	if (!l->batch) {
+		l->batch = nlipc_batch_new(l->ep);
+		if (!l->batch)
+			return -ENOMEM;
+	}
+	nlipc_batch_reset(l->batch);
+	for (i = 0; i < n; i++) {
+		m = nlipc_msg_start(l->ep, NLIPC_CMD_PING, 0);
+		if (l->ping.len)
+			nlipc_msg_put(m, NLIPC_A_PING_PAYLOAD, l->ping.payload,
+				      l->ping.len);
+		if (l->ping.has_reply_size)
+			nlipc_msg_put_u32(m, NLIPC_A_PING_REPLY_SIZE,
+					  l->ping.reply_size);
+		err = nlipc_batch_add(l->batch, m, batch_reply, l);
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
+static int lib_exchange_batch(struct lib_conn *l, unsigned int batch)
+{
+	struct bench_conn *c = &l->base;
+	int err = 0;
+
+	if (!l->batch || nlipc_batch_count(l->batch) != batch)
+		err = batch_fill(l, batch);
+	if (!err) {
+		l->bad = 0;
+		err = nlipc_batch_run(l->batch);
+	}
+	if (err) {
+		nlipc_strerror(nlipc_error(l->ep), c->err, sizeof(c->err));
+		return err;
+	}
+	if (l->bad) {
+		snprintf(c->err, sizeof(c->err),
+			 "%u replies not of %u B", l->bad, l->want);
+		return -EBADMSG;
+	}
+	return 0;
+}
 
 static int lib_exchange(struct bench_conn *c, unsigned int batch)
 {
@@ -28,7 +96,7 @@ static int lib_exchange(struct bench_conn *c, unsigned int batch)
 	int err;
 
 	if (batch != 1)
-		return -EOPNOTSUPP;
+		return lib_exchange_batch(l, batch);
 	err = nlipc_ping(l->ep, &l->ping);
 	if (err) {
 		nlipc_strerror(nlipc_error(l->ep), c->err, sizeof(c->err));
@@ -48,6 +116,7 @@ static void lib_close(struct bench_conn *c, struct bench_sink_result *server)
 	struct lib_conn *l = (struct lib_conn *)c;
 
 	memset(server, 0, sizeof(*server));
+	nlipc_batch_free(l->batch);
 	if (l->ep)
 		nlipc_close(l->ep);
 	free(l->ping.reply);

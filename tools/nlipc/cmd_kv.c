@@ -393,6 +393,13 @@ int cmd_kv_main(int argc, char **argv)
 	if (ret)
 		goto out_free;
 
+	/* nlipc -b: a set joins the batch, sent with the next ones. */
+	if (cli_batching() && actions[a].run == kv_set) {
+		ret = cli_batch_kv_set(args.key.data, args.key.len,
+				       args.value.data, args.value.len,
+				       o.flags);
+		goto out_free;
+	}
 	ret = cli_connect(o.cmd, &ep);
 	if (ret)
 		goto out_free;

@@ -20,6 +20,9 @@
 
 #include "nlipc.h"
 
+/* Long options without a short one. */
+enum { OPT_FORCE = 0x100 };
+
 /* Where "ip netns add" puts the namespaces it names. */
 #define NETNS_RUN_DIR "/run/netns"
 
@@ -57,6 +60,7 @@ static void usage(FILE *f)
 
 	fprintf(f,
 		"Usage: nlipc [OPTIONS] COMMAND [ARGS]\n"
+		"       nlipc [OPTIONS] -b FILE [--force]\n"
 		"       nlipc help [COMMAND]\n"
 		"\n"
 		"Options:\n"
@@ -70,6 +74,9 @@ static void usage(FILE *f)
 		"                         0 waits forever)\n"
 		"  -n, --netns NAME       run the command in network namespace NAME\n"
 		"                         (as ip -n: /run/netns/NAME)\n"
+		"  -b, --batch FILE       run the commands of FILE, one per line ('-' for\n"
+		"                         standard input); kv set lines go in batches\n"
+		"      --force            with -b, go on after a line fails\n"
 		"  -h, --help             show this help\n"
 		"  -V, --version          show the tool's and the library's versions\n"
 		"\n"
@@ -214,6 +221,9 @@ int cli_connect(const char *cmd, struct nlipc **ep)
 	struct nlipc_error err;
 	int ret;
 
+	/* nlipc -b: what the file queued before this line goes first. */
+	if (cli_batching() && (ret = cli_batch_flush()))
+		return ret;
 	ret = nlipc_open_timeout(ep, cli.url, cli.timeout_ms, &err);
 	if (!ret)
 		return 0;
@@ -277,6 +287,20 @@ static int run(size_t i, int argc, char **argv)
 	argv[0] = (char *)commands[i].name;
 	optind = 0;
 	return commands[i].function(argc, argv);
+}
+
+/* One line of nlipc -b: its words, the command first. */
+static int run_line(int argc, char **argv)
+{
+	size_t i;
+	int ret;
+
+	ret = command_lookup(argv[0], &i);
+	if (ret)
+		return ret;
+	if (i == ARRAY_SIZE(commands))
+		return cli_usage_error(NULL, "help is not a command of a batch");
+	return run(i, argc, argv);
 }
 
 static int help(int argc, char **argv)
@@ -347,13 +371,15 @@ int main(int argc, char **argv)
 		{ "pretty", no_argument, NULL, 'p' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "netns", required_argument, NULL, 'n' },
+		{ "batch", required_argument, NULL, 'b' },
+		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{}
 	};
-	const char *timeout = NULL, *netns = NULL;
+	const char *timeout = NULL, *netns = NULL, *file = NULL;
 	const char *env = getenv("NLIPC_CONNECT");
-	bool version = false;
+	bool version = false, force = false;
 	int c, ret, err;
 	size_t i;
 
@@ -365,7 +391,7 @@ int main(int argc, char **argv)
 
 	opterr = 0;
 	/* "+": options after the command belong to the command. */
-	while ((c = getopt_long(argc, argv, "+:c:jpt:n:hV", long_opts,
+	while ((c = getopt_long(argc, argv, "+:c:jpt:n:b:hV", long_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -382,6 +408,12 @@ int main(int argc, char **argv)
 			break;
 		case 'n':
 			netns = optarg;
+			break;
+		case 'b':
+			file = optarg;
+			break;
+		case OPT_FORCE:
+			force = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -401,6 +433,19 @@ int main(int argc, char **argv)
 		goto out;
 	if (version) {
 		ret = show_version();
+		goto out;
+	}
+	if (force && !file) {
+		ret = cli_usage_error(NULL, "--force goes with -b FILE");
+		goto out;
+	}
+	if (file) {
+		if (optind < argc)
+			ret = cli_usage_error(NULL,
+					      "-b runs the commands of a file: unexpected '%s'",
+					      argv[optind]);
+		else if (!netns || !(ret = enter_netns(netns)))
+			ret = cli_batch_main(file, force, run_line);
 		goto out;
 	}
 	if (optind >= argc) {

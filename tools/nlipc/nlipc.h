@@ -42,6 +42,14 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 int cli_bad_option(const char *cmd, int c, char **argv,
 		   const struct option *long_opts);
 
+/* batch.c: nlipc -b FILE */
+bool cli_batching(void);
+int cli_batch_flush(void);
+int cli_batch_kv_set(const void *key, size_t key_len, const void *value,
+		     size_t value_len, unsigned int flags);
+int cli_batch_main(const char *name, bool force,
+		   int (*run)(int argc, char **argv));
+
 /* A command's, subcommand's or argument's names, prefixes allowed. */
 struct cli_word {
 	const char *name;

@@ -28,7 +28,7 @@
 #include "policy.h"
 #include "reply.h"
 
-#define CACHE_ENTRIES	16
+#define CACHE_ENTRIES	NLIPC_BRIDGE_UDP_ANSWERS
 /* The socket all peers share: room for many answers. */
 #define SOCKET_BUF	(1024 * 1024)
 
