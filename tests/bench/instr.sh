@@ -5,12 +5,16 @@
 bench="$top_builddir/tools/nlipc-bench/nlipc-bench"
 nlctrl="$top_builddir/tools/nlipc-bench/instr-netlink"
 echo "1..3"
-if ! command -v valgrind >/dev/null 2>&1; then
-	echo "ok 1 # SKIP valgrind is not installed"
-	echo "ok 2 # SKIP valgrind is not installed"
-	echo "ok 3 # SKIP valgrind is not installed"
+skip_all() {
+	echo "ok 1 # SKIP $1"
+	echo "ok 2 # SKIP $1"
+	echo "ok 3 # SKIP $1"
 	exit 0
-fi
+}
+command -v valgrind >/dev/null 2>&1 || skip_all "valgrind is not installed"
+# make check-sanitizers' build: valgrind cannot run AddressSanitizer's.
+grep -q __asan_init "$top_builddir/tools/nlipc-bench/instr-netlink" 2>/dev/null &&
+	skip_all "an AddressSanitizer build, which valgrind cannot run"
 out=$(BENCH_INSTR_N=20 BENCH_INSTR_FAMILIES="netlink unix-dgram" \
 	sh "$top_srcdir/tools/nlipc-bench/bench-instr.sh" "$bench" \
 	"$nlctrl" "$top_builddir/libtool" 2>&1)
