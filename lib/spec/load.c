@@ -264,6 +264,22 @@ static unsigned int perm_flags(struct loader *ld, const yaml_node_t *seq)
 	return flags;
 }
 
+/* kernel-family's headers: a list of names, as the schema has it. */
+static void load_headers(struct loader *ld, const yaml_node_t *seq)
+{
+	struct nlipc_spec *sp = ld->sp;
+	yaml_node_item_t *it;
+	size_t i;
+
+	if (!seq)
+		return;
+	sp->kernel_family_headers = list(ld, seq,
+					 sizeof(*sp->kernel_family_headers),
+					 &it, &sp->n_kernel_family_headers);
+	for (i = 0; i < sp->n_kernel_family_headers; i++)
+		sp->kernel_family_headers[i] = str(ld, node(ld, it[i]));
+}
+
 /* ---- definitions ---- */
 
 static void load_entries(struct loader *ld, struct nlipc_spec_def *d,
@@ -603,6 +619,7 @@ static void load_ops(struct loader *ld, const yaml_node_t *root)
 		op->doc = sget(ld, on, "doc");
 		id = num(ld, get(ld, on, "value"), id + 1);
 		op->value = id;
+		op->value_set = get(ld, on, "value");
 		op->attribute_set = sget(ld, on, "attribute-set");
 		op->flags = perm_flags(ld, get(ld, on, "flags"));
 		op->fixed_header = sget(ld, on, "fixed-header");
@@ -627,6 +644,50 @@ static void load_ops(struct loader *ld, const yaml_node_t *root)
 }
 
 /* Sets and notify targets by name, then the messages' attributes. */
+/*
+ * The directional model numbers requests and replies each on their own,
+ * from 1, as nlspec.py does: an explicit value restarts its direction's
+ * count, an op without a reply takes no reply id, an event takes the next
+ * reply id.
+ */
+static void number_directional(struct nlipc_spec *sp)
+{
+	uint32_t req = 1, rsp = 1, req_next, rsp_next;
+	size_t i;
+
+	for (i = 0; i < sp->n_ops; i++) {
+		struct nlipc_spec_op *op = &sp->ops[i];
+		struct nlipc_spec_mode *md;
+
+		if (op->notify || op->event.present) {
+			if (op->value_set)
+				rsp = op->value;
+			op->event.value = rsp;
+			req_next = req;
+			rsp_next = rsp + 1;
+		} else if (op->do_.present || op->dump.present) {
+			md = op->do_.present ? &op->do_ : &op->dump;
+			if (md->request.value)
+				req = md->request.value;
+			if (md->reply.value)
+				rsp = md->reply.value;
+			req_next = req + 1;
+			rsp_next = rsp + md->reply.present;
+			/* A dump without a request still sends the op's id. */
+			for (md = &op->do_; md; md = md == &op->do_ ? &op->dump : NULL) {
+				if (md->present && !md->request.value)
+					md->request.value = req;
+				if (md->reply.present && !md->reply.value)
+					md->reply.value = rsp;
+			}
+		} else {
+			continue;
+		}
+		req = req_next;
+		rsp = rsp_next;
+	}
+}
+
 static void resolve_ops(struct loader *ld, const yaml_node_t *root)
 {
 	const yaml_node_t *ops = get(ld, root, "operations");
@@ -741,13 +802,14 @@ static void load_family(struct loader *ld, const yaml_node_t *root)
 		}
 		sp->uapi_header = hdr;
 	}
-	sp->kernel_family_headers = sget(ld, get(ld, root, "kernel-family"),
-					 "headers");
+	load_headers(ld, get(ld, get(ld, root, "kernel-family"), "headers"));
 	load_defs(ld, root);
 	load_sets(ld, root);
 	resolve_sets(ld);
 	load_ops(ld, root);
 	resolve_ops(ld, root);
+	if (!strcmp(sp->op_enum_model, "directional"))
+		number_directional(sp);
 	load_mcgrps(ld, root);
 }
 

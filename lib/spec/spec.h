@@ -138,6 +138,7 @@ struct nlipc_spec_mode {
 struct nlipc_spec_op {
 	const char *name, *doc;
 	uint32_t value;
+	bool value_set;		/* given in the spec, not counted */
 	const char *attribute_set;
 	const struct nlipc_spec_set *set;	/* notify: the target's */
 	unsigned int flags;			/* NLIPC_SPEC_*_PERM */
@@ -160,7 +161,8 @@ struct nlipc_spec {
 	enum nlipc_spec_proto protocol;
 	const char *uapi_header;	/* "linux/<name>.h" unless given */
 	uint32_t version;		/* legacy's "version", else 1 */
-	const char *kernel_family_headers;
+	const char **kernel_family_headers;
+	size_t n_kernel_family_headers;
 
 	struct nlipc_spec_def *defs;
 	size_t n_defs;
