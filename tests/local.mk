@@ -81,6 +81,16 @@ EXTRA_DIST += tests/man-pages.py
 TESTS += tests/readme.py
 EXTRA_DIST += tests/readme.py
 
+# nlipc --spec against the kernel's own YNL CLI (linux-source-6.12's
+# tools/net/ynl, extracted into tests/cache), for the families this host's
+# kernel has.
+TESTS += tests/ynl/ynl-compare.py
+EXTRA_DIST += tests/ynl/ynl-compare.py
+clean-local: clean-ynl-cache
+clean-ynl-cache:
+	-rm -rf tests/cache
+.PHONY: clean-ynl-cache
+
 # make install's tree, and the installed nlipc-vm booting it.
 TESTS += tests/installed.sh
 EXTRA_DIST += tests/installed.sh
