@@ -516,7 +516,10 @@ static void resolve_sets(struct loader *ld)
 					fail(ld, NULL, "attr %s: no set '%s'",
 					     a->name, a->nested_attributes);
 			} else if (a->type == NLIPC_SPEC_NEST ||
-				   a->type == NLIPC_SPEC_INDEXED_ARRAY) {
+				   (a->type == NLIPC_SPEC_INDEXED_ARRAY &&
+				    (!a->sub_type ||
+				     !strcmp(a->sub_type, "nest")))) {
+				/* Nests need a set; arrays of scalars do not. */
 				fail(ld, NULL, "attr %s: a nest without nested-attributes",
 				     a->name);
 			}
