@@ -598,6 +598,33 @@ static int enc_scalar(struct enc *e, const struct nlipc_spec_attr *a,
 	return put(e, type, buf, size);
 }
 
+/* {"value": ..., "selector": ...}, each a number or flags' names. */
+static int enc_bitfield32(struct enc *e, const struct nlipc_spec_attr *a,
+			  json_object *v)
+{
+	static const char *const keys[] = { "value", "selector" };
+	uint32_t bf[2];
+	json_object *f;
+	uint64_t n;
+	bool neg;
+	int i, err;
+
+	for (i = 0; i < 2; i++) {
+		if (!json_object_object_get_ex(v, keys[i], &f))
+			return fail(e->y, -EINVAL,
+				    "attribute '%s' takes a value and a selector",
+				    a->name);
+		err = enc_number(e, a, f, &n, &neg);
+		if (err)
+			return err;
+		if (neg || n > UINT32_MAX)
+			return fail(e->y, -ERANGE, "attribute '%s' out of range",
+				    a->name);
+		bf[i] = n;
+	}
+	return put(e, a->value, bf, sizeof(bf));
+}
+
 static int hex_bytes(const char *s, uint8_t *buf, size_t cap, size_t *len)
 {
 	unsigned int byte;
@@ -688,6 +715,8 @@ static int enc_value(struct enc *e, const struct nlipc_spec_attr *a,
 		e->depth--;
 		mnl_attr_nest_end(e->nlh, nest);
 		return err;
+	case NLIPC_SPEC_BITFIELD32:
+		return enc_bitfield32(e, a, v);
 	default:
 		if (scalar_size(a->type) || a->type == NLIPC_SPEC_UINT ||
 		    a->type == NLIPC_SPEC_SINT)
