@@ -80,7 +80,8 @@ static int family_cb(const struct nlmsghdr *nlh, void *arg)
  * @ep: an endpoint from nlipc_open_genl()
  *
  * Returns 0, or the controller's negative errno (-ENOENT: the family is
- * not registered), -EBADMSG for a reply without an id, or the call's.
+ * not registered), -EBADMSG for a reply without an id, or the call's;
+ * y->err says why for the first two.
  */
 int nlipc_ynl_resolve(struct nlipc_ynl *y, struct nlipc *ep)
 {
@@ -91,14 +92,18 @@ int nlipc_ynl_resolve(struct nlipc_ynl *y, struct nlipc *ep)
 				   CTRL_VERSION, 0);
 	nlipc_msg_put_str(m, CTRL_ATTR_FAMILY_NAME, y->spec->name);
 	y->family_id = 0;
+	y->err[0] = '\0';
+	y->sent = true;
 	err = nlipc_call(ep, m, family_cb, y);
 	if (!err && !y->family_id)
 		err = -EBADMSG;
 	if (err == -ENOENT)
 		snprintf(y->err, sizeof(y->err),
 			 "generic netlink family '%s' not found", y->spec->name);
-	else if (err)
-		nlipc_strerror(nlipc_error(ep), y->err, sizeof(y->err));
+	else if (err == -EBADMSG)
+		snprintf(y->err, sizeof(y->err),
+			 "the controller's reply for '%s' does not parse",
+			 y->spec->name);
 	return err;
 }
 
@@ -140,8 +145,10 @@ static int collect_cb(const struct nlmsghdr *nlh, void *arg)
  * @out: receives, as ynl.py shapes them, a dump's list of objects, or a
  *	do's reply object (NULL when the op has none, a list when several)
  *
- * Returns 0 or a negative errno, with y->err saying why: the encoder's or
- * decoder's errors, or the call's (the family's errno and extack).
+ * Returns 0 or a negative errno. y->sent says whether the request went
+ * out; y->err says why the encoder refused it or the decoder its answer,
+ * and is empty when the family (or the call's bounds) failed it: the
+ * endpoint's error record has that.
  */
 int nlipc_ynl_call(struct nlipc_ynl *y, struct nlipc *ep,
 		   const struct nlipc_spec_op *op, bool dump,
@@ -154,6 +161,7 @@ int nlipc_ynl_call(struct nlipc_ynl *y, struct nlipc *ep,
 
 	*out = NULL;
 	y->err[0] = '\0';
+	y->sent = false;
 	if (!mode->present)
 		return snprintf(y->err, sizeof(y->err), "op '%s' has no %s",
 				op->name, dump ? "dump" : "do"), -EOPNOTSUPP;
@@ -174,10 +182,9 @@ int nlipc_ynl_call(struct nlipc_ynl *y, struct nlipc *ep,
 	c.list = json_object_new_array();
 	if (!c.list)
 		return -ENOMEM;
+	y->sent = true;
 	err = nlipc_call(ep, m, collect_cb, &c);
 	if (err) {
-		if (!c.err)
-			nlipc_strerror(nlipc_error(ep), y->err, sizeof(y->err));
 		json_object_put(c.list);
 		return err;
 	}

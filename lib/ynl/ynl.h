@@ -36,7 +36,8 @@ struct nlipc_ynl {
 	uint16_t family_id;		/* 0 until resolved */
 	struct nlipc_ynl_group groups[NLIPC_YNL_GROUPS_MAX];
 	unsigned int n_groups;
-	char err[256];			/* why the last call failed */
+	bool sent;			/* the last call reached the family */
+	char err[256];			/* why it failed, if not the family's */
 };
 
 /* family.c */

@@ -109,6 +109,9 @@ static void list_ops(const struct nlipc_spec *sp)
 	for (i = 0; i < sp->n_ops; i++) {
 		const struct nlipc_spec_op *op = &sp->ops[i];
 
+		/* Requests only, as cli.py --list-ops: events are not sent. */
+		if (!op->do_.present && !op->dump.present)
+			continue;
 		open_json_object(NULL);
 		print_string(PRINT_ANY, "name", "%s", op->name);
 		open_json_array("modes");
@@ -118,10 +121,6 @@ static void list_ops(const struct nlipc_spec *sp)
 		if (op->dump.present)
 			print_string(PRINT_ANY, NULL,
 				     op->do_.present ? ", %s" : "%s", "dump");
-		if (op->event.present || op->notify)
-			print_string(PRINT_ANY, NULL,
-				     op->do_.present || op->dump.present ?
-				     ", %s" : "%s", "event");
 		print_string(PRINT_FP, NULL, "]", NULL);
 		close_json_array();
 		close_json_object();
@@ -225,13 +224,11 @@ static int run(const char *spec, const char *family, const char *op_name,
 		err = nlipc_ynl_call(&y, ep, op, dump, req, &out);
 	if (err) {
 		/* A request the spec refuses never reached the family. */
-		if (nlipc_error(ep)->code == err) {
-			print_error(NULL, nlipc_error(ep));
-			ret = cli_exit_code(err);
-		} else {
+		if (y.err[0])
 			print_errorf(NULL, err, "%s", y.err);
-			ret = EXIT_USAGE;
-		}
+		else
+			print_error(NULL, nlipc_error(ep));
+		ret = y.sent ? cli_exit_code(err) : EXIT_USAGE;
 		goto out_close;
 	}
 	if (is_json_context())
