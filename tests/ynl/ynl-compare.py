@@ -179,7 +179,7 @@ def main():
     cli = f"{root}/tools/net/ynl/cli.py"
     present = {}
     agree, total = {}, {}
-    print(f"1..{len(CASES) + 1}")
+    print(f"1..{len(CASES) + 5}")
     for fam, mode, op, req in CASES:
         what = f"{fam} {mode} {op}" + (f" {json.dumps(req)}" if req else "")
         if fam not in present:
@@ -217,6 +217,30 @@ def main():
                                    p2.stdout[:500]]
             tap(ok, f"{what}: nlipc and cli.py agree", diag)
         agree[fam] = agree.get(fam, 0) + (1 if ok else 0)
+
+    # --family finds the spec on NLIPC_SPEC_PATH, as --spec names it.
+    env = dict(os.environ,
+               NLIPC_SPEC_PATH=f"/nonexistent:{root}/Documentation/netlink/specs")
+    req = {"family-name": "netdev"}
+    p1 = subprocess.run([NLIPC, "-j", "--family", "nlctrl", "--do",
+                         "getfamily", "--json", json.dumps(req)],
+                        capture_output=True, text=True, env=env, timeout=60)
+    p2, _ = run(nlipc_argv(spec_path(root, "nlctrl"), "do", "getfamily", req))
+    tap(p1.returncode == 0 and p1.stdout == p2.stdout,
+        "--family nlctrl on NLIPC_SPEC_PATH answers as --spec does",
+        [p1.stderr, p1.stdout[:300], p2.stdout[:300]])
+
+    # --list-ops names the ops cli.py --list-ops names.
+    for fam in ("nlctrl", "netdev", "ethtool"):
+        spec = spec_path(root, fam)
+        p1, _ = run([NLIPC, "--spec", spec, "--list-ops"])
+        p2, _ = run([sys.executable, cli, "--spec", spec, "--list-ops"] +
+                    schema)
+        ours = [line.split()[0] for line in p1.stdout.splitlines()]
+        theirs = [line.split()[0] for line in p2.stdout.splitlines()]
+        tap(p1.returncode == 0 and ours == theirs and len(ours) > 1,
+            f"{fam} --list-ops: the {len(ours)} ops cli.py lists",
+            [f"nlipc:  {ours}", f"cli.py: {theirs}"])
 
     # Side by side: a whole process per request, then ynl.py's own cost.
     spec = spec_path(root, "nlctrl")
