@@ -147,15 +147,26 @@ static uint64_t num(struct loader *ld, const yaml_node_t *n, uint64_t dflt)
 	return v;
 }
 
+/* YAML 1.1's booleans, as PyYAML (and so the kernel's tools) reads them. */
 static bool boolean(struct loader *ld, const yaml_node_t *n)
 {
+	static const char *const yes[] = { "true", "True", "TRUE", "yes",
+					   "Yes", "YES", "on", "On", "ON" };
+	static const char *const no[] = { "false", "False", "FALSE", "no",
+					  "No", "NO", "off", "Off", "OFF" };
 	const char *s = n && is_scalar(n) ? (const char *)n->data.scalar.value : "";
+	size_t i;
 
-	if (!n || !strcmp(s, "false"))
+	if (!n)
 		return false;
-	if (strcmp(s, "true"))
-		fail(ld, n, "expected true or false");
-	return true;
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (!strcmp(s, yes[i]))
+			return true;
+		if (!strcmp(s, no[i]))
+			return false;
+	}
+	fail(ld, n, "expected true or false");
+	return false;
 }
 
 /* Items of a sequence (a missing one is empty); *n receives the count. */
@@ -350,8 +361,16 @@ static void load_defs(struct loader *ld, const yaml_node_t *root)
 		if (!d->name || !type) {
 			fail(ld, dn, "a definition needs a name and a type");
 		} else if (!strcmp(type, "const")) {
+			const yaml_node_t *vn = get(ld, dn, "value");
+
 			d->type = NLIPC_SPEC_DEF_CONST;
-			d->value = num(ld, get(ld, dn, "value"), 0);
+			/* A const may be a string (team's group name). */
+			if (is_scalar(vn) &&
+			    !parse_int((const char *)vn->data.scalar.value,
+				       &d->value))
+				d->str_value = str(ld, vn);
+			else
+				d->value = num(ld, vn, 0);
 		} else if (!strcmp(type, "enum") || !strcmp(type, "flags")) {
 			d->type = type[0] == 'e' ? NLIPC_SPEC_DEF_ENUM :
 				  NLIPC_SPEC_DEF_FLAGS;

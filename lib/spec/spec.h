@@ -85,6 +85,7 @@ struct nlipc_spec_def {
 	const char *name_prefix, *enum_name;
 	bool render_max;
 	uint64_t value;		/* const */
+	const char *str_value;	/* a const that is a string, or NULL */
 	struct nlipc_spec_entry *entries;	/* enum, flags */
 	size_t n_entries;
 	struct nlipc_spec_member *members;	/* struct */
