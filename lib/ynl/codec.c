@@ -582,6 +582,9 @@ static int enc_scalar(struct enc *e, const struct nlipc_spec_attr *a,
 	if (neg && !sign)
 		return fail(e->y, -ERANGE, "attribute '%s' is unsigned",
 			    a->name);
+	if (sign && !neg && n > INT64_MAX)
+		return fail(e->y, -ERANGE, "attribute '%s' out of range",
+			    a->name);
 	if (a->type == NLIPC_SPEC_UINT)
 		size = n >> 32 ? 8 : 4;
 	else if (a->type == NLIPC_SPEC_SINT)
@@ -625,20 +628,33 @@ static int enc_bitfield32(struct enc *e, const struct nlipc_spec_attr *a,
 	return put(e, a->value, bf, sizeof(bf));
 }
 
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Pairs of hex digits, spaces and colons between them ignored. */
 static int hex_bytes(const char *s, uint8_t *buf, size_t cap, size_t *len)
 {
-	unsigned int byte;
 	size_t n = 0;
+	int hi, lo;
 
 	while (*s) {
 		if (*s == ' ' || *s == ':') {
 			s++;
 			continue;
 		}
-		if (n == cap || sscanf(s, "%2x", &byte) != 1 ||
-		    !strchr("0123456789abcdefABCDEF", s[1] ?: 'x'))
+		hi = hex_digit(s[0]);
+		lo = hi < 0 ? -1 : hex_digit(s[1]);
+		if (n == cap || lo < 0)
 			return -EINVAL;
-		buf[n++] = byte;
+		buf[n++] = hi << 4 | lo;
 		s += 2;
 	}
 	*len = n;

@@ -119,6 +119,13 @@ static void refusals_say_why(void **state)
 	assert_non_null(strstr(y.err, "no attribute 'nope'"));
 	assert_int_equal(round_trip("get-all", true, "{\"bin\":\"0g\"}", &out),
 			 -EINVAL);
+	assert_int_equal(round_trip("get-all", true, "{\"bin\":\"-1\"}", &out),
+			 -EINVAL);
+	assert_int_equal(round_trip("get-all", true, "{\"bin\":\"012\"}", &out),
+			 -EINVAL);
+	assert_int_equal(round_trip("get-all", true,
+				    "{\"sint\":9223372036854775808}", &out),
+			 -ERANGE);
 	/* get's request lists u32, str and nest only. */
 	assert_int_equal(round_trip("get", false, "{\"u8\":1}", &out), -EINVAL);
 	assert_non_null(strstr(y.err, "takes no attribute 'u8'"));
