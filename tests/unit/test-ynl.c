@@ -160,9 +160,25 @@ static void hostile_lengths_are_refused(void **state)
 	assert_int_equal(nlipc_ynl_decode(&y, set, nlh, &out), -EBADMSG);
 }
 
+/* No nlipc family needed; other transports bridge nlipc alone. */
+static void open_genl_reaches_the_controller_only(void **state)
+{
+	struct nlipc_error e;
+	struct nlipc *gep;
+
+	assert_int_equal(nlipc_open_genl(&gep, "unix:/nonexistent", 100, &e),
+			 -EPROTONOSUPPORT);
+	assert_null(gep);
+	assert_int_equal(nlipc_open_genl(&gep, "netlink:", 1000, &e), 0);
+	assert_int_equal(nlipc_ynl_resolve(&y, gep), -ENOENT);
+	assert_non_null(strstr(y.err, "'ynl-fuzz' not found"));
+	nlipc_close(gep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(open_genl_reaches_the_controller_only),
 		cmocka_unit_test(scalars_and_names),
 		cmocka_unit_test(big_endian_on_the_wire),
 		cmocka_unit_test(strings_binary_nests_lists),
