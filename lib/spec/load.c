@@ -429,6 +429,21 @@ static void load_limit(struct loader *ld, struct nlipc_spec_limit *l,
 	fail(ld, n, "check '%s' is neither a number nor a const", s);
 }
 
+/* nest-type-value: the names the nests' types stand for, outermost first. */
+static void load_type_value(struct loader *ld, struct nlipc_spec_attr *a,
+			    const yaml_node_t *seq)
+{
+	yaml_node_item_t *it;
+	size_t i;
+
+	if (!seq)
+		return;
+	a->type_value = list(ld, seq, sizeof(*a->type_value), &it,
+			     &a->n_type_value);
+	for (i = 0; i < a->n_type_value; i++)
+		a->type_value[i] = str(ld, node(ld, it[i]));
+}
+
 static void load_attr(struct loader *ld, struct nlipc_spec_attr *a,
 		      const yaml_node_t *an, bool subset)
 {
@@ -448,6 +463,7 @@ static void load_attr(struct loader *ld, struct nlipc_spec_attr *a,
 	a->byte_order = sget(ld, an, "byte-order");
 	a->sub_type = sget(ld, an, "sub-type");
 	a->display_hint = sget(ld, an, "display-hint");
+	load_type_value(ld, a, get(ld, an, "type-value"));
 	load_limit(ld, &a->checks.min, get(ld, ck, "min"));
 	load_limit(ld, &a->checks.max, get(ld, ck, "max"));
 	load_limit(ld, &a->checks.min_len, get(ld, ck, "min-len"));

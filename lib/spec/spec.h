@@ -104,6 +104,8 @@ struct nlipc_spec_attr {
 	const char *enum_name;		/* "enum": a definition */
 	bool enum_as_flags;
 	const char *byte_order, *sub_type, *display_hint;
+	const char **type_value;	/* nest-type-value's names */
+	size_t n_type_value;
 	struct nlipc_spec_checks checks;
 };
 
