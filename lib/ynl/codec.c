@@ -21,6 +21,8 @@
 
 #include "ynl.h"
 
+#define NLIPC_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 /* The request's attributes are built here first: nests need a tail. */
 #define ENC_BUF_SIZE	(64 * 1024)
 
@@ -318,6 +320,49 @@ static int dec_indexed_array(struct dec *d, const struct nlipc_spec_attr *a,
 	return 0;
 }
 
+/*
+ * nest-type-value (nlctrl's policies): each level's first attribute type is
+ * a value named by the spec, the innermost nest holds the set, all in one
+ * object, as ynl.py has it.
+ */
+static int dec_nest_type_value(struct dec *d, const struct nlipc_spec_attr *a,
+			       const struct nlattr *attr, json_object **out)
+{
+	const void *p = mnl_attr_get_payload(attr);
+	size_t len = mnl_attr_get_payload_len(attr), i, n;
+	const struct nlattr *inner;
+	json_object *types[8], *obj;
+	int err;
+
+	if (!a->nested || a->n_type_value > NLIPC_ARRAY_SIZE(types))
+		return fail(d->y, -EOPNOTSUPP,
+			    "attribute '%s': nest-type-value not supported",
+			    a->name);
+	for (i = 0, err = 0; i < a->n_type_value; i++) {
+		inner = p;
+		if (!mnl_attr_ok(inner, len)) {
+			err = fail(d->y, -EBADMSG,
+				   "attribute '%s': %zu nests expected",
+				   a->name, a->n_type_value);
+			break;
+		}
+		types[i] = json_object_new_uint64(mnl_attr_get_type(inner));
+		p = mnl_attr_get_payload(inner);
+		len = mnl_attr_get_payload_len(inner);
+	}
+	if (!err)
+		err = dec_set(d, a->nested, p, len, &obj);
+	for (n = 0; n < i; n++) {
+		if (!err)
+			json_object_object_add(obj, a->type_value[n], types[n]);
+		else
+			json_object_put(types[n]);
+	}
+	if (!err)
+		*out = obj;
+	return err;
+}
+
 static int dec_attr(struct dec *d, const struct nlipc_spec_attr *a,
 		    const struct nlattr *attr, json_object **out)
 {
@@ -344,6 +389,8 @@ static int dec_attr(struct dec *d, const struct nlipc_spec_attr *a,
 		return dec_set(d, a->nested, p, len, out);
 	case NLIPC_SPEC_INDEXED_ARRAY:
 		return dec_indexed_array(d, a, p, len, out);
+	case NLIPC_SPEC_NEST_TYPE_VALUE:
+		return dec_nest_type_value(d, a, attr, out);
 	case NLIPC_SPEC_BITFIELD32:
 		if (len != 8)
 			return fail(d->y, -EBADMSG,

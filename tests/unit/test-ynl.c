@@ -175,6 +175,32 @@ static void open_genl_reaches_the_controller_only(void **state)
 	nlipc_close(gep);
 }
 
+/* nlctrl's policies: the nests' types are values, named by the spec. */
+static void nest_type_value(void **state)
+{
+	/* policy (21) { 7 { 3 { u8 (2) = 2 } } } */
+	static const uint8_t msg[] = { 20, 0, 21, 0x80, 16, 0, 7, 0x80,
+				       12, 0, 3, 0x80, 5, 0, 2, 0, 2, 0, 0, 0 };
+	char buf[64] = {};
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	json_object *out = NULL;
+
+	nlh->nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN + sizeof(msg);
+	memcpy(buf + NLMSG_HDRLEN + GENL_HDRLEN, msg, sizeof(msg));
+	assert_int_equal(nlipc_ynl_decode(&y, nlipc_spec_set(y.spec, "top"),
+					  nlh, &out), 0);
+	assert_string_equal(json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN),
+			    "{\"policy\":{\"u8\":\"blue\",\"outer\":7,\"inner\":3}}");
+	json_object_put(out);
+
+	/* One level short: refused, not read past. */
+	nlh->nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN + 8;
+	((uint8_t *)buf)[NLMSG_HDRLEN + GENL_HDRLEN] = 8;
+	((uint8_t *)buf)[NLMSG_HDRLEN + GENL_HDRLEN + 4] = 4;
+	assert_int_equal(nlipc_ynl_decode(&y, nlipc_spec_set(y.spec, "top"),
+					  nlh, &out), -EBADMSG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -184,6 +210,7 @@ int main(void)
 		cmocka_unit_test(strings_binary_nests_lists),
 		cmocka_unit_test(refusals_say_why),
 		cmocka_unit_test(hostile_lengths_are_refused),
+		cmocka_unit_test(nest_type_value),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
