@@ -37,6 +37,9 @@ packages=(
 	valgrind
 	# libFuzzer targets (make fuzz, make check-fuzz).
 	clang libclang-rt-14-dev
+	# The kernel's own YNL CLI and specs, nlipc --spec's reference
+	# (tests/ynl/ynl-compare.py); its spec validation.
+	linux-source-6.12 python3-jsonschema
 	# The debug kernel of the debug-kernel lane (tools/vm/debug-kernel.sh).
 	linux-source-6.1 bc flex bison libelf-dev xz-utils
 )

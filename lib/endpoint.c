@@ -53,7 +53,7 @@ static uint32_t first_seq(void)
 	return seq;
 }
 
-static int endpoint_connect(struct nlipc *ep, const char *url)
+static int endpoint_connect(struct nlipc *ep, const char *url, bool resolve)
 {
 	struct nlipc_url u;
 	int err;
@@ -66,6 +66,12 @@ static int endpoint_connect(struct nlipc *ep, const char *url)
 	ep->tp = find_transport(ep, u.scheme);
 	if (!ep->tp)
 		return ep->err.code;
+	/* Only the kernel's controller knows other families, for now. */
+	if (!resolve && strcmp(u.scheme, "netlink")) {
+		ep->tp = NULL;
+		return nlipc_fail(ep, -EPROTONOSUPPORT,
+				  "other families than nlipc are reached over netlink: only");
+	}
 	err = nlipc_rx_reserve(ep, ep->tp->dgram_max);
 	if (err) {
 		ep->tp = NULL;
@@ -75,7 +81,7 @@ static int endpoint_connect(struct nlipc *ep, const char *url)
 	err = ep->tp->open(ep, &u);
 	if (err)
 		goto err_forget_transport;
-	err = ep->tp->resolve ? ep->tp->resolve(ep) : 0;
+	err = resolve && ep->tp->resolve ? ep->tp->resolve(ep) : 0;
 	if (err)
 		goto err_close_transport;
 	return 0;
@@ -109,17 +115,8 @@ NLIPC_EXPORT int nlipc_open(struct nlipc **ep, const char *url,
 	return nlipc_open_timeout(ep, url, NLIPC_DEFAULT_TIMEOUT_MS, err);
 }
 
-/**
- * nlipc_open_timeout - nlipc_open() with the endpoint's timeout set first
- * @ep: receives the endpoint
- * @url: as for nlipc_open()
- * @timeout_ms: bounds connecting and resolving, then every call; -1: none
- * @err: if not NULL, receives the reason on failure
- *
- * Returns as nlipc_open() does.
- */
-NLIPC_EXPORT int nlipc_open_timeout(struct nlipc **ep, const char *url,
-				    int timeout_ms, struct nlipc_error *err)
+static int endpoint_open(struct nlipc **ep, const char *url, int timeout_ms,
+			 bool resolve, struct nlipc_error *err)
 {
 	struct nlipc *e;
 	int ret;
@@ -139,7 +136,7 @@ NLIPC_EXPORT int nlipc_open_timeout(struct nlipc **ep, const char *url,
 	e->rx_size = NLIPC_RX_SIZE;
 	nlipc_error_clear(e);
 
-	ret = endpoint_connect(e, url);
+	ret = endpoint_connect(e, url, resolve);
 	if (ret) {
 		if (err)
 			*err = e->err;
@@ -158,6 +155,39 @@ err_nomem:
 		err->attr = err->missing_attr = -1;
 	}
 	return -ENOMEM;
+}
+
+/**
+ * nlipc_open_timeout - nlipc_open() with the endpoint's timeout set first
+ * @ep: receives the endpoint
+ * @url: as for nlipc_open()
+ * @timeout_ms: bounds connecting and resolving, then every call; -1: none
+ * @err: if not NULL, receives the reason on failure
+ *
+ * Returns as nlipc_open() does.
+ */
+NLIPC_EXPORT int nlipc_open_timeout(struct nlipc **ep, const char *url,
+				    int timeout_ms, struct nlipc_error *err)
+{
+	return endpoint_open(ep, url, timeout_ms, true, err);
+}
+
+/**
+ * nlipc_open_genl - open an endpoint to the generic netlink controller
+ * @ep: receives the endpoint
+ * @url: "netlink:" (or NULL); other transports bridge the nlipc family only
+ * @timeout_ms: bounds every call; -1: none
+ * @err: if not NULL, receives the reason on failure
+ *
+ * As nlipc_open_timeout(), without resolving the nlipc family: requests to
+ * any family are built with nlipc_msg_start_family() once its id is known
+ * from the controller (GENL_ID_CTRL). Returns as nlipc_open() does, and
+ * -EPROTONOSUPPORT for a URL other than netlink:.
+ */
+NLIPC_EXPORT int nlipc_open_genl(struct nlipc **ep, const char *url,
+				 int timeout_ms, struct nlipc_error *err)
+{
+	return endpoint_open(ep, url, timeout_ms, false, err);
 }
 
 /** nlipc_close - close an endpoint and free it; NULL is ignored */

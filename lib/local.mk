@@ -20,6 +20,13 @@ lib_libnlipc_spec_la_SOURCES = lib/spec/spec.h lib/spec/load.c lib/spec/spec.c
 lib_libnlipc_spec_la_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS)
 lib_libnlipc_spec_la_LIBADD = $(YAML_LIBS)
 
+# Any family from its spec (lib/ynl/ynl.h says why it is not exported
+# yet): over the public libnlipc API, which its users link.
+noinst_LTLIBRARIES += lib/libnlipc-ynl.la
+lib_libnlipc_ynl_la_SOURCES = lib/ynl/ynl.h lib/ynl/codec.c lib/ynl/family.c
+lib_libnlipc_ynl_la_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(LIBMNL_CFLAGS)
+lib_libnlipc_ynl_la_LIBADD = lib/libnlipc-spec.la $(JSONC_LIBS) $(LIBMNL_LIBS)
+
 lib_LTLIBRARIES += lib/libnlipc.la
 lib_libnlipc_la_SOURCES =
 lib_libnlipc_la_LIBADD = lib/libnlipc-core.la

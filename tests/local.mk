@@ -18,6 +18,13 @@ tests_unit_test_call_CFLAGS = $(unit_cflags)
 tests_unit_test_call_LDADD = $(unit_ldadd)
 TESTS += tests/unit/test-url tests/unit/test-call
 
+# lib/ynl's codec, by the fuzz target's spec of every type.
+check_PROGRAMS += tests/unit/test-ynl
+tests_unit_test_ynl_CFLAGS = $(unit_cflags) $(JSONC_CFLAGS) \
+	-DYNL_SPEC='"$(abs_top_srcdir)/tests/fuzz/ynl-fuzz.yaml"'
+tests_unit_test_ynl_LDADD = lib/libnlipc-ynl.la $(unit_ldadd) $(JSONC_LIBS)
+TESTS += tests/unit/test-ynl
+
 # The bridged transports, for real over sockets, against a fake nlipcd.
 bridge_tests = tests/unit/test-bridge tests/unit/test-stream \
 	tests/unit/test-udp tests/unit/test-connect tests/unit/test-hostile
@@ -89,6 +96,16 @@ EXTRA_DIST += tests/man-pages.py
 # and compared with what the README shows.
 TESTS += tests/readme.py
 EXTRA_DIST += tests/readme.py
+
+# nlipc --spec against the kernel's own YNL CLI (linux-source-6.12's
+# tools/net/ynl, extracted into tests/cache), for the families this host's
+# kernel has.
+TESTS += tests/ynl/ynl-compare.py
+EXTRA_DIST += tests/ynl/ynl-compare.py
+clean-local: clean-ynl-cache
+clean-ynl-cache:
+	-rm -rf tests/cache
+.PHONY: clean-ynl-cache
 
 # make install's tree, and the installed nlipc-vm booting it.
 TESTS += tests/installed.sh

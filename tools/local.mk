@@ -12,9 +12,12 @@ tools_nlipc_nlipc_SOURCES = \
 	tools/nlipc/cmd_family.c \
 	tools/nlipc/cmd_kv.c tools/nlipc/batch.c \
 	tools/nlipc/cmd_monitor.c \
-	tools/nlipc/cmd_publish.c
-tools_nlipc_nlipc_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(LIBMNL_CFLAGS)
-tools_nlipc_nlipc_LDADD = lib/libnlipc.la $(JSONC_LIBS) $(LIBMNL_LIBS) -lm
+	tools/nlipc/cmd_publish.c \
+	tools/nlipc/cmd_ynl.c
+tools_nlipc_nlipc_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(LIBMNL_CFLAGS) \
+	-DSPECDIR='"$(specdir)"'
+tools_nlipc_nlipc_LDADD = lib/libnlipc-ynl.la lib/libnlipc.la $(JSONC_LIBS) \
+	$(LIBMNL_LIBS) -lm
 
 bin_SCRIPTS += tools/nlipc-vm
 dist_man_MANS += doc/nlipc-vm.1

@@ -50,6 +50,8 @@ struct nlipc_error {
 int nlipc_open(struct nlipc **ep, const char *url, struct nlipc_error *err);
 int nlipc_open_timeout(struct nlipc **ep, const char *url, int timeout_ms,
 		       struct nlipc_error *err);
+int nlipc_open_genl(struct nlipc **ep, const char *url, int timeout_ms,
+		    struct nlipc_error *err);
 void nlipc_close(struct nlipc *ep);
 int nlipc_fd(const struct nlipc *ep);
 void nlipc_set_timeout(struct nlipc *ep, int timeout_ms);

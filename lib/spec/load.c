@@ -147,15 +147,26 @@ static uint64_t num(struct loader *ld, const yaml_node_t *n, uint64_t dflt)
 	return v;
 }
 
+/* YAML 1.1's booleans, as PyYAML (and so the kernel's tools) reads them. */
 static bool boolean(struct loader *ld, const yaml_node_t *n)
 {
+	static const char *const yes[] = { "true", "True", "TRUE", "yes",
+					   "Yes", "YES", "on", "On", "ON" };
+	static const char *const no[] = { "false", "False", "FALSE", "no",
+					  "No", "NO", "off", "Off", "OFF" };
 	const char *s = n && is_scalar(n) ? (const char *)n->data.scalar.value : "";
+	size_t i;
 
-	if (!n || !strcmp(s, "false"))
+	if (!n)
 		return false;
-	if (strcmp(s, "true"))
-		fail(ld, n, "expected true or false");
-	return true;
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (!strcmp(s, yes[i]))
+			return true;
+		if (!strcmp(s, no[i]))
+			return false;
+	}
+	fail(ld, n, "expected true or false");
+	return false;
 }
 
 /* Items of a sequence (a missing one is empty); *n receives the count. */
@@ -264,6 +275,22 @@ static unsigned int perm_flags(struct loader *ld, const yaml_node_t *seq)
 	return flags;
 }
 
+/* kernel-family's headers: a list of names, as the schema has it. */
+static void load_headers(struct loader *ld, const yaml_node_t *seq)
+{
+	struct nlipc_spec *sp = ld->sp;
+	yaml_node_item_t *it;
+	size_t i;
+
+	if (!seq)
+		return;
+	sp->kernel_family_headers = list(ld, seq,
+					 sizeof(*sp->kernel_family_headers),
+					 &it, &sp->n_kernel_family_headers);
+	for (i = 0; i < sp->n_kernel_family_headers; i++)
+		sp->kernel_family_headers[i] = str(ld, node(ld, it[i]));
+}
+
 /* ---- definitions ---- */
 
 static void load_entries(struct loader *ld, struct nlipc_spec_def *d,
@@ -334,8 +361,16 @@ static void load_defs(struct loader *ld, const yaml_node_t *root)
 		if (!d->name || !type) {
 			fail(ld, dn, "a definition needs a name and a type");
 		} else if (!strcmp(type, "const")) {
+			const yaml_node_t *vn = get(ld, dn, "value");
+
 			d->type = NLIPC_SPEC_DEF_CONST;
-			d->value = num(ld, get(ld, dn, "value"), 0);
+			/* A const may be a string (team's group name). */
+			if (is_scalar(vn) &&
+			    !parse_int((const char *)vn->data.scalar.value,
+				       &d->value))
+				d->str_value = str(ld, vn);
+			else
+				d->value = num(ld, vn, 0);
 		} else if (!strcmp(type, "enum") || !strcmp(type, "flags")) {
 			d->type = type[0] == 'e' ? NLIPC_SPEC_DEF_ENUM :
 				  NLIPC_SPEC_DEF_FLAGS;
@@ -394,6 +429,21 @@ static void load_limit(struct loader *ld, struct nlipc_spec_limit *l,
 	fail(ld, n, "check '%s' is neither a number nor a const", s);
 }
 
+/* nest-type-value: the names the nests' types stand for, outermost first. */
+static void load_type_value(struct loader *ld, struct nlipc_spec_attr *a,
+			    const yaml_node_t *seq)
+{
+	yaml_node_item_t *it;
+	size_t i;
+
+	if (!seq)
+		return;
+	a->type_value = list(ld, seq, sizeof(*a->type_value), &it,
+			     &a->n_type_value);
+	for (i = 0; i < a->n_type_value; i++)
+		a->type_value[i] = str(ld, node(ld, it[i]));
+}
+
 static void load_attr(struct loader *ld, struct nlipc_spec_attr *a,
 		      const yaml_node_t *an, bool subset)
 {
@@ -413,6 +463,7 @@ static void load_attr(struct loader *ld, struct nlipc_spec_attr *a,
 	a->byte_order = sget(ld, an, "byte-order");
 	a->sub_type = sget(ld, an, "sub-type");
 	a->display_hint = sget(ld, an, "display-hint");
+	load_type_value(ld, a, get(ld, an, "type-value"));
 	load_limit(ld, &a->checks.min, get(ld, ck, "min"));
 	load_limit(ld, &a->checks.max, get(ld, ck, "max"));
 	load_limit(ld, &a->checks.min_len, get(ld, ck, "min-len"));
@@ -500,7 +551,10 @@ static void resolve_sets(struct loader *ld)
 					fail(ld, NULL, "attr %s: no set '%s'",
 					     a->name, a->nested_attributes);
 			} else if (a->type == NLIPC_SPEC_NEST ||
-				   a->type == NLIPC_SPEC_INDEXED_ARRAY) {
+				   (a->type == NLIPC_SPEC_INDEXED_ARRAY &&
+				    (!a->sub_type ||
+				     !strcmp(a->sub_type, "nest")))) {
+				/* Nests need a set; arrays of scalars do not. */
 				fail(ld, NULL, "attr %s: a nest without nested-attributes",
 				     a->name);
 			}
@@ -603,6 +657,7 @@ static void load_ops(struct loader *ld, const yaml_node_t *root)
 		op->doc = sget(ld, on, "doc");
 		id = num(ld, get(ld, on, "value"), id + 1);
 		op->value = id;
+		op->value_set = get(ld, on, "value");
 		op->attribute_set = sget(ld, on, "attribute-set");
 		op->flags = perm_flags(ld, get(ld, on, "flags"));
 		op->fixed_header = sget(ld, on, "fixed-header");
@@ -627,6 +682,50 @@ static void load_ops(struct loader *ld, const yaml_node_t *root)
 }
 
 /* Sets and notify targets by name, then the messages' attributes. */
+/*
+ * The directional model numbers requests and replies each on their own,
+ * from 1, as nlspec.py does: an explicit value restarts its direction's
+ * count, an op without a reply takes no reply id, an event takes the next
+ * reply id.
+ */
+static void number_directional(struct nlipc_spec *sp)
+{
+	uint32_t req = 1, rsp = 1, req_next, rsp_next;
+	size_t i;
+
+	for (i = 0; i < sp->n_ops; i++) {
+		struct nlipc_spec_op *op = &sp->ops[i];
+		struct nlipc_spec_mode *md;
+
+		if (op->notify || op->event.present) {
+			if (op->value_set)
+				rsp = op->value;
+			op->event.value = rsp;
+			req_next = req;
+			rsp_next = rsp + 1;
+		} else if (op->do_.present || op->dump.present) {
+			md = op->do_.present ? &op->do_ : &op->dump;
+			if (md->request.value)
+				req = md->request.value;
+			if (md->reply.value)
+				rsp = md->reply.value;
+			req_next = req + 1;
+			rsp_next = rsp + md->reply.present;
+			/* A dump without a request still sends the op's id. */
+			for (md = &op->do_; md; md = md == &op->do_ ? &op->dump : NULL) {
+				if (md->present && !md->request.value)
+					md->request.value = req;
+				if (md->reply.present && !md->reply.value)
+					md->reply.value = rsp;
+			}
+		} else {
+			continue;
+		}
+		req = req_next;
+		rsp = rsp_next;
+	}
+}
+
 static void resolve_ops(struct loader *ld, const yaml_node_t *root)
 {
 	const yaml_node_t *ops = get(ld, root, "operations");
@@ -741,13 +840,14 @@ static void load_family(struct loader *ld, const yaml_node_t *root)
 		}
 		sp->uapi_header = hdr;
 	}
-	sp->kernel_family_headers = sget(ld, get(ld, root, "kernel-family"),
-					 "headers");
+	load_headers(ld, get(ld, get(ld, root, "kernel-family"), "headers"));
 	load_defs(ld, root);
 	load_sets(ld, root);
 	resolve_sets(ld);
 	load_ops(ld, root);
 	resolve_ops(ld, root);
+	if (!strcmp(sp->op_enum_model, "directional"))
+		number_directional(sp);
 	load_mcgrps(ld, root);
 }
 

@@ -85,6 +85,7 @@ struct nlipc_spec_def {
 	const char *name_prefix, *enum_name;
 	bool render_max;
 	uint64_t value;		/* const */
+	const char *str_value;	/* a const that is a string, or NULL */
 	struct nlipc_spec_entry *entries;	/* enum, flags */
 	size_t n_entries;
 	struct nlipc_spec_member *members;	/* struct */
@@ -103,6 +104,8 @@ struct nlipc_spec_attr {
 	const char *enum_name;		/* "enum": a definition */
 	bool enum_as_flags;
 	const char *byte_order, *sub_type, *display_hint;
+	const char **type_value;	/* nest-type-value's names */
+	size_t n_type_value;
 	struct nlipc_spec_checks checks;
 };
 
@@ -138,6 +141,7 @@ struct nlipc_spec_mode {
 struct nlipc_spec_op {
 	const char *name, *doc;
 	uint32_t value;
+	bool value_set;		/* given in the spec, not counted */
 	const char *attribute_set;
 	const struct nlipc_spec_set *set;	/* notify: the target's */
 	unsigned int flags;			/* NLIPC_SPEC_*_PERM */
@@ -160,7 +164,8 @@ struct nlipc_spec {
 	enum nlipc_spec_proto protocol;
 	const char *uapi_header;	/* "linux/<name>.h" unless given */
 	uint32_t version;		/* legacy's "version", else 1 */
-	const char *kernel_family_headers;
+	const char **kernel_family_headers;
+	size_t n_kernel_family_headers;
 
 	struct nlipc_spec_def *defs;
 	size_t n_defs;

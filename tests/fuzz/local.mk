@@ -47,6 +47,28 @@ tests/fuzz/fuzz-reply tests/fuzz/fuzz-stream tests/fuzz/fuzz-client: \
 	$(AM_V_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) $(fuzz_lib_cflags) -o $@ \
 		$< $(addprefix $(top_srcdir)/,$(fuzz_lib_sources)) $(fuzz_lib_libs)
 
+# lib/ynl's decoder, by a spec with every type it knows.
+ynl_fuzz_spec = $(abs_top_srcdir)/tests/fuzz/ynl-fuzz.yaml
+check_PROGRAMS += tests/fuzz/replay-ynl
+tests_fuzz_replay_ynl_SOURCES = tests/fuzz/fuzz-ynl.c tests/fuzz/replay.c
+tests_fuzz_replay_ynl_CPPFLAGS = $(fuzz_cppflags) $(LIBMNL_CFLAGS) \
+	$(JSONC_CFLAGS) -DYNL_SPEC='"$(ynl_fuzz_spec)"' \
+	-DCORPUS_DIR='"$(abs_top_srcdir)/tests/fuzz/corpus/ynl"'
+tests_fuzz_replay_ynl_LDADD = lib/libnlipc-ynl.la lib/libnlipc-core.la \
+	$(JSONC_LIBS) $(LIBMNL_LIBS)
+TESTS += tests/fuzz/replay-ynl
+EXTRA_DIST += tests/fuzz/ynl-fuzz.yaml
+
+fuzz_ynl_sources = $(filter %.c,$(lib_libnlipc_ynl_la_SOURCES) \
+	$(lib_libnlipc_spec_la_SOURCES))
+tests/fuzz/fuzz-ynl: tests/fuzz/fuzz-ynl.c $(fuzz_ynl_sources) \
+		$(fuzz_lib_sources) config.h
+	$(AM_V_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) $(fuzz_lib_cflags) $(JSONC_CFLAGS) \
+		$(YAML_CFLAGS) -DYNL_SPEC='"$(ynl_fuzz_spec)"' -o $@ $< \
+		$(addprefix $(top_srcdir)/,$(fuzz_ynl_sources)) \
+		$(addprefix $(top_srcdir)/,$(fuzz_lib_sources)) $(fuzz_lib_libs) \
+		$(JSONC_LIBS) $(YAML_LIBS)
+
 # Targets over nlipcd: the daemon but main() (tools/nlipcd/libnlipcd.la)
 # with the user backend, its loop turned by nlipcd-harness.c over sockets
 # the target writes to.
@@ -87,7 +109,7 @@ $(fuzz_nlipcd:%=tests/fuzz/fuzz-%): tests/fuzz/fuzz-nlipcd-%: \
 		$(addprefix $(top_srcdir)/,$(fuzz_nlipcd_sources)) \
 		$(addprefix $(top_srcdir)/,$(fuzz_lib_sources)) $(fuzz_lib_libs)
 
-fuzz_targets = url reply stream client $(fuzz_nlipcd)
+fuzz_targets = url reply stream client ynl $(fuzz_nlipcd)
 fuzz: $(fuzz_targets:%=tests/fuzz/fuzz-%)
 	@NLIPC_FUZZ_TARGETS='$(fuzz_targets)' NLIPC_FUZZ_SECONDS=$(FUZZ_SECONDS) \
 	top_srcdir='$(top_srcdir)' top_builddir=. \

@@ -69,8 +69,9 @@ int gen_uapi(const struct nlipc_spec *sp)
 	size_t i, j, n;
 
 	for (i = 0; i < sp->n_defs; i++)
-		if (sp->defs[i].type != NLIPC_SPEC_DEF_CONST)
-			return gen_fail("definition %s: only consts are rendered",
+		if (sp->defs[i].type != NLIPC_SPEC_DEF_CONST ||
+		    sp->defs[i].str_value)
+			return gen_fail("definition %s: only numeric consts are rendered",
 					sp->defs[i].name);
 
 	snprintf(guard, sizeof(guard), "_UAPI_%.*s_H",

@@ -80,6 +80,15 @@ static void usage(FILE *f)
 		"  -h, --help             show this help\n"
 		"  -V, --version          show the tool's and the library's versions\n"
 		"\n"
+		"Any generic netlink family, from its YNL spec (netlink: only):\n"
+		"  --spec FILE            the family's spec\n"
+		"  --family NAME          NAME.yaml from the spec directories\n"
+		"  --do OP                send a do request of OP\n"
+		"  --dump OP              dump OP\n"
+		"  --json JSON            the request's attributes, a JSON object\n"
+		"                         (-j and -p print the answer as JSON)\n"
+		"  --list-ops             list the spec's operations\n"
+		"\n"
 		"Commands:\n", NLIPC_DEFAULT_TIMEOUT_MS / 1000.0);
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
@@ -216,18 +225,10 @@ int cli_fail(const char *cmd, struct nlipc *ep, int err)
  * that does not parse, or names an unknown scheme or service, is a usage
  * error).
  */
-int cli_connect(const char *cmd, struct nlipc **ep)
+static int connect_failed(const char *cmd, int ret,
+			  const struct nlipc_error *err)
 {
-	struct nlipc_error err;
-	int ret;
-
-	/* nlipc -b: what the file queued before this line goes first. */
-	if (cli_batching() && (ret = cli_batch_flush()))
-		return ret;
-	ret = nlipc_open_timeout(ep, cli.url, cli.timeout_ms, &err);
-	if (!ret)
-		return 0;
-	print_error(cmd, &err);
+	print_error(cmd, err);
 	switch (ret) {
 	case -EINVAL:
 	case -ENAMETOOLONG:
@@ -239,7 +240,29 @@ int cli_connect(const char *cmd, struct nlipc **ep)
 	return EXIT_UNREACHABLE;
 }
 
-static int parse_timeout(const char *arg)
+int cli_connect(const char *cmd, struct nlipc **ep)
+{
+	struct nlipc_error err;
+	int ret;
+
+	/* nlipc -b: what the file queued before this line goes first. */
+	if (cli_batching() && (ret = cli_batch_flush()))
+		return ret;
+	ret = nlipc_open_timeout(ep, cli.url, cli.timeout_ms, &err);
+	return ret ? connect_failed(cmd, ret, &err) : 0;
+}
+
+/* As cli_connect(), for a family other than nlipc (--spec, --family). */
+int cli_connect_genl(const char *cmd, struct nlipc **ep)
+{
+	struct nlipc_error err;
+	int ret;
+
+	ret = nlipc_open_genl(ep, cli.url, cli.timeout_ms, &err);
+	return ret ? connect_failed(cmd, ret, &err) : 0;
+}
+
+int cli_parse_timeout(const char *arg)
 {
 	char *end;
 	double s;
@@ -330,7 +353,7 @@ static int help(int argc, char **argv)
  * "ip -n NAME" does; the endpoint is opened there, so netlink: reaches
  * that namespace's store and tcp:// its addresses.
  */
-static int enter_netns(const char *name)
+int cli_enter_netns(const char *name)
 {
 	char path[PATH_MAX];
 	int fd, err;
@@ -389,6 +412,10 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "bridge-stdio"))
 		return cmd_bridge_stdio_main(argc - 1, argv + 1);
 
+	/* --spec and --family: any family, with options of their own. */
+	if (cmd_ynl_wanted(argc, argv))
+		return cmd_ynl_main(argc, argv);
+
 	opterr = 0;
 	/* "+": options after the command belong to the command. */
 	while ((c = getopt_long(argc, argv, "+:c:jpt:n:b:hV", long_opts,
@@ -429,7 +456,7 @@ int main(int argc, char **argv)
 	}
 	print_init(cli.json, cli.pretty);
 
-	if (timeout && (ret = parse_timeout(timeout)))
+	if (timeout && (ret = cli_parse_timeout(timeout)))
 		goto out;
 	if (version) {
 		ret = show_version();
@@ -457,7 +484,7 @@ int main(int argc, char **argv)
 		goto out;
 	if (i == ARRAY_SIZE(commands))
 		ret = help(argc - optind, argv + optind);
-	else if (!netns || !(ret = enter_netns(netns)))
+	else if (!netns || !(ret = cli_enter_netns(netns)))
 		ret = run(i, argc - optind, argv + optind);
 
 out:

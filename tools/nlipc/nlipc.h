@@ -35,6 +35,9 @@ extern struct cli_opts cli;
 
 /* main.c */
 int cli_connect(const char *cmd, struct nlipc **ep);
+int cli_connect_genl(const char *cmd, struct nlipc **ep);
+int cli_parse_timeout(const char *arg);
+int cli_enter_netns(const char *name);
 int cli_exit_code(int err);
 int cli_fail(const char *cmd, struct nlipc *ep, int err);
 int cli_usage_error(const char *cmd, const char *fmt, ...)
@@ -92,6 +95,8 @@ void print_fmt(enum output_type t, const char *key, const char *fmt, ...)
 void print_bytes(enum output_type t, const char *key, const char *fmt,
 		 const void *data, size_t len, bool hex);
 void print_nl(void);
+struct json_object;
+void print_json_value(struct json_object *v);
 
 void print_error_object(const char *key, const struct nlipc_error *e);
 void print_error(const char *cmd, const struct nlipc_error *e);
@@ -148,5 +153,8 @@ int cmd_kv_main(int argc, char **argv);
 int cmd_monitor_main(int argc, char **argv);
 int cmd_publish_main(int argc, char **argv);
 int cmd_subscribe_main(int argc, char **argv);
+/* cmd_ynl.c: nlipc --spec FILE | --family NAME ... */
+bool cmd_ynl_wanted(int argc, char **argv);
+int cmd_ynl_main(int argc, char **argv);
 
 #endif /* _NLIPC_TOOL_H */

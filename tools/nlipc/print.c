@@ -378,6 +378,23 @@ void print_errorf(const char *cmd, int code, const char *fmt, ...)
  * and after each record of a stream (monitor, subscribe), which is then
  * one document per line. Returns 0 or a negative errno.
  */
+/*
+ * A whole JSON value as the document (ownership taken); NULL prints null.
+ * For output already shaped as JSON, in JSON mode only.
+ */
+void print_json_value(json_object *v)
+{
+	if (!out.json || out.root) {
+		json_object_put(v);
+		return;
+	}
+	if (!v) {
+		puts("null");
+		return;
+	}
+	out.root = v;
+}
+
 int print_finish(void)
 {
 	int flags = JSON_C_TO_STRING_NOSLASHESCAPE;

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * A family from its spec: loaded, resolved through the controller, and
+ * called. Calls go through nlipc_call(), so the endpoint's deadline,
+ * per-call message and byte budget and dump restarts bound them as they
+ * bound the nlipc family's.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <libmnl/libmnl.h>
+
+#include "ynl.h"
+
+/* The controller's version, as libnl and the kernel's genl tools send it. */
+#define CTRL_VERSION	2
+
+int nlipc_ynl_load(struct nlipc_ynl *y, const char *path)
+{
+	memset(y, 0, sizeof(*y));
+	return nlipc_spec_load(path, &y->spec, y->err, sizeof(y->err));
+}
+
+void nlipc_ynl_free(struct nlipc_ynl *y)
+{
+	nlipc_spec_free(y->spec);
+	y->spec = NULL;
+}
+
+static int group_parse(struct nlipc_ynl *y, const struct nlattr *nest)
+{
+	const struct nlattr *a, *name = NULL, *id = NULL;
+	struct nlipc_ynl_group *g;
+
+	mnl_attr_for_each_nested(a, nest) {
+		if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_NAME)
+			name = a;
+		else if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_ID)
+			id = a;
+	}
+	if (!name || mnl_attr_validate(name, MNL_TYPE_NUL_STRING) ||
+	    mnl_attr_get_payload_len(name) > GENL_NAMSIZ ||
+	    !id || mnl_attr_validate(id, MNL_TYPE_U32))
+		return -EBADMSG;
+	if (y->n_groups == NLIPC_YNL_GROUPS_MAX)
+		return 0;
+	g = &y->groups[y->n_groups++];
+	snprintf(g->name, sizeof(g->name), "%s", mnl_attr_get_str(name));
+	g->id = mnl_attr_get_u32(id);
+	return 0;
+}
+
+static int family_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	const struct nlattr *tb[CTRL_ATTR_MAX + 1] = {};
+	struct nlipc_ynl *y = arg;
+	const struct nlattr *a;
+	int err;
+
+	if (!nlh || nlipc_attr_parse(nlh, tb, CTRL_ATTR_MAX))
+		return -EBADMSG;
+	if (!tb[CTRL_ATTR_FAMILY_ID] ||
+	    mnl_attr_validate(tb[CTRL_ATTR_FAMILY_ID], MNL_TYPE_U16))
+		return -EBADMSG;
+	y->family_id = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	y->n_groups = 0;
+	if (!tb[CTRL_ATTR_MCAST_GROUPS])
+		return 0;
+	mnl_attr_for_each_nested(a, tb[CTRL_ATTR_MCAST_GROUPS]) {
+		err = group_parse(y, a);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/**
+ * nlipc_ynl_resolve - learn the family's id and groups from the controller
+ * @y: the family, loaded
+ * @ep: an endpoint from nlipc_open_genl()
+ *
+ * Returns 0, or the controller's negative errno (-ENOENT: the family is
+ * not registered), -EBADMSG for a reply without an id, or the call's;
+ * y->err says why for the first two.
+ */
+int nlipc_ynl_resolve(struct nlipc_ynl *y, struct nlipc *ep)
+{
+	struct nlipc_msg *m;
+	int err;
+
+	m = nlipc_msg_start_family(ep, GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
+				   CTRL_VERSION, 0);
+	nlipc_msg_put_str(m, CTRL_ATTR_FAMILY_NAME, y->spec->name);
+	y->family_id = 0;
+	y->err[0] = '\0';
+	y->sent = true;
+	err = nlipc_call(ep, m, family_cb, y);
+	if (!err && !y->family_id)
+		err = -EBADMSG;
+	if (err == -ENOENT)
+		snprintf(y->err, sizeof(y->err),
+			 "generic netlink family '%s' not found", y->spec->name);
+	else if (err == -EBADMSG)
+		snprintf(y->err, sizeof(y->err),
+			 "the controller's reply for '%s' does not parse",
+			 y->spec->name);
+	return err;
+}
+
+struct collect {
+	struct nlipc_ynl *y;
+	const struct nlipc_spec_set *set;
+	json_object *list;
+	int err;		/* the decoder's, kept apart from the call's */
+};
+
+static int collect_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct collect *c = arg;
+	json_object *v;
+	int err;
+
+	/* A dump starting over: what came before is stale. */
+	if (!nlh) {
+		json_object_put(c->list);
+		c->list = json_object_new_array();
+		return c->list ? 0 : -ENOMEM;
+	}
+	err = nlipc_ynl_decode(c->y, c->set, nlh, &v);
+	if (!err && json_object_array_add(c->list, v)) {
+		json_object_put(v);
+		err = -ENOMEM;
+	}
+	c->err = err;
+	return err;
+}
+
+/**
+ * nlipc_ynl_call - send a do or dump request, decode what comes back
+ * @y: the family, resolved
+ * @ep: its endpoint
+ * @op: the op, of @y's spec
+ * @dump: a dump rather than a do
+ * @req: the request's attributes, or NULL
+ * @out: receives, as ynl.py shapes them, a dump's list of objects, or a
+ *	do's reply object (NULL when the op has none, a list when several)
+ *
+ * Returns 0 or a negative errno. y->sent says whether the request went
+ * out; y->err says why the encoder refused it or the decoder its answer,
+ * and is empty when the family (or the call's bounds) failed it: the
+ * endpoint's error record has that.
+ */
+int nlipc_ynl_call(struct nlipc_ynl *y, struct nlipc *ep,
+		   const struct nlipc_spec_op *op, bool dump,
+		   json_object *req, json_object **out)
+{
+	const struct nlipc_spec_mode *mode = dump ? &op->dump : &op->do_;
+	struct collect c = { .y = y, .set = op->set };
+	struct nlipc_msg *m;
+	int err;
+
+	*out = NULL;
+	y->err[0] = '\0';
+	y->sent = false;
+	if (!mode->present)
+		return snprintf(y->err, sizeof(y->err), "op '%s' has no %s",
+				op->name, dump ? "dump" : "do"), -EOPNOTSUPP;
+	if (op->fixed_header || y->spec->op_fixed_header)
+		return snprintf(y->err, sizeof(y->err),
+				"op '%s': fixed headers are not supported yet",
+				op->name), -EOPNOTSUPP;
+	if (!op->set)
+		return snprintf(y->err, sizeof(y->err),
+				"op '%s' has no attribute set", op->name),
+		       -EOPNOTSUPP;
+	m = nlipc_msg_start_family(ep, y->family_id,
+				   mode->request.value ?: op->value,
+				   y->spec->version, dump ? NLM_F_DUMP : 0);
+	err = nlipc_ynl_encode(y, m, op, dump, req);
+	if (err)
+		return err;
+	c.list = json_object_new_array();
+	if (!c.list)
+		return -ENOMEM;
+	y->sent = true;
+	err = nlipc_call(ep, m, collect_cb, &c);
+	if (err) {
+		json_object_put(c.list);
+		return err;
+	}
+	if (dump || json_object_array_length(c.list) > 1) {
+		*out = c.list;
+		return 0;
+	}
+	if (json_object_array_length(c.list) == 1)
+		*out = json_object_get(json_object_array_get_idx(c.list, 0));
+	json_object_put(c.list);
+	return 0;
+}

@@ -1,0 +1,313 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""nlipc --spec against the kernel's own YNL CLI, on this host's kernel.
+
+The same requests go through `nlipc -j --spec ... --do/--dump` and
+`cli.py --spec ... --do/--dump --output-json`; the parsed answers must be
+equal (flag sets, which cli.py prints in set order, are compared sorted).
+cli.py and the specs come from Debian's linux-source-6.12 tarball: only
+tools/net/ynl and Documentation/netlink are extracted, once, into the build
+tree. Requests whose family this kernel lacks (nlipc without its module)
+are skipped, visibly. Timings of both tools go to the TAP log.
+"""
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+BUILD = os.environ.get("top_builddir", ".")
+SRC = os.environ.get("top_srcdir", ".")
+NLIPC = f"{BUILD}/tools/nlipc/nlipc"
+TARBALL = os.environ.get("LINUX_SOURCE_TARBALL",
+                         "/usr/src/linux-source-6.12.tar.xz")
+CACHE = f"{BUILD}/tests/cache/ynl-6.12"
+TOP = "linux-source-6.12"
+
+LO = {"header": {"dev-name": "lo"}}
+# (spec, do|dump, op, request): requests this host's kernel can answer.
+CASES = [
+    ("nlctrl", "do", "getfamily", {"family-name": "nlctrl"}),
+    ("nlctrl", "do", "getfamily", {"family-name": "netdev"}),
+    ("nlctrl", "do", "getfamily", {"family-name": "ethtool"}),
+    ("nlctrl", "dump", "getfamily", None),
+    ("netdev", "dump", "dev-get", None),
+    ("netdev", "do", "dev-get", {"ifindex": 1}),
+    ("ethtool", "do", "linkstate-get", LO),
+    ("ethtool", "dump", "linkstate-get", None),
+    ("ethtool", "do", "features-get", LO),
+    ("ethtool", "do", "tsinfo-get", LO),
+    ("ethtool", "do", "strset-get", LO),
+    ("ethtool", "do", "module-get", LO),
+    # Refused by lo: both must fail.
+    ("ethtool", "do", "pause-get", LO),
+    # nlipc's own spec: only where the module is loaded.
+    ("nlipc", "do", "info-get", None),
+    ("nlipc", "do", "stats-get", None),
+    ("nlipc", "dump", "kv-get", None),
+]
+
+# The same on a veth pair in a private namespace, where the kernel lets
+# us make one: ethtool answers more there than on lo.
+V0 = {"header": {"dev-name": "v0"}}
+NS_CASES = [
+    ("netdev", "dump", "dev-get", None),
+    ("ethtool", "do", "linkinfo-get", V0),
+    ("ethtool", "dump", "linkinfo-get", None),
+    ("ethtool", "do", "linkmodes-get", V0),
+    ("ethtool", "do", "channels-get", V0),
+    ("ethtool", "dump", "channels-get", None),
+    ("ethtool", "do", "features-get", V0),
+    ("ethtool", "do", "tsinfo-get", V0),
+    ("ethtool", "do", "phc-vclocks-get", V0),
+    ("ethtool", "do", "strset-get",
+     {"header": {"dev-name": "v0"}, "counts-only": True}),
+    # EINVAL with an extack: both must fail.
+    ("ethtool", "do", "stats-get", V0),
+]
+
+n = 0
+
+
+def tap(ok, what, diag=(), always=False):
+    """A test point; its diagnostics when it fails (or always)."""
+    global n
+    n += 1
+    print(f"{'ok' if ok else 'not ok'} {n} - {what}")
+    for text in diag if always or not ok else ():
+        for line in str(text).splitlines():
+            print(f"# {line}")
+    sys.stdout.flush()
+
+
+def skip_all(why):
+    print(f"1..0 # SKIP {why}")
+    sys.exit(0)
+
+
+def extract():
+    """tools/net/ynl and Documentation/netlink, once per build tree."""
+    stamp = f"{CACHE}/.stamp"
+    if os.path.exists(stamp) and os.path.getmtime(stamp) >= \
+            os.path.getmtime(TARBALL):
+        return f"{CACHE}/{TOP}"
+    shutil.rmtree(CACHE, ignore_errors=True)
+    os.makedirs(CACHE)
+    subprocess.run(["tar", "-xf", TARBALL, "-C", CACHE, "--wildcards",
+                    f"{TOP}/tools/net/ynl/*",
+                    f"{TOP}/Documentation/netlink/*"], check=True)
+    open(stamp, "w").close()
+    return f"{CACHE}/{TOP}"
+
+
+def spec_path(root, name):
+    if name == "nlipc":
+        return f"{SRC}/spec/nlipc.yaml"
+    return f"{root}/Documentation/netlink/specs/{name}.yaml"
+
+
+def norm(v):
+    """Flag sets come out of cli.py in set order: compare them sorted."""
+    if isinstance(v, dict):
+        return {k: norm(x) for k, x in v.items()}
+    if isinstance(v, list):
+        items = [norm(x) for x in v]
+        if items and all(isinstance(x, str) for x in items):
+            return sorted(items)
+        return items
+    return v
+
+
+def run(argv, netns=None):
+    if netns:
+        argv = ["ip", "netns", "exec", netns] + argv
+    t = time.monotonic()
+    p = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    return p, time.monotonic() - t
+
+
+def nlipc_argv(spec, mode, op, req):
+    argv = [NLIPC, "-j", "--spec", spec, f"--{mode}", op]
+    return argv + (["--json", json.dumps(req)] if req is not None else [])
+
+
+def ynl_argv(cli, schema, spec, mode, op, req):
+    argv = [sys.executable, cli, "--spec", spec, f"--{mode}", op,
+            "--output-json"] + schema
+    return argv + (["--json", json.dumps(req)] if req is not None else [])
+
+
+def family_present(root, cli, schema, name):
+    p, _ = run(ynl_argv(cli, schema, spec_path(root, "nlctrl"), "do",
+                        "getfamily", {"family-name": name}))
+    return p.returncode == 0
+
+
+def real_nlipc():
+    """The binary, not libtool's wrapper script, whose shell would be timed."""
+    real = f"{BUILD}/tools/nlipc/.libs/nlipc"
+    if not os.access(real, os.X_OK):
+        return [NLIPC]
+    return ["env", f"LD_LIBRARY_PATH={BUILD}/lib/.libs", real]
+
+
+def median_ms(argv, runs=10):
+    times = []
+    for _ in range(runs):
+        p, t = run(argv)
+        times.append(t * 1000)
+    return statistics.median(times), min(times)
+
+
+def in_process_ynl(root, runs=200):
+    """ynl.py's own cost per request, without the interpreter's start."""
+    code = f"""
+import sys, time
+sys.path.insert(0, {root + '/tools/net/ynl'!r})
+from lib import YnlFamily
+y = YnlFamily({spec_path(root, 'nlctrl')!r}, None)
+t = time.monotonic()
+for _ in range({runs}):
+    y.do('getfamily', {{'family-name': 'nlctrl'}})
+print((time.monotonic() - t) / {runs} * 1e6)
+"""
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                       text=True, timeout=120)
+    return float(p.stdout) if p.returncode == 0 else None
+
+
+def compare(root, cli, schema, case, present, agree, total, netns=None):
+    fam, mode, op, req = case
+    what = f"{fam} {mode} {op}" + (f" {json.dumps(req)}" if req else "") + \
+        (" on veth" if netns else "")
+    if fam not in present:
+        present[fam] = family_present(root, cli, schema, fam)
+    if not present[fam]:
+        tap(True, f"{what} # SKIP family '{fam}' is not registered "
+            "on this kernel")
+        return
+    spec = spec_path(root, fam)
+    p1, _ = run(nlipc_argv(spec, mode, op, req), netns)
+    p2, _ = run(ynl_argv(cli, schema, spec, mode, op, req), netns)
+    total[fam] = total.get(fam, 0) + 1
+    if p1.returncode or p2.returncode:
+        # A request the kernel refuses must fail through both, with
+        # the same errno.
+        try:
+            e1 = json.loads(p1.stdout)["error"]["errno"]
+        except (ValueError, KeyError, TypeError):
+            e1 = None
+        m = re.search(r"error: -(\d+)", p2.stdout)
+        e2 = int(m.group(1)) if m else None
+        ok = bool(p1.returncode) and bool(p2.returncode) and \
+            e1 is not None and e1 == e2
+        tap(ok, f"{what}: both fail with errno {e1}", [
+            f"nlipc: {p1.returncode} {p1.stdout.strip()}",
+            f"cli.py: {p2.returncode} {p2.stdout.strip()[:200]}"])
+    else:
+        try:
+            # cli.py prints a dump's warning (an extack on its DONE)
+            # as text before the JSON line; nlipc leaves it out.
+            a = json.loads(p1.stdout)
+            b = json.loads(p2.stdout.strip().splitlines()[-1])
+            ok = norm(a) == norm(b)
+            diag = [] if ok else [f"nlipc:  {json.dumps(norm(a))[:2000]}",
+                                  f"cli.py: {json.dumps(norm(b))[:2000]}"]
+        except ValueError as e:
+            ok, diag = False, [f"not JSON: {e}", p1.stdout[:500],
+                               p2.stdout[:500]]
+        tap(ok, f"{what}: nlipc and cli.py agree", diag)
+    agree[fam] = agree.get(fam, 0) + (1 if ok else 0)
+
+
+def main():
+    if not os.access(NLIPC, os.X_OK):
+        skip_all(f"{NLIPC} is not built")
+    if not os.path.exists(TARBALL):
+        skip_all(f"{TARBALL} is missing (apt-get install linux-source-6.12)")
+    try:
+        import yaml  # noqa: F401  (the YNL CLI's spec reader)
+    except ImportError:
+        skip_all("python3-yaml is missing (the kernel's YNL CLI needs it)")
+    # Without jsonschema cli.py can still run, unvalidated.
+    try:
+        import jsonschema  # noqa: F401
+        schema = []
+    except ImportError:
+        schema = ["--no-schema"]
+    if not os.path.exists("/proc/net/netlink"):
+        skip_all("no netlink in this kernel")
+
+    root = extract()
+    cli = f"{root}/tools/net/ynl/cli.py"
+    present = {}
+    agree, total = {}, {}
+    print(f"1..{len(CASES) + len(NS_CASES) + 5}")
+    for case in CASES:
+        compare(root, cli, schema, case, present, agree, total)
+    netns = f"nlipc-ynl-{os.getpid()}"
+    made = subprocess.run(["ip", "netns", "add", netns],
+                          capture_output=True).returncode == 0
+    try:
+        if made and subprocess.run(
+                ["ip", "-n", netns, "link", "add", "v0", "type", "veth",
+                 "peer", "name", "v1"], capture_output=True).returncode:
+            made = False
+        for case in NS_CASES:
+            if not made:
+                tap(True, f"{case[0]} {case[1]} {case[2]} on veth "
+                    "# SKIP cannot make a namespace with a veth pair here")
+                continue
+            compare(root, cli, schema, case, present, agree, total, netns)
+    finally:
+        if made or os.path.exists(f"/run/netns/{netns}"):
+            subprocess.run(["ip", "netns", "del", netns])
+
+    # --family finds the spec on NLIPC_SPEC_PATH, as --spec names it.
+    env = dict(os.environ,
+               NLIPC_SPEC_PATH=f"/nonexistent:{root}/Documentation/netlink/specs")
+    req = {"family-name": "netdev"}
+    p1 = subprocess.run([NLIPC, "-j", "--family", "nlctrl", "--do",
+                         "getfamily", "--json", json.dumps(req)],
+                        capture_output=True, text=True, env=env, timeout=60)
+    p2, _ = run(nlipc_argv(spec_path(root, "nlctrl"), "do", "getfamily", req))
+    tap(p1.returncode == 0 and p1.stdout == p2.stdout,
+        "--family nlctrl on NLIPC_SPEC_PATH answers as --spec does",
+        [p1.stderr, p1.stdout[:300], p2.stdout[:300]])
+
+    # --list-ops names the ops cli.py --list-ops names.
+    for fam in ("nlctrl", "netdev", "ethtool"):
+        spec = spec_path(root, fam)
+        p1, _ = run([NLIPC, "--spec", spec, "--list-ops"])
+        p2, _ = run([sys.executable, cli, "--spec", spec, "--list-ops"] +
+                    schema)
+        ours = [line.split()[0] for line in p1.stdout.splitlines()]
+        theirs = [line.split()[0] for line in p2.stdout.splitlines()]
+        tap(p1.returncode == 0 and ours == theirs and len(ours) > 1,
+            f"{fam} --list-ops: the {len(ours)} ops cli.py lists",
+            [f"nlipc:  {ours}", f"cli.py: {theirs}"])
+
+    # Side by side: a whole process per request, then ynl.py's own cost.
+    spec = spec_path(root, "nlctrl")
+    req = {"family-name": "nlctrl"}
+    c_med, c_min = median_ms(real_nlipc() +
+                             nlipc_argv(spec, "do", "getfamily", req)[1:])
+    c_list, _ = median_ms(real_nlipc() + ["--spec", spec, "--list-ops"])
+    p_med, p_min = median_ms(ynl_argv(cli, schema, spec, "do", "getfamily",
+                                      req))
+    p_req = in_process_ynl(root)
+    tap(c_med > 0 and p_med > 0, "timings taken", [
+        "agreement: " + ", ".join(f"{f} {agree[f]}/{total[f]}"
+                                  for f in total),
+        f"nlipc  one getfamily, whole process: median {c_med:.1f} ms "
+        f"(min {c_min:.1f}); spec load alone (--list-ops) {c_list:.1f} ms",
+        f"cli.py one getfamily, whole process: median {p_med:.1f} ms "
+        f"(min {p_min:.1f})",
+        "cli.py per request in one process (YnlFamily.do, 200 runs): " +
+        (f"{p_req:.0f} us" if p_req else "n/a")], always=True)
+
+
+main()

@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nlipc --spec FILE | --family NAME --do OP | --dump OP [--json JSON]:
+ * any generic netlink family from its YNL spec, a C counterpart of the
+ * kernel's tools/net/ynl/cli.py. Its options are its own: --json is the
+ * request here, as it is for cli.py, and -j prints the answer as JSON.
+ */
+#include <config.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <json.h>
+
+#include "nlipc.h"
+#include "../../lib/ynl/ynl.h"
+
+#define CMD "spec"
+
+/* Where --family looks, after $NLIPC_SPEC_PATH: ours, then the kernel's. */
+static const char *const spec_dirs[] = {
+	SPECDIR,
+	"/usr/share/ynl/specs",
+};
+
+enum {
+	OPT_SPEC = 256,
+	OPT_FAMILY,
+	OPT_DO,
+	OPT_DUMP,
+	OPT_JSON,
+	OPT_LIST_OPS,
+};
+
+static const struct option long_opts[] = {
+	{ "spec", required_argument, NULL, OPT_SPEC },
+	{ "family", required_argument, NULL, OPT_FAMILY },
+	{ "do", required_argument, NULL, OPT_DO },
+	{ "dump", required_argument, NULL, OPT_DUMP },
+	{ "json", required_argument, NULL, OPT_JSON },
+	{ "list-ops", no_argument, NULL, OPT_LIST_OPS },
+	{ "connect", required_argument, NULL, 'c' },
+	{ "pretty", no_argument, NULL, 'p' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "netns", required_argument, NULL, 'n' },
+	{ "help", no_argument, NULL, 'h' },
+	{}
+};
+
+bool cmd_ynl_wanted(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strncmp(argv[i], "--spec", 6) ||
+		    !strncmp(argv[i], "--family", 8))
+			return true;
+	return false;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: nlipc [-j|-p] [-t SECONDS] [-n NETNS] --spec FILE|--family NAME\n"
+		"             --do OP|--dump OP [--json JSON] | --list-ops\n"
+		"\n"
+		"Send a request to any generic netlink family, encoded from JSON by the\n"
+		"family's YNL spec, and print the answer decoded by it, as the kernel's\n"
+		"YNL CLI (tools/net/ynl/cli.py) does. --family NAME reads NAME.yaml from\n"
+		"$NLIPC_SPEC_PATH (directories separated by ':'), %s\n"
+		"and /usr/share/ynl/specs.\n", SPECDIR);
+}
+
+/* NAME.yaml in the first directory that has it. */
+static int find_spec(const char *name, char *path, size_t size)
+{
+	const char *env = getenv("NLIPC_SPEC_PATH");
+	char *dirs = env ? strdup(env) : NULL, *dir, *save = NULL;
+	size_t i;
+
+	if (strchr(name, '/'))
+		return -EINVAL;
+	for (dir = dirs ? strtok_r(dirs, ":", &save) : NULL; dir;
+	     dir = strtok_r(NULL, ":", &save)) {
+		snprintf(path, size, "%s/%s.yaml", dir, name);
+		if (!access(path, R_OK)) {
+			free(dirs);
+			return 0;
+		}
+	}
+	free(dirs);
+	for (i = 0; i < ARRAY_SIZE(spec_dirs); i++) {
+		snprintf(path, size, "%s/%s.yaml", spec_dirs[i], name);
+		if (!access(path, R_OK))
+			return 0;
+	}
+	return -ENOENT;
+}
+
+static void list_ops(const struct nlipc_spec *sp)
+{
+	size_t i;
+
+	if (is_json_context())
+		open_json_array(NULL);
+	for (i = 0; i < sp->n_ops; i++) {
+		const struct nlipc_spec_op *op = &sp->ops[i];
+
+		/* Requests only, as cli.py --list-ops: events are not sent. */
+		if (!op->do_.present && !op->dump.present)
+			continue;
+		open_json_object(NULL);
+		print_string(PRINT_ANY, "name", "%s", op->name);
+		open_json_array("modes");
+		print_string(PRINT_FP, NULL, " [", NULL);
+		if (op->do_.present)
+			print_string(PRINT_ANY, NULL, "%s", "do");
+		if (op->dump.present)
+			print_string(PRINT_ANY, NULL,
+				     op->do_.present ? ", %s" : "%s", "dump");
+		print_string(PRINT_FP, NULL, "]", NULL);
+		close_json_array();
+		close_json_object();
+		print_nl();
+	}
+	if (is_json_context())
+		close_json_array();
+}
+
+/* Text: one "key: value" per line, nests indented, as YAML would. */
+static void print_text(json_object *v, int indent, bool item)
+{
+	const char *pad = item ? "- " : "";
+
+	if (json_object_is_type(v, json_type_object)) {
+		bool first = true;
+
+		json_object_object_foreach(v, key, val) {
+			bool obj = json_object_is_type(val, json_type_object);
+			bool arr = json_object_is_type(val, json_type_array);
+			bool leaf = (!obj && !arr) ||
+				    (obj && !json_object_object_length(val)) ||
+				    (arr && !json_object_array_length(val));
+
+			printf("%*s%s%s:%s", first ? indent : indent + (item ? 2 : 0),
+			       "", first ? pad : "", key, leaf ? " " : "\n");
+			if (leaf)
+				printf("%s\n", obj ? "{}" : arr ? "[]" :
+				       json_object_get_string(val));
+			else
+				print_text(val, indent + (item ? 4 : 2), false);
+			first = false;
+		}
+		if (first)
+			printf("%*s%s{}\n", indent, "", pad);
+	} else if (json_object_is_type(v, json_type_array)) {
+		size_t i;
+
+		for (i = 0; i < json_object_array_length(v); i++)
+			print_text(json_object_array_get_idx(v, i), indent, true);
+		if (!json_object_array_length(v))
+			printf("%*s%s[]\n", indent, "", pad);
+	} else {
+		printf("%*s%s%s\n", indent, "", pad,
+		       v ? json_object_get_string(v) : "null");
+	}
+}
+
+static int run(const char *spec, const char *family, const char *op_name,
+	       bool dump, const char *json, bool list)
+{
+	const struct nlipc_spec_op *op;
+	json_object *req = NULL, *out;
+	struct nlipc *ep = NULL;
+	struct nlipc_ynl y;
+	char path[4096];
+	int err, ret;
+
+	if (family) {
+		if (find_spec(family, path, sizeof(path))) {
+			print_errorf(NULL, -ENOENT,
+				     "no spec for family '%s' (%s.yaml in $NLIPC_SPEC_PATH, %s or /usr/share/ynl/specs)",
+				     family, family, SPECDIR);
+			return EXIT_USAGE;
+		}
+		spec = path;
+	}
+	err = nlipc_ynl_load(&y, spec);
+	if (err) {
+		print_errorf(NULL, err, "%s: %s", spec, y.err);
+		return EXIT_USAGE;
+	}
+	if (list) {
+		list_ops(y.spec);
+		ret = EXIT_OK;
+		goto out_free;
+	}
+	op = nlipc_spec_op(y.spec, op_name);
+	if (!op) {
+		ret = cli_usage_error(NULL, "family '%s' has no op '%s'",
+				      y.spec->name, op_name);
+		goto out_free;
+	}
+	if (json) {
+		enum json_tokener_error jerr;
+
+		req = json_tokener_parse_verbose(json, &jerr);
+		if (!req || !json_object_is_type(req, json_type_object)) {
+			ret = cli_usage_error(NULL,
+					      "--json: not a JSON object (%s)",
+					      req ? "another type" :
+					      json_tokener_error_desc(jerr));
+			goto out_free;
+		}
+	}
+	ret = cli_connect_genl(NULL, &ep);
+	if (ret)
+		goto out_free;
+	err = nlipc_ynl_resolve(&y, ep);
+	if (!err)
+		err = nlipc_ynl_call(&y, ep, op, dump, req, &out);
+	if (err) {
+		/* A request the spec refuses never reached the family. */
+		if (y.err[0])
+			print_errorf(NULL, err, "%s", y.err);
+		else
+			print_error(NULL, nlipc_error(ep));
+		ret = y.sent ? cli_exit_code(err) : EXIT_USAGE;
+		goto out_close;
+	}
+	if (is_json_context())
+		print_json_value(out);
+	else {
+		print_text(out, 0, false);
+		json_object_put(out);
+	}
+	ret = EXIT_OK;
+
+out_close:
+	nlipc_close(ep);
+out_free:
+	json_object_put(req);
+	nlipc_ynl_free(&y);
+	return ret;
+}
+
+int cmd_ynl_main(int argc, char **argv)
+{
+	const char *spec = NULL, *family = NULL, *op = NULL, *json = NULL;
+	const char *timeout = NULL, *netns = NULL;
+	bool dump = false, list = false;
+	int c, ret = 0, err;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":c:jpt:n:h", long_opts,
+				NULL)) != -1) {
+		switch (c) {
+		case OPT_SPEC:
+			spec = optarg;
+			break;
+		case OPT_FAMILY:
+			family = optarg;
+			break;
+		case OPT_DO:
+		case OPT_DUMP:
+			if (op) {
+				print_init(cli.json, cli.pretty);
+				ret = cli_usage_error(NULL,
+						      "one of --do and --dump, once");
+				goto out;
+			}
+			op = optarg;
+			dump = c == OPT_DUMP;
+			break;
+		case OPT_JSON:
+			json = optarg;
+			break;
+		case OPT_LIST_OPS:
+			list = true;
+			break;
+		case 'c':
+			cli.url = optarg;
+			break;
+		case 'j':
+			cli.json = true;
+			break;
+		case 'p':
+			cli.json = cli.pretty = true;
+			break;
+		case 't':
+			timeout = optarg;
+			break;
+		case 'n':
+			netns = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			print_init(cli.json, cli.pretty);
+			ret = cli_bad_option(NULL, c, argv, long_opts);
+			goto out;
+		}
+	}
+	print_init(cli.json, cli.pretty);
+	if (optind < argc)
+		ret = cli_usage_error(NULL, "unexpected argument '%s'",
+				      argv[optind]);
+	else if (!spec == !family)
+		ret = cli_usage_error(NULL, "one of --spec and --family");
+	else if (!op == !list)
+		ret = cli_usage_error(NULL, "one of --do, --dump and --list-ops");
+	else if (!(timeout && (ret = cli_parse_timeout(timeout))) &&
+		 !(netns && (ret = cli_enter_netns(netns))))
+		ret = run(spec, family, op, dump, json, list);
+out:
+	err = print_finish();
+	if (err && !ret) {
+		fprintf(stderr, "nlipc: cannot write the output: %s\n",
+			strerror(-err));
+		ret = EXIT_REFUSED;
+	}
+	return ret;
+}
