@@ -471,7 +471,7 @@ int main(int argc, char **argv)
 			ret = cli_usage_error(NULL,
 					      "-b runs the commands of a file: unexpected '%s'",
 					      argv[optind]);
-		else if (!netns || !(ret = enter_netns(netns)))
+		else if (!netns || !(ret = cli_enter_netns(netns)))
 			ret = cli_batch_main(file, force, run_line);
 		goto out;
 	}
