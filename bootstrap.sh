@@ -31,6 +31,9 @@ packages=(
 	python3 python3-yaml gnuplot-nox iproute2 util-linux
 	# The manual pages' lint and coverage test (tests/man-pages.py).
 	mandoc
+	# systemd-analyze and systemd-sysusers, which check nlipcd's unit
+	# (tests/nlipcd/unit-security.sh); containers lack them.
+	systemd
 	# nlipc-bench's cross-check against an outside tool (make bench-check).
 	sockperf
 	# The unit tests under memcheck (make check-valgrind).
