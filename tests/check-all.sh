@@ -9,12 +9,14 @@ set -uo pipefail
 make_cmd=$1
 shift
 
-pass=0 failed=0 skip=0
+pass=0 failed=0 skip=0 failures=''
 count() { sed -n "s/^# $1: *//p" "$2" 2>/dev/null | head -n 1; }
 for lane; do
 	log=test-suite${lane#check}.log
 	rm -f "$log"
 	echo "check-all: $lane" >&2
+	start=$SECONDS
+	touch .check-all-start
 	$make_cmd "$lane"
 	rc=$?
 	p=$(count PASS "$log") f=$(count FAIL "$log") e=$(count ERROR "$log")
@@ -23,9 +25,17 @@ for lane; do
 	# A lane that failed without a failing test point (it did not build,
 	# say) counts as one failure.
 	((rc == 0 || lane_failed)) || lane_failed=1
-	echo "check-all: $lane: ${p:-0} passed, $lane_failed failed, ${s:-0} skipped" >&2
+	echo "check-all: $lane: ${p:-0} passed, $lane_failed failed, ${s:-0} skipped ($((SECONDS - start)) s)" >&2
+	# Which tests failed, gathered for the end, where a log's tail shows them.
+	((lane_failed == 0)) || failures+=$(
+		find . -name '*.trs' -newer .check-all-start 2>/dev/null |
+			xargs -r grep -l -E '^:test-result: (FAIL|ERROR|XPASS)' 2>/dev/null |
+			sed "s|^\./|  $lane: |; s|\.trs\$||"
+	)$'\n'
 	pass=$((pass + ${p:-0})) failed=$((failed + lane_failed))
 	skip=$((skip + ${s:-0}))
 done
+rm -f .check-all-start
+[[ -z ${failures//$'\n'/} ]] || printf 'check-all: failed:\n%s' "$failures" >&2
 echo "$pass passed, $failed failed, $skip skipped" | tee test-suite-all.log
 ((failed == 0))
