@@ -74,11 +74,16 @@ SH_LOG_DRIVER = $(LOG_DRIVER)
 SH_LOG_COMPILER = $(SHELL)
 TESTS += tests/spec-uapi.py
 
+# The Python tests' library (tests/nlipctest/family.py comes with the
+# generator's outputs).
+EXTRA_DIST += tests/nlipctest/__init__.py tests/nlipctest/genl.py \
+	tests/nlipctest/netlink.py tests/nlipctest/tap.py tests/nlipctest/wire.py
+
 # The module: sparse-clean, then its tests inside nlipc-vm.
 TESTS += tests/kmod-check.sh tests/vm/kernel.sh
 
 EXTRA_DIST += tests/spec-uapi.py tests/kmod-check.sh tests/vm/kernel.sh \
-	tests/vm/kernel-tests.py tests/vm/nl.py
+	tests/vm/kernel-tests.py
 CLEANFILES += kernel-dmesg.log kernel-dmesg-*.log
 
 # libnlipc(3)'s example, against the installed library and the module.

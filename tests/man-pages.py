@@ -26,6 +26,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from nlipctest import tap  # noqa: E402
+
 SRC = os.environ.get("top_srcdir", ".")
 BUILD = os.environ.get("top_builddir", ".")
 
@@ -60,19 +63,6 @@ TOOLS = {
                     "man1/nlipc-bench.1"),
     "nlipc-vm": (f"{SRC}/tools/nlipc-vm", "man1/nlipc-vm.1"),
 }
-
-n = 0
-failed = 0
-
-
-def tap(ok, what, diag=()):
-    global n, failed
-    n += 1
-    for line in diag:
-        print(f"# {line}")
-    print(f"{'ok' if ok else 'not ok'} {n} - {what}")
-    failed += not ok
-
 
 def run(*argv, cwd=None):
     p = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
@@ -173,8 +163,8 @@ def check_lint(mandir, pages):
         if target is not None:
             # mandoc calls every .so fragile: a link is checked for what
             # it is, one .so line to an installed page.
-            tap(target in pages, f"{rel}: a link to an installed page "
-                f"({target or 'more than one line'})")
+            tap.point(target in pages, f"{rel}: a link to an installed page "
+                      f"({target or 'more than one line'})")
             continue
         rc, out, err = run("mandoc", "-T", "lint", "-W", "style", rel,
                            cwd=mandir)
@@ -185,8 +175,8 @@ def check_lint(mandir, pages):
                                   "-z", rel, cwd=mandir)
             msgs += [f"groff: {m}" for m in (gout + gerr).splitlines()]
             rc |= grc
-        tap(rc == 0 and not msgs,
-            f"{rel}: mandoc -T lint (and groff -ww) are silent", msgs)
+        tap.point(rc == 0 and not msgs,
+                  f"{rel}: mandoc -T lint (and groff -ww) are silent", msgs)
 
 
 def check_symbols(mandir, pages):
@@ -194,20 +184,20 @@ def check_symbols(mandir, pages):
     rc, out, err = run("nm", "-D", "--defined-only", lib)
     syms = sorted({l.split()[-1].split("@")[0] for l in out.splitlines()
                    if len(l.split()) == 3 and l.split()[1] in "TDRBW"})
-    tap(rc == 0 and len(syms) > 0,
-        f"libnlipc.so exports functions ({len(syms)})", err.splitlines())
+    tap.point(rc == 0 and len(syms) > 0,
+              f"libnlipc.so exports functions ({len(syms)})", err.splitlines())
     for s in syms:
         rel = f"man3/{s}.3"
         if rel not in pages:
-            tap(False, f"{s}: a page {rel} is installed")
+            tap.point(False, f"{s}: a page {rel} is installed")
             continue
         text = render(mandir, rel, "ascii")
         name = re.search(r"\nNAME\n(.*?)\n\S", "\n" + text, re.S)
         syn = re.search(r"\nSYNOPSIS\n(.*?)\n\S", "\n" + text, re.S)
         in_name = bool(name) and s in re.split(r"[\s,]+", name.group(1))
         in_syn = bool(syn) and re.search(rf"\b{s}\(", syn.group(1))
-        tap(in_name and bool(in_syn),
-            f"{s}: man 3 {s} lists it in NAME and declares it in SYNOPSIS")
+        tap.point(in_name and bool(in_syn),
+                  f"{s}: man 3 {s} lists it in NAME and declares it in SYNOPSIS")
     # man-db itself, on a page and on a link (each call costs about a
     # second on a busy machine: mandoc has read the others above).
     links = [s for s in syms if so_target(mandir, f"man3/{s}.3")]
@@ -215,13 +205,13 @@ def check_symbols(mandir, pages):
                      s not in links), key=lambda s: s != "nlipc_open")
     for s in ([pages_[0]] if pages_ else []) + ([links[0]] if links else []):
         if not shutil.which("man"):
-            tap(True, f"man 3 {s} # SKIP man-db is not installed")
+            tap.skip(f"man 3 {s}", "man-db is not installed")
             continue
         rc, out, err = run("env", "MANWIDTH=200", "man", "-M", mandir,
                            "-P", "cat", "3", s)
-        tap(rc == 0 and re.search(rf"\b{s}\(", out),
-            f"man 3 {s} shows it (man-db, from the installed tree)",
-            err.splitlines())
+        tap.point(rc == 0 and re.search(rf"\b{s}\(", out),
+                  f"man 3 {s} shows it (man-db, from the installed tree)",
+                  err.splitlines())
 
 
 def check_references(mandir, pages):
@@ -238,9 +228,9 @@ def check_references(mandir, pages):
         refs |= {f"{m[0]}({m[1]})" for m in re.findall(
             r"\\fB([\w.+-]+)\\f[PR]\((\d)\)", src)}
         bad = sorted(r for r in refs if r not in ours and r not in OUTSIDE)
-        tap(len(refs) > 0 and not bad,
-            f"{rel}: each of the {len(refs)} pages it names exists",
-            [f"no such page: {r}" for r in bad])
+        tap.point(len(refs) > 0 and not bad,
+                  f"{rel}: each of the {len(refs)} pages it names exists",
+                  [f"no such page: {r}" for r in bad])
 
 
 def check_tool(mandir, tool, binary, rel):
@@ -252,20 +242,20 @@ def check_tool(mandir, tool, binary, rel):
     for t in section["tags"]:
         tagged |= options_in(t)
     missing = sorted(opts - tagged)
-    tap(rc == 0 and len(opts) > 3 and not missing,
-        f"{tool}: each of the {len(opts)} options of --help is a tag of "
-        f"OPTIONS in {rel}", [f"not in the page: {o}" for o in missing])
+    tap.point(rc == 0 and len(opts) > 3 and not missing,
+              f"{tool}: each of the {len(opts)} options of --help is a tag of "
+              f"OPTIONS in {rel}", [f"not in the page: {o}" for o in missing])
     return out, page
 
 
 def check_commands(mandir, help_text, page):
     block = re.search(r"\nCommands:\n(.*?)(\n\n|$)", help_text, re.S)
     cmds = [l.split()[0] for l in block.group(1).splitlines()] if block else []
-    tap(len(cmds) > 3, f"nlipc --help lists commands ({' '.join(cmds)})")
+    tap.point(len(cmds) > 3, f"nlipc --help lists commands ({' '.join(cmds)})")
     subs = page.sections.get("COMMANDS", {"ss": []})["ss"]
     for cmd in cmds:
         mine = [s for s in subs if s["title"].split()[0] == cmd]
-        tap(bool(mine), f"nlipc {cmd}: a subsection of COMMANDS in nlipc(1)")
+        tap.point(bool(mine), f"nlipc {cmd}: a subsection of COMMANDS in nlipc(1)")
         rc, out, err = run(TOOLS["nlipc"][0], cmd, "-h")
         opts = help_options(out)
         where = set()
@@ -274,10 +264,10 @@ def check_commands(mandir, help_text, page):
             for t in s["tags"] + s["bold"]:
                 where |= options_in(t)
         missing = sorted(opts - where)
-        tap(rc == 0 and not missing,
-            f"nlipc {cmd}: each of the {len(opts)} options of its -h is in "
-            "its subsection's heading, tags or bold text",
-            [f"not in the page: {o}" for o in missing])
+        tap.point(rc == 0 and not missing,
+                  f"nlipc {cmd}: each of the {len(opts)} options of its -h is in "
+                  "its subsection's heading, tags or bold text",
+                  [f"not in the page: {o}" for o in missing])
         # Subcommands: "Usage: nlipc kv set ..." lines.
         words = set()
         for m in re.finditer(rf"nlipc {re.escape(cmd)} ([a-z][\w|,-]*)",
@@ -288,27 +278,25 @@ def check_commands(mandir, help_text, page):
                             for s in mine)
             missing = sorted(w for w in words
                              if not re.search(rf"\b{w}\b", text))
-            tap(len(words) > 1 and not missing,
-                f"nlipc {cmd}: each subcommand of its -h "
-                f"({' '.join(sorted(words))}) is in its subsections",
-                [f"not in the page: {w}" for w in missing])
+            tap.point(len(words) > 1 and not missing,
+                      f"nlipc {cmd}: each subcommand of its -h "
+                      f"({' '.join(sorted(words))}) is in its subsections",
+                      [f"not in the page: {w}" for w in missing])
 
 
 def main():
     if not shutil.which("mandoc"):
-        print("1..0 # SKIP mandoc is not installed (bootstrap.sh installs it)")
-        return 0
+        tap.skip_all("mandoc is not installed (bootstrap.sh installs it)")
     tmp = tempfile.mkdtemp()
     try:
         rc, out, err = run(os.environ.get("MAKE", "make"), "-C", BUILD,
                            "install-man", f"DESTDIR={tmp}")
         tops = [d for d, sub, files in os.walk(tmp)
                 if "man1" in sub and "man3" in sub]
-        tap(rc == 0 and len(tops) == 1, "make install-man DESTDIR=...",
-            (out + err).splitlines()[-20:])
+        tap.point(rc == 0 and len(tops) == 1, "make install-man DESTDIR=...",
+                  (out + err).splitlines()[-20:])
         if rc or len(tops) != 1:
-            print(f"1..{n}")
-            return 1
+            return tap.plan()
         mandir = tops[0]
         pages = sorted(os.path.relpath(os.path.join(d, f), mandir)
                        for d, sub, files in os.walk(mandir) for f in files)
@@ -321,7 +309,7 @@ def main():
                 check_commands(mandir, out, page)
     finally:
         shutil.rmtree(tmp)
-    print(f"1..{n}")
+    tap.plan()
     return 0
 
 

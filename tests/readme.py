@@ -34,6 +34,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from nlipctest import tap  # noqa: E402
+
 SRC = os.environ.get("top_srcdir", ".")
 BUILD = os.environ.get("top_builddir", ".")
 NLIPC = f"{BUILD}/tools/nlipc/nlipc"
@@ -49,19 +52,6 @@ NEEDS_VM = {
 # Command -> (the known reason its output differs from the README's, a
 # pattern of that known output). Output that differs otherwise fails.
 KNOWN = {}
-
-n = 0
-failed = 0
-
-
-def tap(ok, what, diag=(), directive=""):
-    global n, failed
-    n += 1
-    for line in diag:
-        print(f"# {line}")
-    print(f"{'ok' if ok else 'not ok'} {n} - {what}{directive}")
-    failed += not ok and not directive
-
 
 def examples(text):
     """(line number, [(command, [expected lines])]) per transcript."""
@@ -141,9 +131,9 @@ def run_block(line, block, env):
                     stderr=subprocess.DEVNULL, start_new_session=True)
                 daemons.append(proc)
                 err = wait_ready(real, env, proc)
-                tap(err is None and not expected, what,
-                    ([err] if err else []) +
-                    ["a background command shows no output"] * bool(expected))
+                tap.point(err is None and not expected, what,
+                          ([err] if err else []) +
+                          ["a background command shows no output"] * bool(expected))
                 continue
             try:
                 r = subprocess.run(["bash", "-c", real], cwd=BUILD, env=env,
@@ -165,7 +155,7 @@ def run_block(line, block, env):
             if key in KNOWN and got[:len(want)] == want and (
                     got == want or re.search(KNOWN[key][1], "\n".join(got))):
                 directive = f" # TODO {KNOWN[key][0]}"
-            tap(got == want, what, diag, directive)
+            tap.point(got == want, what, diag, directive)
     finally:
         for proc in daemons:
             os.killpg(proc.pid, signal.SIGTERM)
@@ -191,24 +181,24 @@ def main():
                               start_new_session=True)
     try:
         err = wait_ready(f"unix:{tmp}/default.sock", env, daemon)
-        tap(err is None, "nlipcd --backend user answers for the examples",
-            [err] if err else [])
-        tap(len(blocks) > 0, f"README.md has {len(blocks)} examples "
-            "that show output")
+        tap.point(err is None, "nlipcd --backend user answers for the examples",
+                  [err] if err else [])
+        tap.point(len(blocks) > 0, f"README.md has {len(blocks)} examples "
+                  "that show output")
         for line, block in blocks:
             first = block[0][0].split("#")[0].strip()
             if first in NEEDS_VM:
                 for cmd, _ in block:
-                    tap(True, f"README.md:{line}: "
-                        f"{cmd.splitlines()[0].split('#')[0].strip()}",
-                        directive=f" # SKIP {NEEDS_VM[first]}")
+                    tap.skip(f"README.md:{line}: "
+                             f"{cmd.splitlines()[0].split('#')[0].strip()}",
+                             NEEDS_VM[first])
                 continue
             run_block(line, block, env)
     finally:
         os.killpg(daemon.pid, signal.SIGTERM)
         daemon.wait()
         subprocess.run(["rm", "-rf", tmp])
-    print(f"1..{n}")
+    tap.plan()
     return 0
 
 

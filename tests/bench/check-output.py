@@ -10,17 +10,17 @@ import math
 import os
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from nlipctest import tap  # noqa: E402
+
 FAMILIES = ["netlink", "unix", "unix-seqpacket", "unix-dgram", "tcp4", "tcp6",
             "udp4", "udp6", "bridge", "pipe", "socketpair"]
 MODES = ["pingpong", "stream", "rate", "batch"]
 SIZES = [16, 1024]
 LATENCY = ("min", "p50", "p90", "p99", "p99.9", "max")
 
-tests = []
-
-
 def check(name, ok, why=""):
-    tests.append((bool(ok), name, why))
+    tap.point(bool(ok), name, why.splitlines())
 
 
 def num(v):
@@ -137,14 +137,8 @@ def main():
         check("--plot writes an SVG", b"<svg" in head or b"<?xml" in head,
               "starts with %r" % head[:40])
     else:
-        tests.append((True, "--plot writes an SVG # SKIP no gnuplot", ""))
-
-    print("1..%d" % len(tests))
-    for i, (ok, name, why) in enumerate(tests, 1):
-        if not ok and why:
-            for line in why.splitlines():
-                print("# " + line)
-        print("%s %d - %s" % ("ok" if ok else "not ok", i, name))
+        tap.skip("--plot writes an SVG", "no gnuplot")
+    tap.plan()
     return 0
 
 

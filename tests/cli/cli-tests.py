@@ -18,17 +18,18 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from nlipctest import tap  # noqa: E402
+from nlipctest.daemon import Daemons  # noqa: E402
+from nlipctest.proc import wait_for  # noqa: E402
+from nlipctest.tap import Skip  # noqa: E402
 
 NLIPCD, NLIPC, BENCH = sys.argv[1], sys.argv[2], sys.argv[3]
 TEST_TIMEOUT = 60
 
 # nlipc(1)'s exit codes.
 OK, REFUSED, USAGE, UNREACHABLE, TIMEOUT = range(5)
-
-
-class Skip(Exception):
-    pass
 
 
 def run(*argv, timeout=15, input=None, env=None):
@@ -44,60 +45,8 @@ def nlipcd(*args, **kw):
     return run(NLIPCD, *args, **kw)
 
 
-def wait_for(cond, timeout=5, what='condition'):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if cond():
-            return
-        time.sleep(0.02)
-    raise AssertionError('timed out waiting for ' + what)
-
-
-class Daemon:
-    """nlipcd --backend user on a socket file in a private directory."""
-
-    def __init__(self, *args, urls=None, prefix=()):
-        self.dir = tempfile.mkdtemp(prefix='nlipc-cli-test.')
-        self.path = os.path.join(self.dir, 's')
-        self.url = 'unix:' + self.path
-        self.log_path = os.path.join(self.dir, 'log')
-        self.log = open(self.log_path, 'w')
-        self.proc = subprocess.Popen(
-            [*prefix, NLIPCD, '--backend', 'user', *args,
-             *(urls if urls is not None else [self.url])],
-            stdout=self.log, stderr=self.log)
-        wait_for(lambda: 'ready' in self.text() or
-                 self.proc.poll() is not None, what='nlipcd ready')
-        assert self.proc.poll() is None, 'nlipcd exited: ' + self.text()
-
-    def text(self):
-        with open(self.log_path) as f:
-            return f.read()
-
-    def stop(self, sig=signal.SIGTERM):
-        if self.proc.poll() is None:
-            self.proc.send_signal(sig)
-        try:
-            return self.proc.wait(5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            raise AssertionError(f'nlipcd did not stop on {sig!r}')
-
-    def cleanup(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        self.log.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-
-_daemons = []
-
-
-def daemon(*args, **kw):
-    d = Daemon(*args, **kw)
-    _daemons.append(d)
-    return d
+_daemons = Daemons(NLIPCD, urls=('unix',), log_level=None)
+daemon = _daemons.start
 
 
 def one_line_usage_error(r, tool='nlipc'):
@@ -609,39 +558,9 @@ def test_bench_plot_without_gnuplot_fails_before_measuring():
 # -------------------------------------------------------------- main ---
 
 def main():
-    tests = [(n, f) for n, f in globals().items() if n.startswith('test_')]
-    only = os.environ.get('CLI_TEST')
-    failed = 0
-
-    def timeout(signum, frame):
-        raise TimeoutError(f'test took longer than {TEST_TIMEOUT} s')
-    signal.signal(signal.SIGALRM, timeout)
-    for i, (name, fn) in enumerate(tests, 1):
-        if only and only not in name:
-            print(f'ok {i} - {name} # SKIP not selected')
-            continue
-        t0 = time.time()
-        signal.alarm(TEST_TIMEOUT)
-        try:
-            fn()
-            print(f'ok {i} - {name} ({time.time() - t0:.1f}s)')
-        except Skip as e:
-            print(f'ok {i} - {name} # SKIP {e}')
-        except Exception:
-            failed += 1
-            print(f'not ok {i} - {name}')
-            for line in traceback.format_exc().splitlines():
-                print('# ' + line)
-            for d in _daemons:
-                for line in d.text().splitlines()[-10:]:
-                    print('#   nlipcd: ' + line)
-        finally:
-            signal.alarm(0)
-            while _daemons:
-                _daemons.pop().cleanup()
-        sys.stdout.flush()
-    print(f'1..{len(tests)}')
-    return 1 if failed else 0
+    return tap.run(globals(), select='CLI_TEST', timeout=TEST_TIMEOUT,
+                   cleanup=_daemons.cleanup,
+                   on_failure=lambda: _daemons.logs(10))
 
 
 if __name__ == '__main__':

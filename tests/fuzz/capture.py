@@ -38,8 +38,8 @@ OPS = {'ping': 0, 'info': 1, 'stats': 2, 'kv-get': 3, 'kv-list': 4,
 
 
 def capture_kernel():
-    sys.path.insert(0, os.path.join(HERE, '..', 'vm'))
-    import nl
+    sys.path.insert(0, os.path.join(HERE, '..'))
+    from nlipctest import genl as nl
 
     def raw_exchange(g, family, cmd, attrs=b'', flags=0, version=1):
         """Every datagram answering one request, concatenated."""

@@ -20,12 +20,14 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import wire  # noqa: E402
-from wire import expect_error  # noqa: E402
-from wire import attr, u32, strz, msg  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from nlipctest import tap, wire  # noqa: E402
+from nlipctest.daemon import Daemons, free_port  # noqa: E402
+from nlipctest.proc import in_child  # noqa: E402
+from nlipctest.tap import Skip  # noqa: E402
+from nlipctest.wire import expect_error  # noqa: E402
+from nlipctest.wire import attr, u32, strz, msg  # noqa: E402
 
 NLIPCD, NLIPC = sys.argv[1], sys.argv[2]
 RA = wire.NLM_F_REQUEST | wire.NLM_F_ACK
@@ -33,125 +35,8 @@ NOBODY = 65534
 TEST_TIMEOUT = 60
 
 
-class Skip(Exception):
-    pass
-
-
-def free_port(kind=socket.SOCK_STREAM):
-    s = socket.socket(socket.AF_INET, kind)
-    s.bind(('127.0.0.1', 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-class Daemon:
-    """nlipcd with some URLs in a private directory; stopped by stop()."""
-
-    def __init__(self, *args, urls=None, env=None, wait=True, preexec=None,
-                 pass_fds=()):
-        self.dir = tempfile.mkdtemp(prefix='nlipcd-test.')
-        os.chmod(self.dir, 0o755)
-        self.port = free_port()
-        self.udp_port = free_port(socket.SOCK_DGRAM)
-        self.url = {
-            'unix': f'unix:{self.dir}/s',
-            'seqpacket': f'unix+seqpacket:{self.dir}/sp',
-            'dgram': f'unix+dgram:{self.dir}/dg',
-            'tcp': f'tcp://127.0.0.1:{self.port}',
-            'udp': f'udp://127.0.0.1:{self.udp_port}',
-        }
-        if urls is None:
-            urls = list(self.url.values())
-        self.log_path = os.path.join(self.dir, 'log')
-        self.log = open(self.log_path, 'w')
-        self.proc = subprocess.Popen(
-            [NLIPCD, '--backend', 'user', '--log-level', 'debug', *args, *urls],
-            stderr=self.log, stdout=self.log, env=env, preexec_fn=preexec,
-            pass_fds=pass_fds)
-        if wait:
-            self.wait_ready()
-
-    def wait_ready(self, timeout=5):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if 'ready' in self.text():
-                return
-            if self.proc.poll() is not None:
-                raise AssertionError('nlipcd exited: ' + self.text())
-            time.sleep(0.02)
-        raise AssertionError('nlipcd not ready: ' + self.text())
-
-    def text(self):
-        with open(self.log_path) as f:
-            return f.read()
-
-    def stop(self, sig=signal.SIGTERM, timeout=5):
-        if self.proc.poll() is None:
-            self.proc.send_signal(sig)
-        try:
-            rc = self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            raise AssertionError('nlipcd did not stop on ' + str(sig))
-        return rc
-
-    def alive(self):
-        return self.proc.poll() is None
-
-    def cleanup(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        self.log.close()
-        subprocess.run(['rm', '-rf', self.dir])
-
-
-_daemons = []
-
-
-def daemon(*args, **kw):
-    d = Daemon(*args, **kw)
-    _daemons.append(d)
-    return d
-
-
-def stop_daemons():
-    """Every daemon a test left running stops cleanly on SIGTERM, with
-    exit status 0 (in make check-sanitizers, a finding at exit, a leak,
-    changes it)."""
-    for d in _daemons:
-        if d.alive():
-            rc = d.stop()
-            assert rc == 0, f'nlipcd exited with status {rc} on SIGTERM'
-
-
-def in_child(fn, uid=None):
-    """fn() in a forked child (as uid); its small result, or its error."""
-    import pickle
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(r)
-        try:
-            if uid is not None:
-                os.setgroups([])
-                os.setgid(uid)
-                os.setuid(uid)
-            res = ('ok', fn())
-        except BaseException as e:
-            res = ('err', f'{type(e).__name__}: {e}\n{traceback.format_exc()}')
-        with os.fdopen(w, 'wb') as f:
-            pickle.dump(res, f)
-        os._exit(0)
-    os.close(w)
-    with os.fdopen(r, 'rb') as f:
-        data = f.read()
-    os.waitpid(pid, 0)
-    kind, val = pickle.loads(data)
-    if kind == 'err':
-        raise AssertionError('in child: ' + val)
-    return val
+_daemons = Daemons(NLIPCD)
+daemon = _daemons.start
 
 
 def kv_get(c, key):
@@ -210,7 +95,7 @@ def test_unix_writes_need_an_allowed_uid():
     if os.getuid() != 0:
         raise Skip('needs root to run a client as another uid')
     d = daemon('--socket-mode', '0666')
-    urls = [d.url['unix'], d.url['seqpacket'], d.url['dgram']]
+    urls = [d.urls['unix'], d.urls['seqpacket'], d.urls['dgram']]
     for url, res in in_child(writes_as_uid(urls), uid=NOBODY).items():
         for code, text in res:
             assert code == -errno.EPERM, (url, code, text)
@@ -218,7 +103,7 @@ def test_unix_writes_need_an_allowed_uid():
     for url, res in in_child(writes_as_uid(urls)).items():
         assert res == [0, 0, 0], (url, res)
     d = daemon('--socket-mode', '0666', '--allow-uid', str(NOBODY))
-    urls = [d.url['unix'], d.url['seqpacket'], d.url['dgram']]
+    urls = [d.urls['unix'], d.urls['seqpacket'], d.urls['dgram']]
     for url, res in in_child(writes_as_uid(urls), uid=NOBODY).items():
         assert res == [0, 0, 0], (url, res)
 
@@ -233,13 +118,13 @@ def test_listen_options_and_urls_are_both_served():
             out = nlipc('-c', url, 'ping', '-c', '1')
             assert out.returncode == 0, (url, out.stderr)
     finally:
-        stop_daemons()
+        _daemons.stop_all()
         subprocess.run(['rm', '-rf', tmp])
 
 
 def test_network_clients_are_read_only():
     d = daemon()
-    for url in (d.url['tcp'], d.url['udp']):
+    for url in (d.urls['tcp'], d.urls['udp']):
         c = wire.connect(url)
         c.call(wire.PING)
         c.call(wire.INFO_GET)
@@ -250,7 +135,7 @@ def test_network_clients_are_read_only():
             e = expect_error(errno.EPERM, c.call, cmd, a)
             assert '--allow-remote-write' in e.text, e
     d = daemon('--allow-remote-write')
-    for url in (d.url['tcp'], d.url['udp']):
+    for url in (d.urls['tcp'], d.urls['udp']):
         c = wire.connect(url)
         wire.kv_set(c, b'k', b'v')
         c.call(wire.KV_DEL, attr(1, b'k'))
@@ -325,27 +210,27 @@ def test_socket_files_get_the_requested_mode():
     try:
         d = daemon()
         for k in ('unix', 'seqpacket', 'dgram'):
-            mode = stat.S_IMODE(os.stat(d.url[k].split(':', 1)[1]).st_mode)
+            mode = stat.S_IMODE(os.stat(d.urls[k].split(':', 1)[1]).st_mode)
             assert mode == 0o660, (k, oct(mode))
         d = daemon('--socket-mode', '0600')
         for k in ('unix', 'seqpacket', 'dgram'):
-            mode = stat.S_IMODE(os.stat(d.url[k].split(':', 1)[1]).st_mode)
+            mode = stat.S_IMODE(os.stat(d.urls[k].split(':', 1)[1]).st_mode)
             assert mode == 0o600, (k, oct(mode))
     finally:
         os.umask(old)
     d = daemon('--socket-mode', '0640', '--socket-group', '65534',
                urls=None)
-    st = os.stat(d.url['unix'].split(':', 1)[1])
+    st = os.stat(d.urls['unix'].split(':', 1)[1])
     assert stat.S_IMODE(st.st_mode) == 0o640 and st.st_gid == 65534, st
 
 
 def test_sigterm_and_sigint_stop_cleanly():
     for sig in (signal.SIGTERM, signal.SIGINT):
         d = daemon()
-        files = [d.url[k].split(':', 1)[1] for k in ('unix', 'seqpacket', 'dgram')]
-        sub = wire.connect(d.url['unix'])
+        files = [d.urls[k].split(':', 1)[1] for k in ('unix', 'seqpacket', 'dgram')]
+        sub = wire.connect(d.urls['unix'])
         sub.join('events')
-        busy = wire.connect(d.url['tcp'])
+        busy = wire.connect(d.urls['tcp'])
         busy.send(struct.pack('=IHH', 100, 0x20, 5))  # half a message
         t0 = time.time()
         assert d.stop(sig) == 0, d.text()
@@ -358,9 +243,9 @@ def test_sigterm_and_sigint_stop_cleanly():
 
 def test_stopping_runs_no_more_requests():
     d = daemon()
-    idle = [wire.connect(d.url['unix']) for _ in range(20)]
-    pub = wire.connect(d.url['unix'])
-    sub = wire.connect(d.url['unix'])
+    idle = [wire.connect(d.urls['unix']) for _ in range(20)]
+    pub = wire.connect(d.urls['unix'])
+    sub = wire.connect(d.urls['unix'])
     sub.join('bus')
     batch = b''.join(msg(pub.fid, wire.PUBLISH, strz(1, 't'), wire.NLM_F_REQUEST,
                          seq=i + 1) for i in range(2000))
@@ -430,11 +315,11 @@ def test_socket_activation_with_listen_fds():
 
 def test_udp_retried_write_takes_effect_once():
     d = daemon('--allow-remote-write')
-    sub = wire.connect(d.url['unix'])
+    sub = wire.connect(d.urls['unix'])
     sub.join('events')
-    admin = wire.connect(d.url['unix'])
+    admin = wire.connect(d.urls['unix'])
     admin.call(wire.STATS_RESET)
-    u = wire.connect(d.url['udp'])
+    u = wire.connect(d.urls['udp'])
     req = msg(u.fid, wire.KV_SET, attr(1, b'once') + attr(2, b'v') +
               attr(wire.KV_CREATE) + attr(wire.KV_EXCL), RA, seq=77)
     replies = []
@@ -463,7 +348,7 @@ def udp_from(d, port):
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind(('127.0.0.1', port))
     s.connect(('127.0.0.1', d.udp_port))
-    c = wire.Conn(d.url['udp'])
+    c = wire.Conn(d.urls['udp'])
     c.sock.close()
     c.sock = s
     s.setblocking(False)
@@ -480,7 +365,7 @@ def udp_answer(c, req):
 def test_udp_cache_tells_new_requests_from_repeats():
     d = daemon('--allow-remote-write')
     port = free_port(socket.SOCK_DGRAM)
-    admin = wire.connect(d.url['unix'])
+    admin = wire.connect(d.urls['unix'])
     # A new socket on an old port, same sequence number, type and length,
     # another request: it runs, it is no repeat.
     u = udp_from(d, port)
@@ -505,7 +390,7 @@ def test_udp_peers_do_not_push_out_each_others_answers():
     assert wire.ack_of(m[2], m[5])[0] == 0, m
     # New addresses at the limit: refused, not taking p's place.
     for _ in range(2):
-        q = wire.Conn(d.url['udp'])
+        q = wire.Conn(d.urls['udp'])
         try:
             q.resolve()
         except wire.Error as e:
@@ -527,12 +412,12 @@ def test_udp_port_cannot_be_shared():
         assert e.errno == errno.EADDRINUSE, e
     finally:
         s.close()
-    wire.connect(d.url['udp']).call(wire.PING)
+    wire.connect(d.urls['udp']).call(wire.PING)
 
 
 def test_udp_refuses_dumps_joins_and_large_answers():
     d = daemon('--allow-remote-write')
-    u = wire.connect(d.url['udp'])
+    u = wire.connect(d.urls['udp'])
     e = expect_error(errno.EOPNOTSUPP, u.call, wire.KV_GET, dump=True)
     assert 'UDP' in e.text, e
     e = expect_error(errno.EOPNOTSUPP, u.join, 'events')
@@ -551,7 +436,7 @@ def test_udp_refuses_dumps_joins_and_large_answers():
 
 def test_udp_ping_answers_no_more_than_it_is_asked():
     d = daemon()
-    u = wire.connect(d.url['udp'])
+    u = wire.connect(d.urls['udp'])
     # A 28-byte ping asking 65000 bytes back: refused, not amplified.
     req = msg(u.fid, wire.PING, u32(3, 65000), seq=30)
     u.send(req)
@@ -565,7 +450,7 @@ def test_udp_ping_answers_no_more_than_it_is_asked():
     assert len(r[0][1][1][0]) == 128, r
     e = expect_error(errno.ERANGE, u.call, wire.PING, u32(3, 65532))
     assert e.offs == 20, e              # the policy's refusal, as on netlink
-    c = wire.connect(d.url['unix'])
+    c = wire.connect(d.urls['unix'])
     r, _ = c.call(wire.PING, u32(3, 65000))
     assert len(r[0][1][1][0]) == 65000
 
@@ -576,7 +461,7 @@ def test_udp_answers_at_most_three_times_the_request():
     only within 3x the request datagram, else EMSGSIZE saying to use
     TCP; libnlipc's padded requests get answers up to 1200 bytes."""
     d = daemon('--allow-remote-write')
-    c = wire.connect(d.url['unix'])
+    c = wire.connect(d.urls['unix'])
     wire.kv_set(c, b'big', b'v' * 4096)
     raw = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     raw.connect(('127.0.0.1', d.udp_port))
@@ -596,16 +481,16 @@ def test_udp_answers_at_most_three_times_the_request():
     assert len(m) == 1 and m[0][1] == wire.NLMSG_ERROR, m
     assert wire.ack_of(m[0][2], m[0][5])[0] == -errno.EMSGSIZE
     # Padded as libnlipc does: the message says what to do.
-    u = wire.connect(d.url['udp'])
+    u = wire.connect(d.urls['udp'])
     e = expect_error(errno.EMSGSIZE, u.call, wire.KV_GET,
                      attr(wire.KV_KEY, b'big'))
     assert 'tcp://' in e.text and '3x' in e.text, e
     wire.kv_set(c, b'small', b'v' * 100)
     u.call(wire.KV_GET, attr(wire.KV_KEY, b'small'))
     u.call(wire.STATS_GET)
-    r = nlipc('-c', d.url['udp'], 'kv', 'get', 'big')
+    r = nlipc('-c', d.urls['udp'], 'kv', 'get', 'big')
     assert r.returncode != 0 and 'tcp://' in r.stderr, r.stderr
-    r = nlipc('-c', d.url['udp'], 'info')
+    r = nlipc('-c', d.urls['udp'], 'info')
     assert r.returncode == 0, r.stderr
 
 
@@ -613,25 +498,25 @@ def test_udp_answers_at_most_three_times_the_request():
 
 def test_slow_and_stuck_clients_do_not_delay_others():
     d = daemon('--allow-remote-write')
-    w = wire.connect(d.url['unix'])
+    w = wire.connect(d.urls['unix'])
     for i in range(3000):
         wire.kv_set(w, b'fill%05d' % i, b'x' * 200)
     stuck = []
     # Subscribers that never read, on every transport that has them.
     for k in ('unix', 'seqpacket', 'dgram', 'tcp'):
-        s = wire.connect(d.url[k], bufsize=4096)
+        s = wire.connect(d.urls[k], bufsize=4096)
         s.join('events')
         s.join('bus')
         stuck.append(s)
     # Dumps nobody reads, a request never finished, a request flood
     # whose answers nobody reads.
     for k in ('unix', 'seqpacket', 'tcp'):
-        s = wire.connect(d.url[k], bufsize=4096)
+        s = wire.connect(d.urls[k], bufsize=4096)
         s.send(msg(s.fid, wire.KV_GET, flags=RA | wire.NLM_F_DUMP, seq=9))
         stuck.append(s)
-    half = wire.Conn(d.url['unix'])
+    half = wire.Conn(d.urls['unix'])
     half.send(struct.pack('=IHHII', 60000, 0x20, 5, 1, 0) + b'\1\1\0\0')
-    flood = wire.connect(d.url['tcp'], bufsize=4096)
+    flood = wire.connect(d.urls['tcp'], bufsize=4096)
     for i in range(2000):
         try:
             flood.sock.send(msg(flood.fid, wire.PING, u32(3, 60000), seq=i + 100))
@@ -639,7 +524,7 @@ def test_slow_and_stuck_clients_do_not_delay_others():
             break
 
     for k in ('unix', 'dgram', 'tcp'):
-        c = wire.connect(d.url[k])
+        c = wire.connect(d.urls[k])
         lat = []
         for i in range(1500):
             t0 = time.perf_counter()
@@ -673,20 +558,20 @@ def test_slow_and_stuck_clients_do_not_delay_others():
 def test_connection_limits_answer_then_close():
     d = daemon('--max-clients', '3', '--max-clients-per-uid', '2',
                '--allow-remote-write')
-    a = wire.connect(d.url['unix'])
-    b = wire.connect(d.url['unix'])
-    c = wire.Conn(d.url['unix'])
+    a = wire.connect(d.urls['unix'])
+    b = wire.connect(d.urls['unix'])
+    c = wire.Conn(d.urls['unix'])
     e = expect_error(errno.EUSERS, c.resolve)
     assert 'limit 2' in e.text, e
     assert c.messages(timeout=2) is None        # and closed
-    t = wire.connect(d.url['tcp'])              # another "uid": an address
+    t = wire.connect(d.urls['tcp'])              # another "uid": an address
     t.call(wire.PING)
-    x = wire.Conn(d.url['tcp'])
+    x = wire.Conn(d.urls['tcp'])
     e = expect_error(errno.EMFILE, x.resolve)
     assert 'too many clients' in e.text, e
     a.close()
     time.sleep(0.2)
-    wire.connect(d.url['tcp']).call(wire.PING)
+    wire.connect(d.urls['tcp']).call(wire.PING)
     b.call(wire.PING)
     assert 'refused' in d.text()
 
@@ -721,10 +606,10 @@ def test_refused_connections_cost_nothing_lasting():
         assert len(msgs) == 1 and msgs[0][1] == wire.NLMSG_ERROR, msgs
         code, text, _, _ = wire.ack_of(msgs[0][2], msgs[0][5])
         assert code == -errno.EUSERS and 'limit 2' in text, (code, text)
-    c = wire.connect(d.url['unix'])
+    c = wire.connect(d.urls['unix'])
     c.call(wire.PING)
     wire.kv_set(c, b'k', b'v')              # root may still write
-    wire.connect(d.url['unix']).call(wire.PING)
+    wire.connect(d.urls['unix']).call(wire.PING)
     assert 'connection refused' in d.text()
     for s in held:
         s.close()
@@ -830,8 +715,8 @@ def test_defaults_hold_a_thousand_clients_of_one_host():
 
 def test_nlipc_shows_the_refusal_not_a_broken_pipe():
     d = daemon('--max-clients-per-uid', '1')
-    c = wire.connect(d.url['unix'])
-    r = nlipc('-c', d.url['unix'], 'ping', '-c', '1')
+    c = wire.connect(d.urls['unix'])
+    r = nlipc('-c', d.urls['unix'], 'ping', '-c', '1')
     assert r.returncode != 0
     assert 'too many clients from this uid' in r.stderr, r.stderr
     c.call(wire.PING)
@@ -842,14 +727,14 @@ def test_a_forgotten_udp_peer_is_refused_with_its_port_id():
     at the limit: the refusal carries the port id it had, or libnlipc
     takes it for a stray datagram and retries until its timeout."""
     d = daemon('--max-clients', '2')
-    u = wire.connect(d.url['udp'])
+    u = wire.connect(d.urls['udp'])
     pid = u.pid
-    a = wire.connect(d.url['unix'])
-    b = wire.connect(d.url['unix'])             # u forgotten for it
+    a = wire.connect(d.urls['unix'])
+    b = wire.connect(d.urls['unix'])             # u forgotten for it
     e = expect_error(errno.EMFILE, u.call, wire.PING)
     assert 'too many clients' in e.text, e
     assert u.pid == pid, (hex(u.pid), hex(pid))
-    r = nlipc('-c', d.url['udp'], '-t', '2', 'ping', '-c', '1')
+    r = nlipc('-c', d.urls['udp'], '-t', '2', 'ping', '-c', '1')
     assert r.returncode == 3 and 'too many clients' in r.stderr, r
     a.call(wire.PING)
     b.call(wire.PING)
@@ -861,11 +746,11 @@ def test_a_client_freed_to_make_room_gets_no_more_events():
     and the closed subscriber freed with it), then the subscriber's own
     hang-up. Its handler must not be called on the freed client."""
     d = daemon('--max-clients', '3', '--allow-remote-write')
-    wire.connect(d.url['udp']).call(wire.PING)  # a peer to forget
-    w = wire.connect(d.url['unix'])
-    y = wire.connect(d.url['unix'])
+    wire.connect(d.urls['udp']).call(wire.PING)  # a peer to forget
+    w = wire.connect(d.urls['unix'])
+    y = wire.connect(d.urls['unix'])
     y.join('events')
-    path = d.url['unix'][len('unix:'):]
+    path = d.urls['unix'][len('unix:'):]
     n = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     # Stopped, nlipcd takes all three in one epoll_wait(), in order.
     os.kill(d.proc.pid, signal.SIGSTOP)
@@ -891,19 +776,19 @@ def test_a_client_freed_to_make_room_gets_no_more_events():
     assert 'forgotten to make room' in d.text(), d.text()
     w.call(wire.PING)
     n.close()
-    wire.connect(d.url['tcp']).call(wire.PING)
+    wire.connect(d.urls['tcp']).call(wire.PING)
 
 def test_idle_clients_are_closed_subscribers_are_not():
     d = daemon('--idle-timeout', '1')
-    idle = wire.connect(d.url['unix'])
-    sub = wire.connect(d.url['unix'])
+    idle = wire.connect(d.urls['unix'])
+    sub = wire.connect(d.urls['unix'])
     sub.join('bus')
     t0 = time.time()
     assert idle.messages(timeout=5) is None, 'idle connection not closed'
     took = time.time() - t0
     assert 0.5 < took < 3.5, took
     time.sleep(1.5)
-    pub = wire.connect(d.url['unix'])
+    pub = wire.connect(d.urls['unix'])
     pub.call(wire.PUBLISH, strz(1, 'still there?'))
     ev = sub.event(timeout=2)
     assert ev and ev[0] == wire.PUBLISH_NTF, ev
@@ -912,7 +797,7 @@ def test_idle_clients_are_closed_subscribers_are_not():
 def test_a_long_idle_timeout_is_long():
     # 4294968 s is 2^32 ms and a little: it must not wrap to under a second.
     d = daemon('--idle-timeout', '4294968')
-    c = wire.connect(d.url['unix'])
+    c = wire.connect(d.urls['unix'])
     assert c.messages(timeout=2.5) == [], 'an idle connection was closed'
     c.call(wire.PING)
 
@@ -921,7 +806,7 @@ def test_store_limits_are_the_modules():
     d = daemon('--kv-max-entries', '3', '--kv-max-key-len', '8',
                '--kv-max-value-len', '16', '--kv-max-bytes', '40',
                '--ping-max-payload', '1000')
-    c = wire.connect(d.url['unix'])
+    c = wire.connect(d.urls['unix'])
     e = expect_error(errno.EMSGSIZE, wire.kv_set, c, b'k' * 9, b'v')
     assert 'kv_max_key_len' in e.text and e.offs == 20, e
     e = expect_error(errno.EMSGSIZE, wire.kv_set, c, b'k', b'v' * 17)
@@ -954,7 +839,7 @@ def raw_answer(url, data, timeout=3):
 
 def test_garbage_gets_an_error_and_the_daemon_lives():
     d = daemon('--max-msg', '70000')
-    u, sp, dg = d.url['unix'], d.url['seqpacket'], d.url['dgram']
+    u, sp, dg = d.urls['unix'], d.urls['seqpacket'], d.urls['dgram']
     # Streams: an impossible length is answered, then the connection ends.
     for length, code in ((200000, errno.EMSGSIZE), (8, errno.EINVAL)):
         got, eof = raw_answer(u, struct.pack('=IHHII', length, 0x20, 5, 3, 0))
@@ -997,7 +882,7 @@ def test_garbage_gets_an_error_and_the_daemon_lives():
     rnd = random.Random(1234)
     print('# random input seed 1234')
     for i in range(300):
-        url = rnd.choice([u, sp, dg, d.url['tcp'], d.url['udp']])
+        url = rnd.choice([u, sp, dg, d.urls['tcp'], d.urls['udp']])
         blob = bytes(rnd.getrandbits(8) for _ in range(rnd.randrange(0, 300)))
         if rnd.random() < 0.5 and len(blob) >= 16:
             blob = struct.pack('=I', len(blob)) + blob[4:]
@@ -1009,13 +894,13 @@ def test_garbage_gets_an_error_and_the_daemon_lives():
         except (OSError, TimeoutError):
             pass
     assert d.alive(), d.text()
-    for url in (u, sp, dg, d.url['tcp'], d.url['udp']):
+    for url in (u, sp, dg, d.urls['tcp'], d.urls['udp']):
         wire.connect(url).call(wire.PING)
 
 
 def test_an_empty_seqpacket_record_is_no_end():
     d = daemon()
-    c = wire.connect(d.url['seqpacket'])
+    c = wire.connect(d.urls['seqpacket'])
     c.sock.send(b'')
     m = c.messages(timeout=2)
     assert m, 'no answer (or the end) for an empty record'
@@ -1036,7 +921,7 @@ def rss_kib(pid):
 
 def test_policy_dump_of_an_op_out_of_range():
     d = daemon()
-    c = wire.connect(d.url['unix'])
+    c = wire.connect(d.urls['unix'])
     for op in (9, 0x105, 1 << 31, 0xffffffff):
         req = msg(wire.GENL_ID_CTRL, wire.CTRL_CMD_GETPOLICY,
                   strz(wire.CTRL_ATTR_FAMILY_NAME, 'nlipc') + u32(10, op),
@@ -1052,7 +937,7 @@ def test_policy_dump_of_an_op_out_of_range():
 def test_a_datagram_holds_one_request():
     d = daemon('--allow-remote-write')
     for k in ('seqpacket', 'dgram', 'udp'):
-        c = wire.connect(d.url[k])
+        c = wire.connect(d.urls[k])
         # A batch is refused whole: neither request runs.
         c.send(msg(c.fid, wire.KV_SET, attr(1, b'b1') + attr(2, b'v') +
                    attr(wire.KV_CREATE), seq=40) + msg(c.fid, wire.PING, seq=41))
@@ -1070,7 +955,7 @@ def test_a_datagram_holds_one_request():
         assert wire.ack_of(m[2], m[5])[0] == 0, (k, m)
     # A datagram of 4681 pings that each ask 65000 bytes back, never
     # read: one error, not 300 MB of answers queued.
-    c = wire.connect(d.url['seqpacket'], bufsize=4096)
+    c = wire.connect(d.urls['seqpacket'], bufsize=4096)
     one = msg(c.fid, wire.PING, u32(3, 65000), seq=7)
     before = rss_kib(d.proc.pid)
     c.send(one * (131072 // len(one)))
@@ -1083,15 +968,9 @@ def test_a_datagram_holds_one_request():
     assert d.alive()
 
 
-def cpu_seconds(pid):
-    with open(f'/proc/{pid}/stat') as f:
-        fields = f.read().rsplit(')', 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
-
-
 def test_a_partial_message_costs_no_cpu():
     d = daemon()
-    c = wire.connect(d.url['unix'])
+    c = wire.connect(d.urls['unix'])
     # A whole request and the first byte of the next: answered, then
     # the daemon waits for the rest without spinning.
     nxt = msg(c.fid, wire.PING, seq=4)
@@ -1113,9 +992,9 @@ def test_a_partial_message_costs_no_cpu():
 
 def test_overrun_marker_then_events_carry_on():
     d = daemon('--max-queue', '65536')
-    sub = wire.connect(d.url['unix'], bufsize=4096)
+    sub = wire.connect(d.urls['unix'], bufsize=4096)
     sub.join('events')
-    w = wire.connect(d.url['unix'])
+    w = wire.connect(d.urls['unix'])
     for i in range(300):
         wire.kv_set(w, b'o', b'x' * 2000)
     sub.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
@@ -1143,17 +1022,17 @@ def test_dgram_peer_bound_to_a_path_is_not_taken_for_gone():
     d = daemon('--max-clients', '2')
     s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     s.bind(os.path.join(d.dir, 'client'))
-    s.connect(d.url['dgram'].split(':', 1)[1])
-    sub = wire.Conn(d.url['dgram'])
+    s.connect(d.urls['dgram'].split(':', 1)[1])
+    sub = wire.Conn(d.urls['dgram'])
     sub.sock.close()
     sub.sock = s
     s.setblocking(False)
     sub.resolve()
     sub.join('bus')
-    pub = wire.connect(d.url['unix'])
+    pub = wire.connect(d.urls['unix'])
     # At the limit a new dgram peer makes nlipcd look for peers whose
     # socket is gone: the subscriber's is not.
-    late = wire.Conn(d.url['dgram'])
+    late = wire.Conn(d.urls['dgram'])
     expect_error(errno.EMFILE, late.resolve)
     pub.call(wire.PUBLISH, strz(1, 'still here'))
     ev = sub.event(timeout=2)
@@ -1169,9 +1048,9 @@ def wakeups(pid):
 
 def test_a_stuck_dgram_subscriber_costs_few_wakeups():
     d = daemon()
-    stuck = wire.connect(d.url['dgram'], bufsize=4096)
+    stuck = wire.connect(d.urls['dgram'], bufsize=4096)
     stuck.join('bus')
-    pub = wire.connect(d.url['unix'])
+    pub = wire.connect(d.urls['unix'])
     for _ in range(100):                    # beyond its 128 KiB in the kernel
         pub.call(wire.PUBLISH, strz(1, 't') + attr(2, b'x' * 3000))
     time.sleep(1)
@@ -1198,10 +1077,10 @@ def test_a_stuck_dgram_subscriber_costs_few_wakeups():
 
 def test_publish_carries_the_publishers_port_id():
     d = daemon()
-    subs = [wire.connect(d.url[k]) for k in ('unix', 'seqpacket', 'dgram', 'tcp')]
+    subs = [wire.connect(d.urls[k]) for k in ('unix', 'seqpacket', 'dgram', 'tcp')]
     for s in subs:
         s.join('bus')
-    p = wire.connect(d.url['unix'])
+    p = wire.connect(d.urls['unix'])
     p.call(wire.PING)
     p.call(wire.PUBLISH, strz(1, 'greetings') + attr(2, b'hi\0there'))
     for s in subs:
@@ -1215,16 +1094,16 @@ def test_publish_carries_the_publishers_port_id():
 
 def test_large_dumps_and_racing_writers():
     d = daemon('--kv-max-entries', '20000')
-    c = wire.connect(d.url['unix'])
+    c = wire.connect(d.urls['unix'])
     for i in range(10000):
         wire.kv_set(c, b'key%05d' % i, b'v%d' % i)
     for k in ('unix', 'seqpacket', 'dgram', 'tcp'):
-        r, done = wire.connect(d.url[k]).call(wire.KV_GET, dump=True)
+        r, done = wire.connect(d.urls[k]).call(wire.KV_GET, dump=True)
         assert len(r) == 10000 and not done[1] & wire.NLM_F_DUMP_INTR, (k, len(r))
     r, _ = c.call(wire.KV_GET, attr(3, b'key0999'), dump=True)
     assert len(r) == 10
     # A dump read in part, then a change, then the rest: marked.
-    g = wire.connect(d.url['unix'], bufsize=4096)
+    g = wire.connect(d.urls['unix'], bufsize=4096)
     g.send(msg(g.fid, wire.KV_GET, flags=RA | wire.NLM_F_DUMP, seq=50))
     first = g.messages()
     assert first and all(m[2] & wire.NLM_F_DUMP_INTR == 0 for m in first)
@@ -1273,11 +1152,11 @@ def test_an_event_short_of_memory_is_an_overrun():
         'mmap_threshold=32768', 'mmap_threshold=131072'))
     d = daemon('--kv-max-value-len', '61440', env=env)
     # Seqpacket: requests are read into a static buffer, not the heap.
-    w = wire.connect(d.url['seqpacket'])
+    w = wire.connect(d.urls['seqpacket'])
     wire.kv_set(w, b'a', b'x' * 40000)
     wire.kv_set(w, b'b', b'y' * 5000)       # above it
     w.call(wire.KV_DEL, attr(1, b'a'))      # a 40 KB hole in the heap
-    sub = wire.connect(d.url['seqpacket'])
+    sub = wire.connect(d.urls['seqpacket'])
     sub.join('events')
     with short_of_memory(d.proc.pid):
         # The entry fits the hole; its notification finds no room.
@@ -1297,10 +1176,10 @@ def test_an_event_short_of_memory_is_an_overrun():
 
 def test_a_dump_short_of_memory_waits_and_others_are_served():
     d = daemon(env=TIGHT_MALLOC)
-    c = wire.connect(d.url['unix'])
+    c = wire.connect(d.urls['unix'])
     for i in range(50):
         wire.kv_set(c, b'm%02d' % i, b'v' * 100)
-    g = wire.connect(d.url['unix'])
+    g = wire.connect(d.urls['unix'])
     g.call(wire.PING)
     with short_of_memory(d.proc.pid):
         # A dump round needs 60 KB it cannot get: the dump waits, the
@@ -1323,7 +1202,7 @@ def test_a_dump_short_of_memory_waits_and_others_are_served():
 def test_nlipc_tool_works_on_every_transport():
     d = daemon('--allow-remote-write')
     for k in ('unix', 'seqpacket', 'dgram', 'tcp', 'udp'):
-        url = d.url[k]
+        url = d.urls[k]
         r = nlipc('-c', url, 'ping', '-c', '2', '-i', '0.01')
         assert r.returncode == 0, (k, r.stdout, r.stderr)
         r = nlipc('-c', url, '-j', 'info')
@@ -1370,40 +1249,9 @@ def test_nlipc_tool_works_on_every_transport():
 
 
 def main():
-    tests = [(n, f) for n, f in globals().items() if n.startswith('test_')]
-    only = os.environ.get('NLIPCD_TEST')
-    failed = 0
-
-    def timeout(signum, frame):
-        raise TimeoutError(f'test took longer than {TEST_TIMEOUT} s')
-    signal.signal(signal.SIGALRM, timeout)
-    for i, (name, fn) in enumerate(tests, 1):
-        if only and only not in name:
-            print(f'ok {i} - {name} # SKIP not selected')
-            continue
-        t0 = time.time()
-        signal.alarm(TEST_TIMEOUT)
-        try:
-            fn()
-            stop_daemons()
-            print(f'ok {i} - {name} ({time.time() - t0:.1f}s)')
-        except Skip as e:
-            print(f'ok {i} - {name} # SKIP {e}')
-        except Exception:
-            failed += 1
-            print(f'not ok {i} - {name}')
-            for line in traceback.format_exc().splitlines():
-                print('# ' + line)
-            for d in _daemons:
-                for line in d.text().splitlines()[-15:]:
-                    print('#   nlipcd: ' + line)
-        finally:
-            signal.alarm(0)
-            while _daemons:
-                _daemons.pop().cleanup()
-        sys.stdout.flush()
-    print(f'1..{len(tests)}')
-    return 1 if failed else 0
+    return tap.run(globals(), select='NLIPCD_TEST', timeout=TEST_TIMEOUT,
+                   finish=_daemons.stop_all, cleanup=_daemons.cleanup,
+                   on_failure=_daemons.logs)
 
 
 if __name__ == '__main__':

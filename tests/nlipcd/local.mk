@@ -6,7 +6,7 @@ TESTS += tests/nlipcd/daemon.sh tests/nlipcd/vm.sh
 # systemd-analyze security exposure.
 TESTS += tests/nlipcd/privilege.py tests/nlipcd/unit-security.sh
 EXTRA_DIST += tests/nlipcd/daemon.sh tests/nlipcd/vm.sh \
-	tests/nlipcd/daemon-tests.py tests/nlipcd/wire.py \
+	tests/nlipcd/daemon-tests.py \
 	tests/nlipcd/wire-diff.py tests/nlipcd/vm-run.sh \
 	tests/nlipcd/vm-wire.sh tests/nlipcd/vm-kernel.py \
 	tests/nlipcd/privilege.py tests/nlipcd/unit-security.sh

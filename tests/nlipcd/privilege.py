@@ -18,17 +18,14 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import wire  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from nlipctest import tap, wire  # noqa: E402
+from nlipctest.daemon import Daemon, free_port  # noqa: E402
+from nlipctest.tap import Skip  # noqa: E402
 
 NLIPCD = sys.argv[1] if len(sys.argv) > 1 else \
     os.environ['top_builddir'] + '/tools/nlipcd/nlipcd'
-
-
-class Skip(Exception):
-    pass
 
 
 def need_root():
@@ -36,65 +33,9 @@ def need_root():
         raise Skip('needs root')
 
 
-def free_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.bind(('127.0.0.1', 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-class Daemon:
-    def __init__(self, *args, env=None, preexec=None, pass_fds=(),
-                 prefix=(), owner=None):
-        self.dir = tempfile.mkdtemp(prefix='nlipcd-priv.')
-        os.chmod(self.dir, 0o755)
-        if owner:		# as systemd's RuntimeDirectory= is
-            os.chown(self.dir, owner.pw_uid, owner.pw_gid)
-        self.log_path = os.path.join(self.dir, 'log')
-        with open(self.log_path, 'w') as log:
-            self.proc = subprocess.Popen(
-                [*prefix, NLIPCD, '--backend', 'user', '--log-level', 'debug',
-                 *[a.replace('DIR', self.dir) for a in args]],
-                stdout=log, stderr=log, env=env, preexec_fn=preexec,
-                pass_fds=pass_fds)
-
-    def text(self):
-        with open(self.log_path) as f:
-            return f.read()
-
-    def wait_ready(self, timeout=5):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if 'ready' in self.text():
-                return
-            if self.proc.poll() is not None:
-                raise AssertionError('nlipcd exited: ' + self.text())
-            time.sleep(0.02)
-        raise AssertionError('nlipcd not ready: ' + self.text())
-
-    def exit_status(self, timeout=5):
-        return self.proc.wait(timeout)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-        rc = self.proc.wait(5)
-        assert rc == 0, f'exit status {rc} on SIGTERM: {self.text()}'
-
-    def cleanup(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        subprocess.run(['rm', '-rf', self.dir])
-
-    def status(self):
-        out = {}
-        with open(f'/proc/{self.proc.pid}/status') as f:
-            for line in f:
-                k, _, v = line.partition(':')
-                out[k] = v.split()
-        return out
+def daemon(*args, **kw):
+    """nlipcd ARGS, its URLs among them; the test waits for it."""
+    return Daemon(NLIPCD, *args, urls=(), wait=False, **kw)
 
 
 def answers(url):
@@ -136,7 +77,7 @@ def check_nobody(d):
 
 def test_user_drops_to_nobody_and_still_answers():
     need_root()
-    d = Daemon('--user', 'nobody', 'unix:DIR/s', 'unix+seqpacket:DIR/sp',
+    d = daemon('--user', 'nobody', 'unix:DIR/s', 'unix+seqpacket:DIR/sp',
                'unix+dgram:DIR/dg', f'tcp://127.0.0.1:{free_port()}')
     try:
         d.wait_ready()
@@ -147,7 +88,7 @@ def test_user_drops_to_nobody_and_still_answers():
         # --socket-mode's default.
         st = os.stat(d.dir + '/s')
         assert (st.st_uid, st.st_mode & 0o777) == (0, 0o660), st
-        d.stop()
+        d.stop_cleanly()
     finally:
         d.cleanup()
 
@@ -157,7 +98,7 @@ def test_user_kernel_backend_keeps_cap_net_admin_alone():
     ops: the kernel backend keeps that one capability, nothing else (the
     backend starts without the module and waits for it)."""
     need_root()
-    d = Daemon('--backend', 'kernel', '--user', 'nobody', 'unix:DIR/s')
+    d = daemon('--user', 'nobody', 'unix:DIR/s', backend='kernel')
     try:
         d.wait_ready()
         c = caps(d)
@@ -166,7 +107,7 @@ def test_user_kernel_backend_keeps_cap_net_admin_alone():
             {k: hex(v) for k, v in c.items()}
         assert d.status()['Uid'][0] == str(pwd.getpwnam('nobody').pw_uid)
         assert 'keeping CAP_NET_ADMIN' in d.text(), d.text()
-        d.stop()
+        d.stop_cleanly()
     finally:
         d.cleanup()
 
@@ -177,7 +118,7 @@ def as_unit(backend):
     if not shutil.which('setpriv'):
         raise Skip('no setpriv (util-linux)')
     nobody = pwd.getpwnam('nobody')
-    return Daemon('--backend', backend, 'unix:DIR/s', owner=nobody, prefix=(
+    return daemon('unix:DIR/s', backend=backend, owner=nobody, prefix=(
         'setpriv', f'--reuid={nobody.pw_uid}', f'--regid={nobody.pw_gid}',
         '--clear-groups', '--inh-caps=-all,+net_admin',
         '--ambient-caps=+net_admin', '--bounding-set=-all,+net_admin'))
@@ -190,7 +131,7 @@ def test_unit_user_backend_drops_its_ambient_cap_net_admin():
         c = caps(d)
         assert (c['CapPrm'], c['CapEff'], c['CapAmb']) == (0, 0, 0), \
             {k: hex(v) for k, v in c.items()}
-        d.stop()
+        d.stop_cleanly()
     finally:
         d.cleanup()
 
@@ -203,7 +144,7 @@ def test_unit_kernel_backend_keeps_cap_net_admin_not_ambient():
         assert (c['CapPrm'], c['CapEff'], c['CapAmb']) == \
             (CAP_NET_ADMIN, CAP_NET_ADMIN, 0), \
             {k: hex(v) for k, v in c.items()}
-        d.stop()
+        d.stop_cleanly()
     finally:
         d.cleanup()
 
@@ -226,7 +167,7 @@ def test_user_serves_sockets_passed_as_systemd_passes_them():
         os.environ['LISTEN_FDS'] = '1'
         os.environ['LISTEN_PID'] = str(os.getpid())
 
-    d = Daemon('--user', 'nobody', preexec=as_systemd,
+    d = daemon('--user', 'nobody', preexec=as_systemd,
                pass_fds=(s.fileno(), 3))
     s.close()
     try:
@@ -235,7 +176,7 @@ def test_user_serves_sockets_passed_as_systemd_passes_them():
         answers('unix:' + path)
         st = os.stat(path)
         assert (st.st_uid, st.st_mode & 0o777) == (0, 0o660), st
-        d.stop()
+        d.stop_cleanly()
         assert os.path.exists(path), 'an activated socket file was removed'
     finally:
         d.cleanup()
@@ -243,7 +184,7 @@ def test_user_serves_sockets_passed_as_systemd_passes_them():
 
 
 def test_user_unknown_is_a_usage_error():
-    d = Daemon('--user', 'no-such-user-nlipc', 'unix:DIR/s')
+    d = daemon('--user', 'no-such-user-nlipc', 'unix:DIR/s')
     try:
         assert d.exit_status() == 2, d.text()
         assert "unknown user 'no-such-user-nlipc'" in d.text(), d.text()
@@ -270,7 +211,7 @@ def test_user_other_than_self_needs_root():
         raise Skip('nobody cannot reach nlipcd: the build tree is in a '
                    'directory it may not enter')
 
-    d = Daemon('--user', 'root', 'unix:/tmp/nlipcd-never-%d' % os.getpid(),
+    d = daemon('--user', 'root', 'unix:/tmp/nlipcd-never-%d' % os.getpid(),
                preexec=as_nobody)
     try:
         rc = d.exit_status()
@@ -307,7 +248,7 @@ def test_notify_ready_status_watchdog_stopping():
     ns.bind(tmp + '/notify')
     env = dict(os.environ, NOTIFY_SOCKET=tmp + '/notify',
                WATCHDOG_USEC='200000')
-    d = Daemon('unix:DIR/s', env=env)
+    d = daemon('unix:DIR/s', env=env)
     try:
         got = recv_all(ns, 'READY=1')
         ready = got[-1].split('\n')
@@ -328,7 +269,7 @@ def test_notify_ready_status_watchdog_stopping():
         recv_all(ns, 'STATUS=1 client on 1 listener')
         d.proc.send_signal(signal.SIGTERM)
         recv_all(ns, 'STOPPING=1')
-        d.stop()
+        d.stop_cleanly()
     finally:
         d.cleanup()
         ns.close()
@@ -342,7 +283,7 @@ def test_no_watchdog_no_pings():
     ns.bind(tmp + '/notify')
     env = dict(os.environ, NOTIFY_SOCKET=tmp + '/notify',
                WATCHDOG_USEC='100000', WATCHDOG_PID='1')
-    d = Daemon('unix:DIR/s', env=env)
+    d = daemon('unix:DIR/s', env=env)
     try:
         recv_all(ns, 'READY=1')
         ns.settimeout(0.4)
@@ -351,7 +292,7 @@ def test_no_watchdog_no_pings():
         except socket.timeout:
             extra = None
         assert extra is None, extra
-        d.stop()
+        d.stop_cleanly()
     finally:
         d.cleanup()
         ns.close()
@@ -361,11 +302,11 @@ def test_no_watchdog_no_pings():
 # ----------------------------------------------------------- the warning ---
 
 def warned(*args):
-    d = Daemon(*args)
+    d = daemon(*args)
     try:
         d.wait_ready()
         text = d.text()
-        d.stop()
+        d.stop_cleanly()
     finally:
         d.cleanup()
     return 'plaintext beyond loopback' in text
@@ -381,26 +322,7 @@ def test_warns_of_plaintext_writes_beyond_loopback():
 
 
 def main():
-    tests = [(k, v) for k, v in globals().items() if k.startswith('test_')]
-    only = os.environ.get('NLIPCD_TEST')
-    if only:
-        tests = [(k, v) for k, v in tests if only in k]
-    print(f'1..{len(tests)}')
-    failed = 0
-    for i, (name, fn) in enumerate(tests, 1):
-        desc = name[5:].replace('_', ' ')
-        try:
-            fn()
-            print(f'ok {i} - {desc}')
-        except Skip as e:
-            print(f'ok {i} - {desc} # SKIP {e}')
-        except Exception:
-            failed += 1
-            print(f'not ok {i} - {desc}')
-            for line in traceback.format_exc().splitlines():
-                print('# ' + line)
-        sys.stdout.flush()
-    return 1 if failed else 0
+    return tap.run(globals(), select='NLIPCD_TEST')
 
 
 if __name__ == '__main__':

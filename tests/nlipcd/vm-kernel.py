@@ -13,38 +13,21 @@ import socket
 import struct
 import subprocess
 import sys
-import tempfile
 import time
 import traceback
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import wire  # noqa: E402
-from wire import expect_error  # noqa: E402
-from wire import attr, strz, msg  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from nlipctest import tap, wire  # noqa: E402
+from nlipctest.daemon import Daemon  # noqa: E402
+from nlipctest.wire import expect_error  # noqa: E402
+from nlipctest.wire import attr, strz, msg  # noqa: E402
 
 NLIPCD, MODULE = sys.argv[1], sys.argv[2]
 RA = wire.NLM_F_REQUEST | wire.NLM_F_ACK
-DIR = tempfile.mkdtemp(prefix='nlipcd-kernel.')
-os.chmod(DIR, 0o755)
-URL = {'unix': f'unix:{DIR}/s', 'seqpacket': f'unix+seqpacket:{DIR}/sp',
-       'dgram': f'unix+dgram:{DIR}/dg', 'tcp': 'tcp://127.0.0.1:7498'}
-LOG = open(f'{DIR}/log', 'w')
-proc = subprocess.Popen([NLIPCD, '--backend', 'kernel', '--socket-mode', '0666',
-                         '--allow-remote-write', '--log-level', 'info',
-                         *URL.values()], stderr=LOG)
-
-
-def log():
-    with open(f'{DIR}/log') as f:
-        return f.read()
-
-
-def wait_ready():
-    for _ in range(200):
-        if 'ready' in log():
-            return
-        time.sleep(0.05)
-    raise AssertionError(log())
+daemon = Daemon(NLIPCD, '--socket-mode', '0666', '--allow-remote-write',
+                backend='kernel', log_level='info', wait=False,
+                urls=('unix', 'seqpacket', 'dgram', 'tcp'))
+URL = {k: daemon.urls[k] for k in ('unix', 'seqpacket', 'dgram', 'tcp')}
 
 
 def clear(c):
@@ -119,13 +102,13 @@ def test_a_publish_behind_a_backlog_of_events():
                          attr(wire.KV_REPLACE), wire.NLM_F_REQUEST, seq=1000 + i)
                      for i in range(300))
     # While nlipcd sleeps: 300 events wait on its socket, then a publish.
-    os.kill(proc.pid, signal.SIGSTOP)
+    os.kill(daemon.proc.pid, signal.SIGSTOP)
     try:
         native.sock.send(batch)
         p.send(msg(p.fid, wire.PUBLISH, strz(1, 'behind'), RA, seq=77))
         time.sleep(0.2)
     finally:
-        os.kill(proc.pid, signal.SIGCONT)
+        os.kill(daemon.proc.pid, signal.SIGCONT)
     # The publisher's own notification, with its port id, then its ACK,
     # as on a netlink socket joined to the group.
     seen = []
@@ -174,7 +157,7 @@ def test_dumps_run_side_by_side_and_a_stuck_one_waits_alone():
 
 
 def open_fds():
-    return len(os.listdir(f'/proc/{proc.pid}/fd'))
+    return len(os.listdir(f'/proc/{daemon.proc.pid}/fd'))
 
 
 def test_two_dumps_in_one_datagram_are_refused():
@@ -204,7 +187,7 @@ def test_two_dumps_in_one_datagram_are_refused():
             break
         time.sleep(0.05)
     assert open_fds() <= base, (open_fds(), base)
-    assert proc.poll() is None, log()
+    assert daemon.proc.poll() is None, daemon.text()
 
 
 def test_unprivileged_users_read_but_do_not_write():
@@ -242,12 +225,12 @@ def test_without_unix_diag_nlipcd_says_so():
     for _ in range(100):                        # past its 128 KiB budget
         wire.kv_set(w, b'diag', b'x' * 2000)
     for _ in range(50):
-        if 'unix_diag module' in log():
+        if 'unix_diag module' in daemon.text():
             break
         time.sleep(0.1)
     w.call(wire.KV_DEL, attr(1, b'diag'))
     sub.close()
-    assert 'unix_diag module' in log(), log()[-2000:]
+    assert 'unix_diag module' in daemon.text(), daemon.text()[-2000:]
 
 
 def test_module_unload_and_reload():
@@ -263,7 +246,7 @@ def test_module_unload_and_reload():
     assert 'not loaded' in e.text, e
     ev = sub.event(timeout=2)
     assert ev and ev[0] == 'error' and ev[1][0] == -errno.ENOBUFS, ev
-    assert proc.poll() is None, 'nlipcd died with the module'
+    assert daemon.proc.poll() is None, 'nlipcd died with the module'
     subprocess.run(['insmod', MODULE], check=True)
     n = wire.connect('netlink:')
     c2 = wire.connect(URL['tcp'])
@@ -273,7 +256,7 @@ def test_module_unload_and_reload():
     ev = sub.event(timeout=5)
     assert ev and ev[0] == wire.KV_SET_NTF, ev
     n.call(wire.KV_DEL, attr(1, b'after'))
-    assert 'unloaded' in log() and 'loaded' in log()
+    assert 'unloaded' in daemon.text() and 'loaded' in daemon.text()
 
 
 def test_sigterm_with_clients_and_a_dump_open():
@@ -283,9 +266,9 @@ def test_sigterm_with_clients_and_a_dump_open():
     d = wire.connect(URL['unix'], bufsize=4096)
     d.send(msg(d.fid, wire.KV_GET, flags=RA | wire.NLM_F_DUMP, seq=3))
     time.sleep(0.2)
-    proc.terminate()
-    assert proc.wait(5) == 0, log()
-    assert not os.path.exists(f'{DIR}/s')
+    daemon.proc.terminate()
+    assert daemon.proc.wait(5) == 0, daemon.text()
+    assert not os.path.exists(f'{daemon.dir}/s')
     # The module's dump ended with the socket: rmmod is not refused.
     n = wire.connect('netlink:')
     clear(n)
@@ -294,25 +277,12 @@ def test_sigterm_with_clients_and_a_dump_open():
 
 
 def main():
-    wait_ready()
-    tests = [(k, v) for k, v in globals().items() if k.startswith('test_')]
-    failed = 0
-    for i, (name, fn) in enumerate(tests, 1):
-        t0 = time.time()
-        try:
-            fn()
-            print(f'ok {i} - kernel backend: {name} ({time.time() - t0:.1f}s)')
-        except Exception:
-            failed += 1
-            print(f'not ok {i} - kernel backend: {name}')
-            for line in traceback.format_exc().splitlines() + log().splitlines()[-10:]:
-                print('# ' + line)
-        sys.stdout.flush()
-    print(f'1..{len(tests)}')
-    if proc.poll() is None:
-        proc.kill()
-    subprocess.run(['rm', '-rf', DIR])
-    return 1 if failed else 0
+    daemon.wait_ready(timeout=10)
+    try:
+        return tap.run(globals(), label='kernel backend: ',
+                       on_failure=lambda: daemon.text().splitlines()[-10:])
+    finally:
+        daemon.cleanup()
 
 
 if __name__ == '__main__':

@@ -15,9 +15,10 @@ import os
 import struct
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import wire  # noqa: E402
-from wire import attr, u32, u64, strz, msg  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from nlipctest import tap, wire  # noqa: E402
+from nlipctest.genl import DUMP_START_EXTACK  # noqa: E402
+from nlipctest.wire import attr, u32, u64, strz, msg  # noqa: E402
 
 R, A = wire.NLM_F_REQUEST, wire.NLM_F_ACK
 RA = R | A
@@ -38,7 +39,6 @@ BRIDGE_DIFFERS = {
 # none, and only the errno must match.
 DUMP_START_REFUSALS = {'kv-get dump with key', 'ctrl getpolicy op 9',
                        'ctrl getpolicy op 2^31'}
-DUMP_START_EXTACK = tuple(int(x) for x in os.uname().release.split('.')[:2]) >= (6, 4)
 
 
 def extack_free(lines):
@@ -303,25 +303,21 @@ def main():
             for line in lines:
                 print('  ' + line)
         return 0
-    n = 0
     for url in urls[1:]:
         got = run(url)
         for (name, want), (_, have) in zip(ref, got):
-            n += 1
             if want == have:
-                print(f'ok {n} - {url}: {name}')
+                tap.point(True, f'{url}: {name}')
             elif name in BRIDGE_DIFFERS and errnos(want) == errnos(have):
-                print(f'ok {n} - {url}: {name} ({BRIDGE_DIFFERS[name]})')
+                tap.point(True, f'{url}: {name} ({BRIDGE_DIFFERS[name]})')
             elif (name in DUMP_START_REFUSALS and not DUMP_START_EXTACK and
                   extack_free(want) and errnos(want) == errnos(have)):
-                print(f'ok {n} - {url}: {name} (no extack from this kernel)')
+                tap.point(True, f'{url}: {name} (no extack from this kernel)')
             else:
-                print(f'not ok {n} - {url}: {name}')
-                for line in want:
-                    print('#  want ' + line)
-                for line in have:
-                    print('#  got  ' + line)
-    print(f'1..{n}')
+                tap.point(False, f'{url}: {name}',
+                          [' want ' + x for x in want] +
+                          [' got  ' + x for x in have])
+    tap.plan()
     return 0
 
 

@@ -29,10 +29,10 @@ import time
 import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, '..', 'vm'))
+sys.path.insert(0, os.path.join(HERE, '..'))
 sys.path.insert(0, HERE)
-import nl  # noqa: E402
-from nl import Genl, NetlinkError, attr, u64  # noqa: E402
+from nlipctest import genl as nl, tap  # noqa: E402
+from nlipctest.genl import Genl, NetlinkError, attr, u64  # noqa: E402
 import oracle  # noqa: E402
 import mutate  # noqa: E402
 
@@ -188,18 +188,9 @@ class Kmemleak:
 
 # ------------------------------------------------------------------ TAP ---
 
-_n = _failed = 0
-
-
 def point(ok, name, diag=()):
-    global _n, _failed
-    _n += 1
-    _failed += not ok
-    print(f'{"ok" if ok else "not ok"} {_n} - {name}')
-    for line in list(diag)[:40]:
-        print(f'# {line}')
-    sys.stdout.flush()
-    return ok
+    """A test point, with at most 40 lines of diagnostics."""
+    return tap.point(ok, name, list(diag)[:40])
 
 
 def figures(name, t0, requests, hostile, errors, leaks, crashes):
@@ -1050,8 +1041,7 @@ def main():
             point(False, f'{name} ran to its end',
                   traceback.format_exc().splitlines())
         print(f'# {name}: {time.time() - t0:.1f} s')
-    print(f'1..{_n}')
-    return 1 if _failed else 0
+    return tap.plan()
 
 
 if __name__ == '__main__':

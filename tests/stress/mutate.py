@@ -12,8 +12,8 @@ name would make the kernel try to load modules."""
 
 import struct
 
-import nl
-from nl import NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP
+from nlipctest import genl as nl
+from nlipctest.genl import NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP
 
 from oracle import NLM_F_ECHO, NLA_F_NESTED, kernel_view, attr_walk
 

@@ -21,9 +21,9 @@ import collections
 import errno
 import struct
 
-import nl
-from nl import NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP, NLM_F_MULTI
-from nl import SPLIT_OPS, DUMP_START_EXTACK
+from nlipctest import genl as nl
+from nlipctest.genl import NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP, NLM_F_MULTI
+from nlipctest.genl import SPLIT_OPS, DUMP_START_EXTACK
 
 NLM_F_ECHO = 0x8
 NLMSG_MIN_TYPE = 16

@@ -14,6 +14,10 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from nlipctest import tap  # noqa: E402
+from nlipctest.tap import point, relay  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SPEC, MODULE = sys.argv[1], sys.argv[2]
 KMEMLEAK = '/sys/kernel/debug/kmemleak'
@@ -36,44 +40,6 @@ ALLOC_FAILURE = re.compile(r'sysctl could not get directory|vmalloc error|'
 # Its report, up to its end marker, is excused, and so is the W taint.
 CORE_ALLOC_WARN = re.compile(r'WARNING: .* at mm/vmalloc\.c:\d+ alloc_vmap_area')
 TAINT_WARN = 512
-
-n = 0
-failed = 0
-
-
-def point(ok, name, diag=()):
-    global n, failed
-    n += 1
-    failed += not ok
-    print(f'{"ok" if ok else "not ok"} {n} - {name}')
-    for line in diag:
-        print(f'# {line}')
-    sys.stdout.flush()
-
-
-def relay(prefix, argv):
-    """Run a TAP program, passing its points on renumbered."""
-    global n, failed
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
-    planned = False
-    tap = re.compile(r'(not )?ok\s+\d+\s*(?:- )?(.*)')
-    for line in proc.stdout:
-        line = line.rstrip('\n')
-        m = tap.fullmatch(line)
-        if m:
-            n += 1
-            desc = m.group(2)
-            failed += bool(m.group(1) and '# TODO' not in desc)
-            print(f'{m.group(1) or ""}ok {n} - {prefix}: {desc}')
-        elif re.fullmatch(r'1\.\.\d+.*', line):
-            planned = True
-        else:
-            print(line)
-        sys.stdout.flush()
-    rc = proc.wait()
-    if not planned:
-        point(False, f'{prefix}: ended without a plan (exit {rc})')
-
 
 def kmemleak(cmd):
     """False if kmemleak turned itself off (it then refuses commands)."""
@@ -167,8 +133,7 @@ def main():
           + (' (and W, for the excused vmalloc warning)' if excused else ''))
 
     print(f'# detectors: {time.time() - t0:.0f}s for the whole run')
-    print(f'1..{n}')
-    return 1 if failed else 0
+    return tap.plan()
 
 
 if __name__ == '__main__':

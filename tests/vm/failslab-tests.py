@@ -25,20 +25,13 @@ import socket
 import struct
 import subprocess
 import sys
-import time
-import traceback
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import nl  # noqa: E402
-from nl import Genl, NetlinkError, attr, strz  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from nlipctest import family, genl as nl, tap  # noqa: E402
+from nlipctest.genl import Genl, NetlinkError, attr, strz  # noqa: E402
 
-import yaml  # noqa: E402
-
-SPEC_PATH, MODULE = sys.argv[1], sys.argv[2]
-SPEC = yaml.safe_load(open(SPEC_PATH))
-CMD = {op['name']: i + 1 for i, op in enumerate(SPEC['operations']['list'])}
-A = {s['name']: {a['name']: i + 1 for i, a in enumerate(s['attributes'])}
-     for s in SPEC['attribute-sets']}
+MODULE = sys.argv[2]    # argv[1], the spec: nlipctest.family has its ids
+CMD, A = family.CMD, family.ATTR
 KV, BUS, INFO, PING = A['kv'], A['bus'], A['info'], A['ping']
 
 FAILSLAB = '/sys/kernel/debug/failslab'
@@ -562,31 +555,15 @@ def test_namespaces_come_and_go_under_failslab():
     clear(g)
 
 
+def disarm():
+    with contextlib.suppress(OSError):
+        failslab_disarm()
+
+
 def main():
-    tests = [(n, f) for n, f in globals().items() if n.startswith('test_')]
-    only = os.environ.get('NLIPC_TEST')
     log(f'seed {SEED} (NLIPC_SEED={SEED} replays it)')
-    failed = 0
-    for i, (name, fn) in enumerate(tests, 1):
-        if only and only not in name:
-            print(f'ok {i} - {name} # SKIP not selected')
-            continue
-        t0 = time.time()
-        todo = f' # TODO {KNOWN_BUGS[name]}' if name in KNOWN_BUGS else ''
-        try:
-            fn()
-            print(f'ok {i} - {name} ({time.time() - t0:.1f}s){todo}')
-        except Exception:
-            failed += not todo
-            print(f'not ok {i} - {name}{todo}')
-            for line in traceback.format_exc().splitlines():
-                print('# ' + line)
-        finally:
-            with contextlib.suppress(OSError):
-                failslab_disarm()
-        sys.stdout.flush()
-    print(f'1..{len(tests)}')
-    return 1 if failed else 0
+    return tap.run(globals(), select='NLIPC_TEST', cleanup=disarm,
+                   todo=KNOWN_BUGS)
 
 
 if __name__ == '__main__':

@@ -14,11 +14,12 @@ import subprocess
 import sys
 import threading
 import time
-import traceback
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import nl  # noqa: E402
-from nl import Genl, NetlinkError, attr, u32, u64, strz  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from nlipctest import family, genl as nl, tap  # noqa: E402
+from nlipctest.genl import Genl, NetlinkError, attr, u32, u64, strz  # noqa: E402
+from nlipctest.genl import expect_error  # noqa: E402
+from nlipctest.tap import Skip  # noqa: E402
 
 import yaml  # noqa: E402
 
@@ -30,23 +31,11 @@ def c_name(s):
     return s.upper().replace('-', '_')
 
 
-# Command and attribute numbers, derived from the spec as the UAPI is.
-CMD = {op['name']: i + 1 for i, op in enumerate(SPEC['operations']['list'])}
-A = {s['name']: {a['name']: i + 1 for i, a in enumerate(s['attributes'])}
-     for s in SPEC['attribute-sets']}
-CONST = {d['name']: d['value'] for d in SPEC.get('definitions', [])}
+# Command and attribute numbers and limits, generated from the spec.
+CMD, A, CONST = family.CMD, family.ATTR, family.CONST
 PING, KV, BUS, INFO, STATS, OPS = (A['ping'], A['kv'], A['bus'], A['info'],
                                   A['stats'], A['op-stats'])
 GENL_ADMIN_PERM, CAP_DO, CAP_DUMP, CAP_HASPOL = 1, 2, 4, 8
-
-
-def expect_error(code, fn, *args, **kw):
-    try:
-        fn(*args, **kw)
-    except NetlinkError as e:
-        assert e.code == code, f'expected {errno.errorcode[code]}, got {e}'
-        return e
-    raise AssertionError(f'expected {errno.errorcode[code]}, got success')
 
 
 def reload(**params):
@@ -615,10 +604,6 @@ def slab_kib():
         return int(re.search(r'SUnreclaim:\s+(\d+)', f.read()).group(1))
 
 
-class Skip(Exception):
-    """A test that cannot measure anything on this kernel; says why."""
-
-
 def kasan_present():
     with open('/proc/kallsyms') as f:
         return any(line.rstrip().endswith(' kasan_report') for line in f)
@@ -718,27 +703,7 @@ def test_kernel_log_is_clean():
 
 
 def main():
-    tests = [(n, f) for n, f in globals().items() if n.startswith('test_')]
-    only = os.environ.get('NLIPC_TEST')
-    failed = 0
-    for i, (name, fn) in enumerate(tests, 1):
-        if only and only not in name:
-            print(f'ok {i} - {name} # SKIP not selected')
-            continue
-        t0 = time.time()
-        try:
-            fn()
-            print(f'ok {i} - {name} ({time.time() - t0:.1f}s)')
-        except Skip as why:
-            print(f'ok {i} - {name} # SKIP {why}')
-        except Exception:
-            failed += 1
-            print(f'not ok {i} - {name}')
-            for line in traceback.format_exc().splitlines():
-                print('# ' + line)
-        sys.stdout.flush()
-    print(f'1..{len(tests)}')
-    return 1 if failed else 0
+    return tap.run(globals(), select='NLIPC_TEST')
 
 
 if __name__ == '__main__':

@@ -19,6 +19,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from nlipctest import tap  # noqa: E402
+
 BUILD = os.environ.get("top_builddir", ".")
 SRC = os.environ.get("top_srcdir", ".")
 NLIPC = f"{BUILD}/tools/nlipc/nlipc"
@@ -68,25 +71,6 @@ NS_CASES = [
     # EINVAL with an extack: both must fail.
     ("ethtool", "do", "stats-get", V0),
 ]
-
-n = 0
-
-
-def tap(ok, what, diag=(), always=False):
-    """A test point; its diagnostics when it fails (or always)."""
-    global n
-    n += 1
-    print(f"{'ok' if ok else 'not ok'} {n} - {what}")
-    for text in diag if always or not ok else ():
-        for line in str(text).splitlines():
-            print(f"# {line}")
-    sys.stdout.flush()
-
-
-def skip_all(why):
-    print(f"1..0 # SKIP {why}")
-    sys.exit(0)
-
 
 def extract():
     """tools/net/ynl and Documentation/netlink, once per build tree."""
@@ -186,8 +170,7 @@ def compare(root, cli, schema, case, present, agree, total, netns=None):
     if fam not in present:
         present[fam] = family_present(root, cli, schema, fam)
     if not present[fam]:
-        tap(True, f"{what} # SKIP family '{fam}' is not registered "
-            "on this kernel")
+        tap.skip(what, f"family '{fam}' is not registered on this kernel")
         return
     spec = spec_path(root, fam)
     p1, _ = run(nlipc_argv(spec, mode, op, req), netns)
@@ -204,9 +187,9 @@ def compare(root, cli, schema, case, present, agree, total, netns=None):
         e2 = int(m.group(1)) if m else None
         ok = bool(p1.returncode) and bool(p2.returncode) and \
             e1 is not None and e1 == e2
-        tap(ok, f"{what}: both fail with errno {e1}", [
-            f"nlipc: {p1.returncode} {p1.stdout.strip()}",
-            f"cli.py: {p2.returncode} {p2.stdout.strip()[:200]}"])
+        tap.point(ok, f"{what}: both fail with errno {e1}", [
+                  f"nlipc: {p1.returncode} {p1.stdout.strip()}",
+                  f"cli.py: {p2.returncode} {p2.stdout.strip()[:200]}"])
     else:
         try:
             # cli.py prints a dump's warning (an extack on its DONE)
@@ -219,19 +202,19 @@ def compare(root, cli, schema, case, present, agree, total, netns=None):
         except ValueError as e:
             ok, diag = False, [f"not JSON: {e}", p1.stdout[:500],
                                p2.stdout[:500]]
-        tap(ok, f"{what}: nlipc and cli.py agree", diag)
+        tap.point(ok, f"{what}: nlipc and cli.py agree", diag)
     agree[fam] = agree.get(fam, 0) + (1 if ok else 0)
 
 
 def main():
     if not os.access(NLIPC, os.X_OK):
-        skip_all(f"{NLIPC} is not built")
+        tap.skip_all(f"{NLIPC} is not built")
     if not os.path.exists(TARBALL):
-        skip_all(f"{TARBALL} is missing (apt-get install linux-source-6.12)")
+        tap.skip_all(f"{TARBALL} is missing (apt-get install linux-source-6.12)")
     try:
         import yaml  # noqa: F401  (the YNL CLI's spec reader)
     except ImportError:
-        skip_all("python3-yaml is missing (the kernel's YNL CLI needs it)")
+        tap.skip_all("python3-yaml is missing (the kernel's YNL CLI needs it)")
     # Without jsonschema cli.py can still run, unvalidated.
     try:
         import jsonschema  # noqa: F401
@@ -239,13 +222,12 @@ def main():
     except ImportError:
         schema = ["--no-schema"]
     if not os.path.exists("/proc/net/netlink"):
-        skip_all("no netlink in this kernel")
+        tap.skip_all("no netlink in this kernel")
 
     root = extract()
     cli = f"{root}/tools/net/ynl/cli.py"
     present = {}
     agree, total = {}, {}
-    print(f"1..{len(CASES) + len(NS_CASES) + 5}")
     for case in CASES:
         compare(root, cli, schema, case, present, agree, total)
     netns = f"nlipc-ynl-{os.getpid()}"
@@ -258,8 +240,8 @@ def main():
             made = False
         for case in NS_CASES:
             if not made:
-                tap(True, f"{case[0]} {case[1]} {case[2]} on veth "
-                    "# SKIP cannot make a namespace with a veth pair here")
+                tap.skip(f"{case[0]} {case[1]} {case[2]} on veth",
+                         "cannot make a namespace with a veth pair here")
                 continue
             compare(root, cli, schema, case, present, agree, total, netns)
     finally:
@@ -274,9 +256,9 @@ def main():
                          "getfamily", "--json", json.dumps(req)],
                         capture_output=True, text=True, env=env, timeout=60)
     p2, _ = run(nlipc_argv(spec_path(root, "nlctrl"), "do", "getfamily", req))
-    tap(p1.returncode == 0 and p1.stdout == p2.stdout,
-        "--family nlctrl on NLIPC_SPEC_PATH answers as --spec does",
-        [p1.stderr, p1.stdout[:300], p2.stdout[:300]])
+    tap.point(p1.returncode == 0 and p1.stdout == p2.stdout,
+              "--family nlctrl on NLIPC_SPEC_PATH answers as --spec does",
+              [p1.stderr, p1.stdout[:300], p2.stdout[:300]])
 
     # --list-ops names the ops cli.py --list-ops names.
     for fam in ("nlctrl", "netdev", "ethtool"):
@@ -286,9 +268,9 @@ def main():
                     schema)
         ours = [line.split()[0] for line in p1.stdout.splitlines()]
         theirs = [line.split()[0] for line in p2.stdout.splitlines()]
-        tap(p1.returncode == 0 and ours == theirs and len(ours) > 1,
-            f"{fam} --list-ops: the {len(ours)} ops cli.py lists",
-            [f"nlipc:  {ours}", f"cli.py: {theirs}"])
+        tap.point(p1.returncode == 0 and ours == theirs and len(ours) > 1,
+                  f"{fam} --list-ops: the {len(ours)} ops cli.py lists",
+                  [f"nlipc:  {ours}", f"cli.py: {theirs}"])
 
     # Side by side: a whole process per request, then ynl.py's own cost.
     spec = spec_path(root, "nlctrl")
@@ -299,15 +281,16 @@ def main():
     p_med, p_min = median_ms(ynl_argv(cli, schema, spec, "do", "getfamily",
                                       req))
     p_req = in_process_ynl(root)
-    tap(c_med > 0 and p_med > 0, "timings taken", [
-        "agreement: " + ", ".join(f"{f} {agree[f]}/{total[f]}"
+    tap.point(c_med > 0 and p_med > 0, "timings taken", [
+              "agreement: " + ", ".join(f"{f} {agree[f]}/{total[f]}"
                                   for f in total),
-        f"nlipc  one getfamily, whole process: median {c_med:.1f} ms "
-        f"(min {c_min:.1f}); spec load alone (--list-ops) {c_list:.1f} ms",
-        f"cli.py one getfamily, whole process: median {p_med:.1f} ms "
-        f"(min {p_min:.1f})",
-        "cli.py per request in one process (YnlFamily.do, 200 runs): " +
-        (f"{p_req:.0f} us" if p_req else "n/a")], always=True)
+              f"nlipc  one getfamily, whole process: median {c_med:.1f} ms "
+              f"(min {c_min:.1f}); spec load alone (--list-ops) {c_list:.1f} ms",
+              f"cli.py one getfamily, whole process: median {p_med:.1f} ms "
+              f"(min {p_min:.1f})",
+              "cli.py per request in one process (YnlFamily.do, 200 runs): " +
+              (f"{p_req:.0f} us" if p_req else "n/a")], always=True)
+    tap.plan()
 
 
 main()

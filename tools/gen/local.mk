@@ -18,7 +18,7 @@ nlipc_gen_outputs = \
 	nlipcd-h=tools/nlipcd/policy-gen.h \
 	nlipcd-c=tools/nlipcd/policy-gen.c \
 	names=lib/names-gen.c \
-	python=tests/nlipc_gen.py
+	python=tests/nlipctest/family.py
 
 tools/gen/nlipc.stamp: $(srcdir)/spec/nlipc.yaml tools/gen/nlipc-gen$(EXEEXT)
 	@set -e; for o in $(nlipc_gen_outputs); do \
@@ -31,7 +31,7 @@ tools/gen/nlipc.stamp: $(srcdir)/spec/nlipc.yaml tools/gen/nlipc-gen$(EXEEXT)
 	done; rm -f $@.tmp; touch $@
 BUILT_SOURCES = tools/gen/nlipc.stamp
 CLEANFILES += tools/gen/nlipc.stamp
-EXTRA_DIST += tests/nlipc_gen.py
+EXTRA_DIST += tests/nlipctest/family.py
 
 TESTS += tests/spec-gen.sh
 EXTRA_DIST += tests/spec-gen.sh

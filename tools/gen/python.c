@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The tests' copy of the family's numbers, as a Python module, so no test
- * keeps its own list of ids (tests/nlipcd/wire.py imports it).
+ * keeps its own list of ids (tests/nlipctest/family.py, imported by the
+ * tests' library).
  */
 #include "gen.h"
 

@@ -9,34 +9,17 @@ import os
 import select
 import socket
 import struct
-import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
-import nlipc_gen  # noqa: E402
+from . import family
+from .netlink import *  # noqa: F401,F403 (the tests take them from here)
 
-NETLINK_GENERIC = 16
-SOL_NETLINK = 270
-NETLINK_ADD_MEMBERSHIP, NETLINK_CAP_ACK, NETLINK_EXT_ACK = 1, 10, 11
-
-NLM_F_REQUEST, NLM_F_MULTI, NLM_F_ACK, NLM_F_ECHO = 0x1, 0x2, 0x4, 0x8
-NLM_F_DUMP_INTR = 0x10
-NLM_F_DUMP = 0x300
-NLM_F_REPLACE, NLM_F_EXCL, NLM_F_CREATE = 0x100, 0x200, 0x400
-NLM_F_CAPPED, NLM_F_ACK_TLVS = 0x100, 0x200
-NLMSG_NOOP, NLMSG_ERROR, NLMSG_DONE = 1, 2, 3
 # UDP requests are padded to this, as libnlipc does (lib/bridge.h).
 UDP_PAD = 400
-
-GENL_ID_CTRL = 0x10
-CTRL_CMD_GETFAMILY, CTRL_CMD_GETPOLICY = 3, 10
-CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
-CTRL_ATTR_MCAST_GROUPS, CTRL_ATTR_MCAST_GRP_NAME, CTRL_ATTR_MCAST_GRP_ID = 7, 1, 2
 BRIDGE_CMD_JOIN = 0xf0
-NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS, NLMSGERR_ATTR_MISS_TYPE = 1, 2, 5
 
 # Commands and attributes, from the tables generated from the spec.
-CMD, ATTR = nlipc_gen.CMD, nlipc_gen.ATTR
+CMD, ATTR = family.CMD, family.ATTR
 PING, INFO_GET, STATS_GET, STATS_RESET, KV_SET, KV_GET, KV_DEL, PUBLISH = (
     CMD[n] for n in ('ping', 'info-get', 'stats-get', 'stats-reset', 'kv-set',
                      'kv-get', 'kv-del', 'publish'))
@@ -47,56 +30,6 @@ KV_KEY, KV_VALUE, KV_PREFIX, KV_CREATE, KV_EXCL, KV_REPLACE = (
                             'replace'))
 BUS_TOPIC, BUS_PAYLOAD, BUS_SENDER = (
     ATTR['bus'][n] for n in ('topic', 'payload', 'sender'))
-
-
-def align(n):
-    return (n + 3) & ~3
-
-
-def attr(atype, data=b''):
-    return struct.pack('=HH', 4 + len(data), atype) + data + \
-        b'\0' * (align(len(data)) - len(data))
-
-
-def u32(atype, v):
-    return attr(atype, struct.pack('=I', v))
-
-
-def u64(atype, v):
-    return attr(atype, struct.pack('=Q', v))
-
-
-def strz(atype, s):
-    return attr(atype, s.encode() + b'\0')
-
-
-def parse_attrs(data):
-    out, off = {}, 0
-    while off + 4 <= len(data):
-        alen, atype = struct.unpack_from('=HH', data, off)
-        if alen < 4 or off + alen > len(data):
-            break
-        out.setdefault(atype & 0x3fff, []).append(data[off + 4:off + alen])
-        off += align(alen)
-    return out
-
-
-def msg(mtype, cmd, attrs=b'', flags=NLM_F_REQUEST | NLM_F_ACK, seq=1,
-        version=1, reserved=0, pid=0):
-    body = struct.pack('=BBH', cmd, version, reserved) + attrs
-    return struct.pack('=IHHII', 16 + len(body), mtype, flags, seq, pid) + body
-
-
-def split(data):
-    """Messages of a buffer as (len, type, flags, seq, pid, payload)."""
-    out, off = [], 0
-    while off + 16 <= len(data):
-        mlen, mtype, flags, seq, pid = struct.unpack_from('=IHHII', data, off)
-        if mlen < 16 or off + mlen > len(data):
-            break
-        out.append((mlen, mtype, flags, seq, pid, data[off + 16:off + mlen]))
-        off += align(mlen)
-    return out
 
 
 class Error(Exception):
@@ -113,18 +46,6 @@ def expect_error(code, fn, *args, **kw):
         assert e.code == -code, f'expected {errno.errorcode[code]}, got {e}'
         return e
     raise AssertionError(f'expected {errno.errorcode[code]}, got success')
-
-
-def ack_of(flags, payload):
-    """(errno, message, offset, missing type) of an NLMSG_ERROR payload."""
-    code = struct.unpack_from('=i', payload)[0]
-    tlv = 20 if flags & NLM_F_CAPPED else 4 + struct.unpack_from('=I', payload, 4)[0]
-    t = parse_attrs(payload[tlv:]) if flags & NLM_F_ACK_TLVS else {}
-    text = t[NLMSGERR_ATTR_MSG][0].rstrip(b'\0').decode() if NLMSGERR_ATTR_MSG in t else None
-    offs = struct.unpack('=I', t[NLMSGERR_ATTR_OFFS][0])[0] if NLMSGERR_ATTR_OFFS in t else None
-    miss = struct.unpack('=I', t[NLMSGERR_ATTR_MISS_TYPE][0])[0] \
-        if NLMSGERR_ATTR_MISS_TYPE in t else None
-    return code, text, offs, miss
 
 
 def open_sock(url, bufsize=None):
@@ -301,12 +222,8 @@ class Conn:
                                           seq=self.next_seq(), version=2))
         if final[0]:
             raise Error(*final)
-        a = parse_attrs(replies[0][2][4:])
-        self.fid = struct.unpack('=H', a[CTRL_ATTR_FAMILY_ID][0])[0]
-        for g in parse_attrs(a.get(CTRL_ATTR_MCAST_GROUPS, [b''])[0]).values():
-            ga = parse_attrs(g[0])
-            self.groups[ga[CTRL_ATTR_MCAST_GRP_NAME][0].rstrip(b'\0').decode()] = \
-                struct.unpack('=I', ga[CTRL_ATTR_MCAST_GRP_ID][0])[0]
+        self.fid, groups, _ = family_of(parse_attrs(replies[0][2][4:]))
+        self.groups.update(groups)
         return self
 
     def join(self, name):
