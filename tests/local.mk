@@ -107,6 +107,9 @@ EXTRA_DIST += tests/readme.py
 # kernel has.
 TESTS += tests/ynl/ynl-compare.py
 EXTRA_DIST += tests/ynl/ynl-compare.py
+# The same in a guest with the module, fou and each kernel's families.
+TESTS += tests/ynl/vm.sh
+EXTRA_DIST += tests/ynl/vm.sh tests/ynl/ynl-ref.py
 clean-local: clean-ynl-cache
 clean-ynl-cache:
 	-rm -rf tests/cache

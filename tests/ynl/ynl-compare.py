@@ -2,13 +2,21 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """nlipc --spec against the kernel's own YNL CLI, on this host's kernel.
 
-The same requests go through `nlipc -j --spec ... --do/--dump` and
-`cli.py --spec ... --do/--dump --output-json`; the parsed answers must be
-equal (flag sets, which cli.py prints in set order, are compared sorted).
+The same requests go through `nlipc -j --spec ... --do/--dump` and the
+kernel's YNL library, answering each as `cli.py --spec ... --do/--dump
+--output-json` does (ynl-ref.py, one process for all); the parsed answers
+must be equal (flag sets, which YNL gives in set order, are compared
+sorted). --list-ops and the timings run cli.py itself.
 cli.py and the specs come from Debian's linux-source-6.12 tarball: only
 tools/net/ynl and Documentation/netlink are extracted, once, into the build
 tree. Requests whose family this kernel lacks (nlipc without its module)
 are skipped, visibly. Timings of both tools go to the TAP log.
+
+  ynl-compare.py            on this host's kernel
+  ynl-compare.py --guest    in a guest (tests/ynl/vm.sh): also fou, after
+                            ip fou adds a port; not what does not depend
+                            on the kernel (--family, --list-ops, timings)
+  ynl-compare.py --extract  only extract, before a guest, which cannot write
 """
 import json
 import os
@@ -20,8 +28,9 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
-from nlipctest import tap  # noqa: E402
+from nlipctest import family, tap  # noqa: E402
 
+HERE = os.path.dirname(os.path.abspath(__file__))
 BUILD = os.environ.get("top_builddir", ".")
 SRC = os.environ.get("top_srcdir", ".")
 NLIPC = f"{BUILD}/tools/nlipc/nlipc"
@@ -51,6 +60,15 @@ CASES = [
     ("nlipc", "do", "info-get", None),
     ("nlipc", "do", "stats-get", None),
     ("nlipc", "dump", "kv-get", None),
+]
+
+# Foo-over-UDP, in a guest (tests/ynl/vm.sh), where the fou module loads:
+# a port made by ip fou, read back; a port that is not there.
+FOU_PORT = 5555
+FOU_CASES = [
+    ("fou", "dump", "get", None),
+    ("fou", "do", "get", {"port": FOU_PORT, "af": 2}),
+    ("fou", "do", "get", {"port": FOU_PORT + 1, "af": 2}),
 ]
 
 # The same on a veth pair in a private namespace, where the kernel lets
@@ -93,6 +111,22 @@ def spec_path(root, name):
     return f"{root}/Documentation/netlink/specs/{name}.yaml"
 
 
+def steady(fam, op, v):
+    """v without what changes between two requests of the module's: its
+    uptime, and the counters of stats-get itself, which each stats-get
+    moves (their presence is still compared)."""
+    if fam != "nlipc" or not isinstance(v, dict):
+        return v
+    if op == "info-get" and isinstance(v.get("uptime-ms"), int):
+        v = dict(v, **{"uptime-ms": "(a count of ms)"})
+    if op == "stats-get":
+        me = family.CMD["stats-get"]
+        v = dict(v, op=[{k: x if k == "cmd" or e.get("cmd") != me else
+                         "(moved by this request)" for k, x in e.items()}
+                        for e in v.get("op", [])])
+    return v
+
+
 def norm(v):
     """Flag sets come out of cli.py in set order: compare them sorted."""
     if isinstance(v, dict):
@@ -119,15 +153,60 @@ def nlipc_argv(spec, mode, op, req):
 
 
 def ynl_argv(cli, schema, spec, mode, op, req):
+    root = cli.rsplit("/tools/", 1)[0]
+    if not schema and not spec.startswith(root):
+        # cli.py looks for the schema beside the kernel's own specs.
+        schema = ["--schema", f"{root}/Documentation/netlink/genetlink.yaml"]
     argv = [sys.executable, cli, "--spec", spec, f"--{mode}", op,
             "--output-json"] + schema
     return argv + (["--json", json.dumps(req)] if req is not None else [])
 
 
-def family_present(root, cli, schema, name):
-    p, _ = run(ynl_argv(cli, schema, spec_path(root, "nlctrl"), "do",
-                        "getfamily", {"family-name": name}))
-    return p.returncode == 0
+class Reference:
+    """The kernel's YNL library answering as cli.py would, one process per
+    network namespace for every request (ynl-ref.py): a Python start per
+    request costs seconds in an emulated guest."""
+
+    def __init__(self, root, validate):
+        self.root, self.validate, self.procs = root, validate, {}
+
+    def schema(self, spec):
+        if not self.validate:
+            return ""                   # cli.py --no-schema
+        if spec.startswith(self.root):
+            return None                 # beside the kernel's specs
+        return f"{self.root}/Documentation/netlink/genetlink.yaml"
+
+    def ask(self, spec, mode, op, req, netns=None):
+        """(exit status, output) as cli.py's would be."""
+        proc = self.procs.get(netns)
+        if proc is None:
+            argv = [sys.executable, f"{HERE}/ynl-ref.py",
+                    f"{self.root}/tools/net/ynl"]
+            if netns:
+                argv = ["ip", "netns", "exec", netns] + argv
+            proc = self.procs[netns] = subprocess.Popen(
+                argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                text=True)
+        proc.stdin.write(json.dumps({"spec": spec, "schema": self.schema(spec),
+                                     "mode": mode, "op": op, "req": req}) + "\n")
+        proc.stdin.flush()
+        line = proc.stdout.readline()
+        if not line:
+            return 2, f"ynl-ref.py exited ({proc.wait()})"
+        a = json.loads(line)
+        return a["rc"], a["out"]
+
+    def close(self, netns=None):
+        proc = self.procs.pop(netns, None)
+        if proc:
+            proc.stdin.close()
+            proc.wait()
+
+
+def family_present(root, ref, name):
+    return ref.ask(spec_path(root, "nlctrl"), "do", "getfamily",
+                   {"family-name": name})[0] == 0
 
 
 def real_nlipc():
@@ -163,50 +242,62 @@ print((time.monotonic() - t) / {runs} * 1e6)
     return float(p.stdout) if p.returncode == 0 else None
 
 
-def compare(root, cli, schema, case, present, agree, total, netns=None):
+def compare(root, ref, case, present, agree, total, netns=None):
     fam, mode, op, req = case
     what = f"{fam} {mode} {op}" + (f" {json.dumps(req)}" if req else "") + \
         (" on veth" if netns else "")
     if fam not in present:
-        present[fam] = family_present(root, cli, schema, fam)
+        present[fam] = family_present(root, ref, fam)
     if not present[fam]:
         tap.skip(what, f"family '{fam}' is not registered on this kernel")
         return
     spec = spec_path(root, fam)
     p1, _ = run(nlipc_argv(spec, mode, op, req), netns)
-    p2, _ = run(ynl_argv(cli, schema, spec, mode, op, req), netns)
+    rc2, out2 = ref.ask(spec, mode, op, req, netns)
     total[fam] = total.get(fam, 0) + 1
-    if p1.returncode or p2.returncode:
+    if p1.returncode or rc2:
         # A request the kernel refuses must fail through both, with
         # the same errno.
         try:
             e1 = json.loads(p1.stdout)["error"]["errno"]
         except (ValueError, KeyError, TypeError):
             e1 = None
-        m = re.search(r"error: -(\d+)", p2.stdout)
+        m = re.search(r"error: -(\d+)", out2)
         e2 = int(m.group(1)) if m else None
-        ok = bool(p1.returncode) and bool(p2.returncode) and \
+        ok = bool(p1.returncode) and bool(rc2) and \
             e1 is not None and e1 == e2
         tap.point(ok, f"{what}: both fail with errno {e1}", [
                   f"nlipc: {p1.returncode} {p1.stdout.strip()}",
-                  f"cli.py: {p2.returncode} {p2.stdout.strip()[:200]}"])
+                  f"ynl:    {rc2} {out2.strip()[:200]}"])
     else:
         try:
-            # cli.py prints a dump's warning (an extack on its DONE)
-            # as text before the JSON line; nlipc leaves it out.
+            # YNL prints a dump's warning (an extack on its DONE) as
+            # text before the JSON line; nlipc leaves it out.
             a = json.loads(p1.stdout)
-            b = json.loads(p2.stdout.strip().splitlines()[-1])
+            b = json.loads(out2.strip().splitlines()[-1])
+            a, b = steady(fam, op, a), steady(fam, op, b)
             ok = norm(a) == norm(b)
             diag = [] if ok else [f"nlipc:  {json.dumps(norm(a))[:2000]}",
-                                  f"cli.py: {json.dumps(norm(b))[:2000]}"]
+                                  f"ynl:    {json.dumps(norm(b))[:2000]}"]
         except ValueError as e:
             ok, diag = False, [f"not JSON: {e}", p1.stdout[:500],
-                               p2.stdout[:500]]
-        tap.point(ok, f"{what}: nlipc and cli.py agree", diag)
+                               out2[:500]]
+        tap.point(ok, f"{what}: nlipc and YNL agree", diag)
     agree[fam] = agree.get(fam, 0) + (1 if ok else 0)
 
 
+def fou_port():
+    """A fou port for FOU_CASES to read; False where fou is not there."""
+    subprocess.run(["modprobe", "-q", "fou"], capture_output=True)
+    return subprocess.run(["ip", "fou", "add", "port", str(FOU_PORT),
+                           "ipproto", "4"], capture_output=True).returncode == 0
+
+
 def main():
+    guest = "--guest" in sys.argv[1:]
+    if "--extract" in sys.argv[1:]:
+        print(extract())
+        return
     if not os.access(NLIPC, os.X_OK):
         tap.skip_all(f"{NLIPC} is not built")
     if not os.path.exists(TARBALL):
@@ -215,12 +306,13 @@ def main():
         import yaml  # noqa: F401  (the YNL CLI's spec reader)
     except ImportError:
         tap.skip_all("python3-yaml is missing (the kernel's YNL CLI needs it)")
-    # Without jsonschema cli.py can still run, unvalidated.
+    # Without jsonschema the YNL CLI can still run, unvalidated.
     try:
         import jsonschema  # noqa: F401
-        schema = []
+        validate = True
     except ImportError:
-        schema = ["--no-schema"]
+        validate = False
+    schema = [] if validate else ["--no-schema"]
     if not os.path.exists("/proc/net/netlink"):
         tap.skip_all("no netlink in this kernel")
 
@@ -228,9 +320,18 @@ def main():
     cli = f"{root}/tools/net/ynl/cli.py"
     present = {}
     agree, total = {}, {}
+    # Before YNL's first request: it lists the kernel's families once.
+    if guest and not fou_port():
+        present["fou"] = False          # skipped, visibly, as unregistered
+    ref = Reference(root, validate)
     for case in CASES:
-        compare(root, cli, schema, case, present, agree, total)
+        compare(root, ref, case, present, agree, total)
+    if guest:
+        for case in FOU_CASES:
+            compare(root, ref, case, present, agree, total)
     netns = f"nlipc-ynl-{os.getpid()}"
+    if guest:       # a guest loads no module on demand
+        subprocess.run(["modprobe", "-q", "veth"], capture_output=True)
     made = subprocess.run(["ip", "netns", "add", netns],
                           capture_output=True).returncode == 0
     try:
@@ -243,10 +344,19 @@ def main():
                 tap.skip(f"{case[0]} {case[1]} {case[2]} on veth",
                          "cannot make a namespace with a veth pair here")
                 continue
-            compare(root, cli, schema, case, present, agree, total, netns)
+            compare(root, ref, case, present, agree, total, netns)
     finally:
+        ref.close(netns)
         if made or os.path.exists(f"/run/netns/{netns}"):
             subprocess.run(["ip", "netns", "del", netns])
+
+    if guest:
+        tap.diag(["agreement: " + ", ".join(f"{f} {agree[f]}/{total[f]}"
+                                            for f in total)])
+        ref.close()
+        tap.plan()
+        return
+    ref.close()
 
     # --family finds the spec on NLIPC_SPEC_PATH, as --spec names it.
     env = dict(os.environ,
