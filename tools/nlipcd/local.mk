@@ -31,6 +31,7 @@ tools_nlipcd_libnlipcd_la_SOURCES = \
 	tools/nlipcd/hash.c \
 	tools/nlipcd/kv.c \
 	tools/nlipcd/backend_user.c \
+	tools/nlipcd/fwd.h tools/nlipcd/fwd.c \
 	tools/nlipcd/backend_kernel.c
 tools_nlipcd_libnlipcd_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
 tools_nlipcd_libnlipcd_la_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS)
