@@ -178,7 +178,7 @@ static void client_free(struct nlipcd_client *c)
 		c->dump->free(c);
 	if (d->backend && d->backend->forget)
 		d->backend->forget(c);
-	for (g = 0; g < NLIPCD_GRP_COUNT; g++)
+	for (g = 0; g < NLIPCD_GROUPS_MAX; g++)
 		if (c->groups & (1u << g))
 			d->n_subscribed[g]--;
 	nlipcd_list_del(&c->node);

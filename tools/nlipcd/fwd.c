@@ -131,8 +131,10 @@ void nlipcd_fwd_uninit(struct nlipcd_fwd *f)
  * @reply: receives its CTRL_CMD_NEWFAMILY message, in f->rx until the
  *	next use of @f
  *
- * Never blocks: the controller answers within send(). Returns 0, or the
- * controller's negative errno (-ENOENT: not registered), -EBADMSG.
+ * Never blocks: the controller answers within send(). Asked without
+ * NLM_F_ACK, so the answer is one message, the family or an error, and
+ * nothing is left on the socket after it. Returns 0, or the controller's
+ * negative errno (-ENOENT: not registered), -EBADMSG.
  */
 int nlipcd_fwd_getfamily(struct nlipcd_fwd *f, const char *name,
 			 const struct nlmsghdr **reply)
@@ -141,21 +143,21 @@ int nlipcd_fwd_getfamily(struct nlipcd_fwd *f, const char *name,
 	const struct nlmsghdr *nlh;
 	struct nlmsghdr *req;
 	struct genlmsghdr *g;
-	int err = -EBADMSG, left;
 	ssize_t n;
+	int left;
 
+	*reply = NULL;
 	if (strlen(name) >= GENL_NAMSIZ)
 		return -ENOENT;
 	req = mnl_nlmsg_put_header(buf);
 	req->nlmsg_type = GENL_ID_CTRL;
-	req->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	req->nlmsg_flags = NLM_F_REQUEST;
 	req->nlmsg_seq = ++f->seq;
 	g = mnl_nlmsg_put_extra_header(req, sizeof(*g));
 	g->cmd = CTRL_CMD_GETFAMILY;
 	g->version = CTRL_VERSION;
 	mnl_attr_put_strz(req, CTRL_ATTR_FAMILY_NAME, name);
 
-	*reply = NULL;
 	if (send(f->fd, req, req->nlmsg_len, 0) < 0)
 		return -errno;
 	while ((n = nlipcd_fwd_recv(f->fd, f->rx)) > 0) {
@@ -167,14 +169,16 @@ int nlipcd_fwd_getfamily(struct nlipcd_fwd *f, const char *name,
 			if (nlh->nlmsg_type == NLMSG_ERROR) {
 				const struct nlmsgerr *e = NLMSG_DATA(nlh);
 
-				return e->error ?: (*reply ? 0 : err);
+				return e->error ?: -EBADMSG;
 			}
-			if (nlh->nlmsg_type == GENL_ID_CTRL &&
-			    nlh->nlmsg_len >= NLMSG_HDRLEN + GENL_HDRLEN)
-				*reply = nlh;
+			if (nlh->nlmsg_type != GENL_ID_CTRL ||
+			    nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
+				return -EBADMSG;
+			*reply = nlh;
+			return 0;
 		}
 	}
-	return n < 0 && n != -EAGAIN ? n : err;
+	return n < 0 && n != -EAGAIN ? n : -EBADMSG;
 }
 
 /* Our copy of the request: our sequence number, always an ACK. */
