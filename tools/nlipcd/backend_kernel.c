@@ -350,7 +350,7 @@ static int kernel_init(struct nlipcd *d)
 {
 	struct kernel *k = calloc(1, sizeof(*k));
 	uint32_t ctrl_group = GENL_ID_CTRL;
-	int fd, err, val = 4 * 1024 * 1024;
+	int fd, err;
 
 	if (!k)
 		return -ENOMEM;
@@ -359,13 +359,11 @@ static int kernel_init(struct nlipcd *d)
 	if (err)
 		goto err_free;
 
-	fd = nlipcd_fwd_socket(NULL);
+	fd = nlipcd_fwd_ntf_socket();
 	if (fd < 0) {
 		err = fd;
 		goto err_uninit_fwd;
 	}
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &val, sizeof(val)))
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &val, sizeof(val));
 	/* The controller's notify group: families coming and going. */
 	setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &ctrl_group,
 		   sizeof(ctrl_group));

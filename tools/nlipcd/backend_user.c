@@ -83,28 +83,23 @@ static int family_attrs(struct user *u)
 	nlipcd_reply_put_u32(&r, CTRL_ATTR_VERSION, NLIPC_FAMILY_VERSION);
 	nlipcd_reply_put_u32(&r, CTRL_ATTR_HDRSIZE, 0);
 	nlipcd_reply_put_u32(&r, CTRL_ATTR_MAXATTR, 0);
-	/* nlctrl's nests here carry no NLA_F_NESTED. */
 	ops = nlipcd_reply_nest_start(&r, CTRL_ATTR_OPS);
 	for (i = 0; i < nlipcd_n_ops; i++) {
 		one = nlipcd_reply_nest_start(&r, i + 1);
 		nlipcd_reply_put_u32(&r, CTRL_ATTR_OP_ID, nlipcd_ops[i].cmd);
 		nlipcd_reply_put_u32(&r, CTRL_ATTR_OP_FLAGS,
 				     nlipcd_op_ctrl_flags(&nlipcd_ops[i]));
-		nlipcd_reply_nest_end(&r, one);
-		((struct nlattr *)(r.buf->data + one))->nla_type = i + 1;
+		nlipcd_reply_nest_end_plain(&r, one);
 	}
-	nlipcd_reply_nest_end(&r, ops);
-	((struct nlattr *)(r.buf->data + ops))->nla_type = CTRL_ATTR_OPS;
+	nlipcd_reply_nest_end_plain(&r, ops);
 	grps = nlipcd_reply_nest_start(&r, CTRL_ATTR_MCAST_GROUPS);
 	for (i = 0; i < NLIPCD_GRP_COUNT; i++) {
 		one = nlipcd_reply_nest_start(&r, i + 1);
 		nlipcd_reply_put_u32(&r, CTRL_ATTR_MCAST_GRP_ID, i + 1);
 		nlipcd_reply_put_str(&r, CTRL_ATTR_MCAST_GRP_NAME, names[i]);
-		nlipcd_reply_nest_end(&r, one);
-		((struct nlattr *)(r.buf->data + one))->nla_type = i + 1;
+		nlipcd_reply_nest_end_plain(&r, one);
 	}
-	nlipcd_reply_nest_end(&r, grps);
-	((struct nlattr *)(r.buf->data + grps))->nla_type = CTRL_ATTR_MCAST_GROUPS;
+	nlipcd_reply_nest_end_plain(&r, grps);
 	err = r.err;
 	if (!err) {
 		u->family_attrs_len = r.buf->len - NLMSG_HDRLEN - GENL_HDRLEN;

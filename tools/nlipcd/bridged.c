@@ -599,13 +599,6 @@ void nlipcd_bridge_policy(struct nlipcd_client *c, const struct nlmsghdr *nlh,
 /* getfamily: the kernel's answer, with what this client may use        */
 /* ------------------------------------------------------------------ */
 
-/* nlctrl's nests carry no NLA_F_NESTED: as the kernel builds them. */
-static void ctrl_nest_end(struct nlipcd_reply *r, size_t nest, uint16_t type)
-{
-	nlipcd_reply_nest_end(r, nest);
-	((struct nlattr *)(r->buf->data + nest))->nla_type = type;
-}
-
 static void put_ops(const struct nlipcd_client *c,
 		    const struct nlipcd_bridged *f, struct nlipcd_reply *r)
 {
@@ -628,9 +621,9 @@ static void put_ops(const struct nlipcd_client *c,
 		one = nlipcd_reply_nest_start(r, ++n);
 		nlipcd_reply_put_u32(r, CTRL_ATTR_OP_ID, cmd);
 		nlipcd_reply_put_u32(r, CTRL_ATTR_OP_FLAGS, flags);
-		ctrl_nest_end(r, one, n);
+		nlipcd_reply_nest_end_plain(r, one);
 	}
-	ctrl_nest_end(r, ops, CTRL_ATTR_OPS);
+	nlipcd_reply_nest_end_plain(r, ops);
 }
 
 static void put_groups(const struct nlipcd_bridged *f, struct nlipcd_reply *r)
@@ -646,9 +639,9 @@ static void put_groups(const struct nlipcd_bridged *f, struct nlipcd_reply *r)
 		nlipcd_reply_put_u32(r, CTRL_ATTR_MCAST_GRP_ID, f->groups[i].id);
 		nlipcd_reply_put_str(r, CTRL_ATTR_MCAST_GRP_NAME,
 				     f->groups[i].name);
-		ctrl_nest_end(r, one, i + 1);
+		nlipcd_reply_nest_end_plain(r, one);
 	}
-	ctrl_nest_end(r, grps, CTRL_ATTR_MCAST_GROUPS);
+	nlipcd_reply_nest_end_plain(r, grps);
 }
 
 /**
@@ -834,7 +827,7 @@ int nlipcd_bridge_join(struct nlipcd_client *c, uint32_t group,
 int nlipcd_bridge_init(struct nlipcd *d)
 {
 	struct nlipcd_bridge *b = d->bridge;
-	int err, fd, one = 1, val = 4 * 1024 * 1024;
+	int err, fd, one = 1;
 	unsigned int i;
 
 	if (!b)
@@ -843,13 +836,11 @@ int nlipcd_bridge_init(struct nlipcd *d)
 	err = nlipcd_fwd_init(d, &b->fwd);
 	if (err)
 		return err;
-	fd = nlipcd_fwd_socket(NULL);
+	fd = nlipcd_fwd_ntf_socket();
 	if (fd < 0) {
 		err = fd;
 		goto err_uninit_fwd;
 	}
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &val, sizeof(val)))
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &val, sizeof(val));
 	/* Which group each notification came to. */
 	setsockopt(fd, SOL_NETLINK, NETLINK_PKTINFO, &one, sizeof(one));
 	b->ntf_w.handle = ntf_handle;

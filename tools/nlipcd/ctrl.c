@@ -117,17 +117,14 @@ static void ctrl_newfamily(struct nlipcd_reply *r, uint16_t flags,
 	nlipcd_reply_put_u32(r, CTRL_ATTR_VERSION, 2);
 	nlipcd_reply_put_u32(r, CTRL_ATTR_HDRSIZE, 0);
 	nlipcd_reply_put_u32(r, CTRL_ATTR_MAXATTR, CTRL_ATTR_MAX);
-	/* nlctrl's nests carry no NLA_F_NESTED. */
 	nest = nlipcd_reply_nest_start(r, CTRL_ATTR_OPS);
 	for (i = 0; i < NLIPCD_ARRAY_SIZE(ops); i++) {
 		one = nlipcd_reply_nest_start(r, i + 1);
 		nlipcd_reply_put_u32(r, CTRL_ATTR_OP_ID, ops[i].cmd);
 		nlipcd_reply_put_u32(r, CTRL_ATTR_OP_FLAGS, ops[i].flags);
-		nlipcd_reply_nest_end(r, one);
-		((struct nlattr *)(r->buf->data + one))->nla_type = i + 1;
+		nlipcd_reply_nest_end_plain(r, one);
 	}
-	nlipcd_reply_nest_end(r, nest);
-	((struct nlattr *)(r->buf->data + nest))->nla_type = CTRL_ATTR_OPS;
+	nlipcd_reply_nest_end_plain(r, nest);
 }
 
 /* One family's CTRL_CMD_NEWFAMILY, appended to @r. */

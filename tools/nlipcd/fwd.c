@@ -78,6 +78,25 @@ err_close:
 	return one;
 }
 
+/**
+ * nlipcd_fwd_ntf_socket - a socket for the kernel's notifications
+ *
+ * As nlipcd_fwd_socket(), with room for bursts (4 MiB, beyond rmem_max
+ * where we may): notifications are read a turn of the loop at a time.
+ * Returns the fd or a negative errno.
+ */
+int nlipcd_fwd_ntf_socket(void)
+{
+	int fd, val = 4 * 1024 * 1024;
+
+	fd = nlipcd_fwd_socket(NULL);
+	if (fd < 0)
+		return fd;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &val, sizeof(val)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &val, sizeof(val));
+	return fd;
+}
+
 /* One datagram from a netlink socket into @buf (NLIPCD_FWD_RX_SIZE). */
 ssize_t nlipcd_fwd_recv(int fd, unsigned char *buf)
 {

@@ -32,6 +32,7 @@ struct nlipcd_fwd {
 int nlipcd_fwd_init(struct nlipcd *d, struct nlipcd_fwd *f);
 void nlipcd_fwd_uninit(struct nlipcd_fwd *f);
 int nlipcd_fwd_socket(uint32_t *portid);
+int nlipcd_fwd_ntf_socket(void);
 ssize_t nlipcd_fwd_recv(int fd, unsigned char *buf);
 
 int nlipcd_fwd_getfamily(struct nlipcd_fwd *f, const char *name,
