@@ -23,7 +23,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
 from nlipctest import proc, tap, wire  # noqa: E402
-from nlipctest.daemon import Daemons  # noqa: E402
+from nlipctest.daemon import Daemons, free_port  # noqa: E402
 from nlipctest.kernel_specs import TARBALL, extract, spec_dir  # noqa: E402
 
 BUILD = os.environ.get('top_builddir', '.')
@@ -168,6 +168,30 @@ def test_ops_named_on_the_command_line_only():
             '--family', 'netdev', '--dump', 'page-pool-get')
     same(tcp, '--family', 'ethtool', '--do', 'channels-get',
          '--json', '{"header":{"dev-name":"v0"}}')
+
+
+def test_a_family_the_kernel_lacks_is_said_so():
+    d, _, tcp, _ = bridge('netdev', 'fou')
+    assert 'bridged family fou: not registered in the kernel yet' in d.text()
+    refused(tcp, 'ENOENT', 'nlipcd bridges fou, but the kernel has no such '
+            'family now', '--family', 'fou', '--dump', 'get')
+
+
+def test_writes_bridged_beyond_loopback_are_warned_of():
+    ip = '192.0.2.1'
+    subprocess.run(['ip', 'addr', 'add', f'{ip}/24', 'dev', 'v0'], check=True)
+    try:
+        quiet = daemons.start('--bridge-family', 'netdev:dev-get',
+                              urls=(f'tcp://{ip}:{free_port()}',),
+                              env=ENV)
+        loud = daemons.start('--bridge-family', 'netdev:dev-get,bind-rx',
+                             urls=(f'tcp://{ip}:{free_port()}',),
+                             env=ENV)
+        assert 'plaintext beyond loopback' not in quiet.text(), quiet.text()
+        assert 'plaintext beyond loopback with bridged ops that write' in \
+            loud.text(), loud.text()
+    finally:
+        subprocess.run(['ip', 'addr', 'del', f'{ip}/24', 'dev', 'v0'])
 
 
 def test_bad_bridge_options_are_usage_errors():

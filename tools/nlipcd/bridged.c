@@ -532,6 +532,28 @@ static int check_op(const struct nlipcd_client *c,
 	return 0;
 }
 
+/**
+ * nlipcd_bridge_remote_writes - may network clients change the kernel?
+ * @d: the daemon
+ *
+ * True if a family's OPS name an op that is not a get (by its spec name;
+ * an op given by number counts as a write): network clients may send it.
+ */
+bool nlipcd_bridge_remote_writes(struct nlipcd *d)
+{
+	struct nlipcd_bridge *b = d->bridge;
+	unsigned int i, cmd;
+
+	for (i = 0; b && i < b->n; i++) {
+		if (b->fams[i]->rule != RULE_LISTED)
+			continue;
+		for (cmd = 0; cmd < OPS_MAX; cmd++)
+			if (bit(b->fams[i]->listed, cmd) && !is_get(b->fams[i], cmd))
+				return true;
+	}
+	return false;
+}
+
 /* ------------------------------------------------------------------ */
 /* Requests                                                            */
 /* ------------------------------------------------------------------ */

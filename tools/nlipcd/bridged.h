@@ -25,6 +25,7 @@ struct nlipcd_bridged *nlipcd_bridge_by_name(struct nlipcd *d,
 					     const char *name);
 struct nlipcd_bridged *nlipcd_bridge_nth(struct nlipcd *d, unsigned int i);
 const char *nlipcd_bridge_names(struct nlipcd *d);
+bool nlipcd_bridge_remote_writes(struct nlipcd *d);
 
 int nlipcd_bridge_refresh(struct nlipcd *d, struct nlipcd_bridged *f);
 int nlipcd_bridge_newfamily(struct nlipcd_client *c, struct nlipcd_bridged *f,

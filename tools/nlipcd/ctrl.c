@@ -81,12 +81,17 @@ static int served(struct nlipcd *d, const struct nlattr **tb,
 
 static const char *no_family(struct nlipcd *d, const struct nlattr **tb)
 {
+	const char *name = tb[CTRL_ATTR_FAMILY_NAME] ?
+			   mnl_attr_get_str(tb[CTRL_ATTR_FAMILY_NAME]) : NULL;
 	static char text[512];
 
-	if (tb[CTRL_ATTR_FAMILY_NAME])
+	if (name && nlipcd_bridge_by_name(d, name))
+		snprintf(text, sizeof(text),
+			 "nlipcd bridges %s, but the kernel has no such family now",
+			 name);
+	else if (name)
 		snprintf(text, sizeof(text), "no family '%s' here: nlipcd serves %s",
-			 mnl_attr_get_str(tb[CTRL_ATTR_FAMILY_NAME]),
-			 nlipcd_bridge_names(d));
+			 name, nlipcd_bridge_names(d));
 	else
 		snprintf(text, sizeof(text), "no family %u here: nlipcd serves %s",
 			 mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]),
