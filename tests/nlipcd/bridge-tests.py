@@ -170,6 +170,26 @@ def test_ops_named_on_the_command_line_only():
          '--json', '{"header":{"dev-name":"v0"}}')
 
 
+def test_without_a_spec_ops_go_by_number_and_no_do_is_a_get():
+    if os.path.exists('/usr/share/ynl/specs/netdev.yaml'):
+        raise tap.Skip('netdev.yaml is installed: nlipcd finds it')
+    bare = {k: v for k, v in ENV.items() if k != 'NLIPC_SPEC_PATH'}
+    d = daemons.start('--bridge-family', 'netdev:1', '--bridge-family',
+                      'ethtool', urls=('tcp',), env=bare)
+    assert 'no spec: no do op counts as a get' in d.text(), d.text()
+    tcp = d.urls['tcp']
+    same(tcp, '--family', 'netdev', '--do', 'dev-get', '--json',
+         json.dumps({'ifindex': 1}))
+    refused(tcp, 'EPERM', 'without the family\'s spec no do is a get '
+            '(allow it: nlipcd --bridge-family ethtool:1)',
+            '--family', 'ethtool', '--do', 'strset-get', '--json',
+            '{"header":{"dev-name":"lo"}}')
+    p = subprocess.run([NLIPCD, '--bridge-family', 'netdev:dev-get',
+                        'unix:@x'], capture_output=True, text=True, env=bare)
+    assert p.returncode == 2 and "no spec to name op 'dev-get' by" in \
+        p.stderr, p.stderr
+
+
 def test_a_family_the_kernel_lacks_is_said_so():
     d, _, tcp, _ = bridge('netdev', 'fou')
     assert 'bridged family fou: not registered in the kernel yet' in d.text()

@@ -523,9 +523,16 @@ static int check_op(const struct nlipcd_client *c,
 		return -EPERM;
 	}
 	if (c->who.remote && !dump && !listed && !is_get(f, cmd)) {
-		snprintf(text, sizeof(text),
-			 "read-only over the network: %s of %s is neither a dump nor a get (allow it by name: nlipcd --bridge-family %s:%s)",
-			 name, f->name, f->name, name);
+		const struct nlipc_spec_op *op = spec_op(f, cmd);
+
+		if (op)
+			snprintf(text, sizeof(text),
+				 "read-only over the network: %s of %s is neither a dump nor a get (allow it: nlipcd --bridge-family %s:%s)",
+				 name, f->name, f->name, op->name);
+		else
+			snprintf(text, sizeof(text),
+				 "read-only over the network: %s of %s is no dump, and without the family's spec no do is a get (allow it: nlipcd --bridge-family %s:%u)",
+				 name, f->name, f->name, cmd);
 		ext->msg = text;
 		return -EPERM;
 	}
