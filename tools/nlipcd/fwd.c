@@ -11,7 +11,9 @@
  * - Dumps run on a socket of their own per client, so several run at once
  *   and a slow reader's dump waits for it alone: the kernel makes the next
  *   round only when we read, and we read only while the client's queue
- *   has room.
+ *   has room. A socket whose dump ended (its NLMSG_DONE or error read)
+ *   holds nothing more and is kept for the next dump; one whose client
+ *   left mid-dump is closed, which ends the kernel's half.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -114,6 +116,7 @@ int nlipcd_fwd_init(struct nlipcd *d, struct nlipcd_fwd *f)
 
 	f->d = d;
 	f->fd = -1;
+	f->n_spare = 0;
 	f->tx = malloc(NLIPC_BRIDGE_MSG_MAX);
 	f->rx = malloc(NLIPCD_FWD_RX_SIZE);
 	if (!f->tx || !f->rx)
@@ -135,6 +138,8 @@ err_uninit:
 
 void nlipcd_fwd_uninit(struct nlipcd_fwd *f)
 {
+	while (f->n_spare)
+		close(f->spare[--f->n_spare]);
 	if (f->fd >= 0)
 		close(f->fd);
 	f->fd = -1;
@@ -337,17 +342,23 @@ static struct fwd_dump *fwd_dump_of(struct nlipcd_client *c)
 	return nlipcd_container_of(c->dump, struct fwd_dump, dump);
 }
 
-static void dump_close(struct fwd_dump *fd)
+/* @reuse: the kernel is done with the socket, keep it if there is room. */
+static void dump_close(struct fwd_dump *fd, bool reuse)
 {
-	nlipcd_watch_del(fd->f->d, &fd->w);
-	close(fd->w.fd);
+	struct nlipcd_fwd *f = fd->f;
+
+	nlipcd_watch_del(f->d, &fd->w);
+	if (reuse && f->n_spare < NLIPCD_FWD_SPARES)
+		f->spare[f->n_spare++] = fd->w.fd;
+	else
+		close(fd->w.fd);
 	free(fd);
 }
 
 /* The client goes: closing the socket ends the kernel's half. */
 static void dump_free(struct nlipcd_client *c)
 {
-	dump_close(fwd_dump_of(c));
+	dump_close(fwd_dump_of(c), false);
 	c->dump = NULL;
 }
 
@@ -386,12 +397,12 @@ static void dump_handle(struct nlipcd *d, struct nlipcd_watch *w,
 		nlipcd_reply_ack(&r, &fd->req, c->portid, n < 0 ? (int)n : -ENOMEM,
 				 &(struct nlipcd_extack){
 					.msg = "nlipcd lost the kernel's dump" });
-		done = 1;
 	}
 	nlipcd_client_send_reply(c, &r);
 	nlipcd_reply_release(&r);
 	if (done) {
-		dump_free(c);
+		dump_close(fd, done > 0);
+		c->dump = NULL;
 		nlipcd_client_kick(c);
 	}
 }
@@ -423,7 +434,7 @@ void nlipcd_fwd_dump(struct nlipcd_fwd *f, struct nlipcd_client *c,
 		nlipcd_request_error(c, nlh, -ENOMEM, NULL);
 		return;
 	}
-	sk = nlipcd_fwd_socket(NULL);
+	sk = f->n_spare ? f->spare[--f->n_spare] : nlipcd_fwd_socket(NULL);
 	if (sk < 0) {
 		free(fd);
 		nlipcd_request_error(c, nlh, sk,
@@ -446,7 +457,7 @@ void nlipcd_fwd_dump(struct nlipcd_fwd *f, struct nlipcd_client *c,
 	if (send(sk, outgoing(f, nlh, fd->kseq), nlh->nlmsg_len, 0) < 0) {
 		nlipcd_request_error(c, nlh, -errno,
 				     "nlipcd could not pass the dump to the kernel");
-		dump_close(fd);
+		dump_close(fd, false);
 		return;
 	}
 	c->dump = &fd->dump;

@@ -14,6 +14,8 @@
 
 /* Room for one datagram from the kernel, never truncated. */
 #define NLIPCD_FWD_RX_SIZE	(256 * 1024)
+/* Dump sockets kept for the next dumps once theirs ended cleanly. */
+#define NLIPCD_FWD_SPARES	4
 
 /*
  * Do requests share one socket: generic netlink runs a request in the
@@ -27,6 +29,8 @@ struct nlipcd_fwd {
 	uint32_t seq;
 	unsigned char *tx;	/* our copy of a request */
 	unsigned char *rx;	/* a datagram from the kernel */
+	int spare[NLIPCD_FWD_SPARES];	/* dump sockets, idle and empty */
+	unsigned int n_spare;
 };
 
 int nlipcd_fwd_init(struct nlipcd *d, struct nlipcd_fwd *f);
