@@ -78,6 +78,7 @@ TESTS += tests/spec-uapi.py
 # generator's outputs).
 EXTRA_DIST += tests/nlipctest/__init__.py tests/nlipctest/genl.py \
 	tests/nlipctest/netlink.py tests/nlipctest/tap.py tests/nlipctest/wire.py \
+	tests/nlipctest/daemon.py tests/nlipctest/proc.py \
 	tests/nlipctest/kernel_specs.py
 
 # The module: sparse-clean, then its tests inside nlipc-vm.
