@@ -163,7 +163,7 @@ void nlipcd_fwd_uninit(struct nlipcd_fwd *f)
 int nlipcd_fwd_getfamily(struct nlipcd_fwd *f, const char *name,
 			 const struct nlmsghdr **reply)
 {
-	char buf[NLMSG_HDRLEN + GENL_HDRLEN + NLA_HDRLEN + GENL_NAMSIZ + 4];
+	char buf[NLMSG_HDRLEN + GENL_HDRLEN + NLA_HDRLEN + GENL_NAMSIZ + 4] = { 0 };
 	const struct nlmsghdr *nlh;
 	struct nlmsghdr *req;
 	struct genlmsghdr *g;
