@@ -167,3 +167,6 @@ clean-kernel-lane:
 TESTS += tests/net/two-hosts.sh
 EXTRA_DIST += tests/net/two-hosts.sh tests/net/guest.sh tests/net/hosts.sh \
 	tests/net/udp-resends.sh
+# ... and nlipcd bridging netdev and ethtool from one to the other.
+TESTS += tests/net/bridge.sh
+EXTRA_DIST += tests/net/bridge.sh tests/net/bridge-guest.sh

@@ -34,3 +34,8 @@ def extract():
 
 def spec_dir(root):
     return f"{root}/Documentation/netlink/specs"
+
+
+if __name__ == "__main__":
+    # For shell tests (python3 -m nlipctest.kernel_specs): where they are.
+    print(spec_dir(extract()))
