@@ -401,7 +401,9 @@ int nlipc_transact(struct nlipc *ep, struct nlipc_msg *m, nlipc_reply_cb cb,
 
 	nlipc_error_clear(ep);
 	ep->err.cmd = 0;
-	if (m->nlh->nlmsg_type == ep->family_id)
+	/* nlipc's commands, named by its tables; not the controller's. */
+	if (m->nlh->nlmsg_type == ep->family_id &&
+	    ep->family_id != GENL_ID_CTRL)
 		ep->err.cmd = nlipc_genl_hdr(m->nlh)->cmd;
 	if (m->overflow == -E2BIG)
 		return nlipc_fail(ep, -EMSGSIZE,

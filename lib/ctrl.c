@@ -58,7 +58,7 @@ static int family_cb(const struct nlmsghdr *nlh, void *arg)
 		return -EBADMSG;
 	a = tb[CTRL_ATTR_FAMILY_NAME];
 	if (a && (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) ||
-		  strcmp(mnl_attr_get_str(a), NLIPC_FAMILY_NAME)))
+		  strcmp(mnl_attr_get_str(a), ep->family_name)))
 		return -EBADMSG;
 	if (tb[CTRL_ATTR_VERSION] &&
 	    mnl_attr_validate(tb[CTRL_ATTR_VERSION], MNL_TYPE_U32))
@@ -82,7 +82,8 @@ static int family_cb(const struct nlmsghdr *nlh, void *arg)
  * nlipc_ctrl_resolve - resolve the family through nlipcd's controller
  * @ep: an endpoint just opened on a message transport
  *
- * Sends CTRL_CMD_GETFAMILY for "nlipc" and keeps the family id, version
+ * Sends CTRL_CMD_GETFAMILY for ep->family_name ("nlipc", or "nlctrl" for
+ * nlipc_open_genl()) and keeps the family id, version
  * and multicast groups. Our port id is taken from the reply's nlmsg_pid
  * (we send 0), and from then on the core checks it on every reply. Returns
  * 0 or a negative errno with the error record set: -ENOENT (the daemon
@@ -96,7 +97,7 @@ int nlipc_ctrl_resolve(struct nlipc *ep)
 
 	m = nlipc_msg_start_family(ep, GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
 				   CTRL_VERSION, 0);
-	nlipc_msg_put_str(m, CTRL_ATTR_FAMILY_NAME, NLIPC_FAMILY_NAME);
+	nlipc_msg_put_str(m, CTRL_ATTR_FAMILY_NAME, ep->family_name);
 
 	ep->family_id = 0;
 	ep->portid = 0;
@@ -110,9 +111,9 @@ int nlipc_ctrl_resolve(struct nlipc *ep)
 		break;
 	case -ENOENT:
 		snprintf(why, sizeof(why), "%s", ep->err.msg);
-		return nlipc_fail(ep, err,
-				  "family '" NLIPC_FAMILY_NAME "' not found at %s%s%s",
-				  ep->url, why[0] ? ": " : "", why);
+		return nlipc_fail(ep, err, "family '%s' not found at %s%s%s",
+				  ep->family_name, ep->url, why[0] ? ": " : "",
+				  why);
 	case -ETIMEDOUT:
 		return nlipc_fail(ep, err,
 				  "no answer from %s within %d ms: is nlipcd running? (nlipcd --listen %s)",

@@ -53,7 +53,7 @@ static uint32_t first_seq(void)
 	return seq;
 }
 
-static int endpoint_connect(struct nlipc *ep, const char *url, bool resolve)
+static int endpoint_connect(struct nlipc *ep, const char *url)
 {
 	struct nlipc_url u;
 	int err;
@@ -66,12 +66,6 @@ static int endpoint_connect(struct nlipc *ep, const char *url, bool resolve)
 	ep->tp = find_transport(ep, u.scheme);
 	if (!ep->tp)
 		return ep->err.code;
-	/* Only the kernel's controller knows other families, for now. */
-	if (!resolve && strcmp(u.scheme, "netlink")) {
-		ep->tp = NULL;
-		return nlipc_fail(ep, -EPROTONOSUPPORT,
-				  "other families than nlipc are reached over netlink: only");
-	}
 	err = nlipc_rx_reserve(ep, ep->tp->dgram_max);
 	if (err) {
 		ep->tp = NULL;
@@ -81,7 +75,7 @@ static int endpoint_connect(struct nlipc *ep, const char *url, bool resolve)
 	err = ep->tp->open(ep, &u);
 	if (err)
 		goto err_forget_transport;
-	err = resolve && ep->tp->resolve ? ep->tp->resolve(ep) : 0;
+	err = ep->tp->resolve ? ep->tp->resolve(ep) : 0;
 	if (err)
 		goto err_close_transport;
 	return 0;
@@ -116,7 +110,7 @@ NLIPC_EXPORT int nlipc_open(struct nlipc **ep, const char *url,
 }
 
 static int endpoint_open(struct nlipc **ep, const char *url, int timeout_ms,
-			 bool resolve, struct nlipc_error *err)
+			 const char *family, struct nlipc_error *err)
 {
 	struct nlipc *e;
 	int ret;
@@ -126,6 +120,7 @@ static int endpoint_open(struct nlipc **ep, const char *url, int timeout_ms,
 	if (!e)
 		goto err_nomem;
 	e->fd = -1;
+	e->family_name = family;
 	e->timeout_ms = timeout_ms;
 	nlipc_rtt_init(&e->rtt);
 	e->seq = first_seq();
@@ -136,7 +131,7 @@ static int endpoint_open(struct nlipc **ep, const char *url, int timeout_ms,
 	e->rx_size = NLIPC_RX_SIZE;
 	nlipc_error_clear(e);
 
-	ret = endpoint_connect(e, url, resolve);
+	ret = endpoint_connect(e, url);
 	if (ret) {
 		if (err)
 			*err = e->err;
@@ -169,25 +164,30 @@ err_nomem:
 NLIPC_EXPORT int nlipc_open_timeout(struct nlipc **ep, const char *url,
 				    int timeout_ms, struct nlipc_error *err)
 {
-	return endpoint_open(ep, url, timeout_ms, true, err);
+	return endpoint_open(ep, url, timeout_ms, NLIPC_FAMILY_NAME, err);
 }
 
 /**
  * nlipc_open_genl - open an endpoint to the generic netlink controller
  * @ep: receives the endpoint
- * @url: "netlink:" (or NULL); other transports bridge the nlipc family only
- * @timeout_ms: bounds every call; -1: none
+ * @url: as for nlipc_open(): the kernel's controller over netlink:, or
+ *	nlipcd's, which answers for the families it bridges (nlipcd(8),
+ *	--bridge-family)
+ * @timeout_ms: bounds connecting, then every call; -1: none
  * @err: if not NULL, receives the reason on failure
  *
- * As nlipc_open_timeout(), without resolving the nlipc family: requests to
- * any family are built with nlipc_msg_start_family() once its id is known
- * from the controller (GENL_ID_CTRL). Returns as nlipc_open() does, and
- * -EPROTONOSUPPORT for a URL other than netlink:.
+ * As nlipc_open_timeout(), but the endpoint is the controller's
+ * (GENL_ID_CTRL), not the nlipc family's: requests to any family are
+ * built with nlipc_msg_start_family() once its id is known from the
+ * controller's CTRL_CMD_GETFAMILY. Over nlipcd, the first exchange asks
+ * for the controller itself, which proves the daemon is there and shares
+ * our byte order. Returns as nlipc_open() does (-ENOENT: a daemon that
+ * bridges no families and answers no controller).
  */
 NLIPC_EXPORT int nlipc_open_genl(struct nlipc **ep, const char *url,
 				 int timeout_ms, struct nlipc_error *err)
 {
-	return endpoint_open(ep, url, timeout_ms, false, err);
+	return endpoint_open(ep, url, timeout_ms, NLIPC_CTRL_FAMILY_NAME, err);
 }
 
 /** nlipc_close - close an endpoint and free it; NULL is ignored */

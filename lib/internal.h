@@ -28,6 +28,8 @@
  */
 #define NLIPC_CALL_MSGS_MAX	(1u << 21)
 #define NLIPC_CALL_BYTES_MAX	(128u << 20)
+/* What nlipc_open_genl() resolves: the controller itself. */
+#define NLIPC_CTRL_FAMILY_NAME	"nlctrl"
 /* Multicast groups kept from a bridged getfamily reply. */
 #define NLIPC_GROUPS_MAX	8
 
@@ -59,6 +61,7 @@ struct nlipc {
 	void *tp_priv;
 	int fd;
 	uint32_t portid;	/* ours, as the service knows it */
+	const char *family_name;	/* what resolve() resolves */
 	uint16_t family_id;
 	uint8_t family_version;
 	uint32_t seq;

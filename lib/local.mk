@@ -16,8 +16,10 @@ lib_libnlipc_core_la_LIBADD = $(LIBNL_GENL_LIBS) $(LIBNL_LIBS) $(LIBMNL_LIBS)
 # The YNL spec reader: the generator's (tools/gen), later also the
 # library's, for any family's spec at run time.
 noinst_LTLIBRARIES += lib/libnlipc-spec.la
-lib_libnlipc_spec_la_SOURCES = lib/spec/spec.h lib/spec/load.c lib/spec/spec.c
-lib_libnlipc_spec_la_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS)
+lib_libnlipc_spec_la_SOURCES = lib/spec/spec.h lib/spec/load.c lib/spec/spec.c \
+	lib/spec/find.c
+lib_libnlipc_spec_la_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) \
+	-DSPECDIR='"$(specdir)"'
 lib_libnlipc_spec_la_LIBADD = $(YAML_LIBS)
 
 # Any family from its spec (lib/ynl/ynl.h says why it is not exported

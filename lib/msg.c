@@ -60,7 +60,10 @@ NLIPC_EXPORT struct nlipc_msg *nlipc_msg_start(struct nlipc *ep, uint8_t cmd,
 				      NLIPC_FAMILY_VERSION, flags);
 }
 
-/** nlipc_family_id - the nlipc family's id on this endpoint's transport */
+/**
+ * nlipc_family_id - the nlipc family's id on this endpoint's transport
+ * @ep: the endpoint; from nlipc_open_genl(), the controller's: GENL_ID_CTRL
+ */
 NLIPC_EXPORT uint16_t nlipc_family_id(const struct nlipc *ep)
 {
 	return ep->family_id;

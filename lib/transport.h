@@ -60,7 +60,8 @@ struct nlipc_transport {
 	void (*close)(struct nlipc *ep);
 
 	/*
-	 * Resolve the nlipc family: set ep->family_id (and ep->portid if
+	 * Resolve the family named ep->family_name (nlipc, or the controller
+	 * itself for nlipc_open_genl()): set ep->family_id (and ep->portid if
 	 * open() could not). Blocks up to the timeout. Negative errno
 	 * (-ENOENT: family not registered) with an error message.
 	 * NULL if open() resolves the family itself: a transport choosing

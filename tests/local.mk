@@ -79,7 +79,9 @@ TESTS += tests/spec-uapi.py
 # The Python tests' library (tests/nlipctest/family.py comes with the
 # generator's outputs).
 EXTRA_DIST += tests/nlipctest/__init__.py tests/nlipctest/genl.py \
-	tests/nlipctest/netlink.py tests/nlipctest/tap.py tests/nlipctest/wire.py
+	tests/nlipctest/netlink.py tests/nlipctest/tap.py tests/nlipctest/wire.py \
+	tests/nlipctest/daemon.py tests/nlipctest/proc.py \
+	tests/nlipctest/kernel_specs.py
 
 # The module: sparse-clean, then its tests inside nlipc-vm.
 TESTS += tests/kmod-check.sh tests/vm/kernel.sh
@@ -170,3 +172,6 @@ clean-kernel-lane:
 TESTS += tests/net/two-hosts.sh
 EXTRA_DIST += tests/net/two-hosts.sh tests/net/guest.sh tests/net/hosts.sh \
 	tests/net/udp-resends.sh
+# ... and nlipcd bridging netdev and ethtool from one to the other.
+TESTS += tests/net/bridge.sh
+EXTRA_DIST += tests/net/bridge.sh tests/net/bridge-guest.sh

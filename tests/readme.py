@@ -20,7 +20,9 @@ terminal interleaves it with the other commands' output, and adds the
 shell's job line), so the README shows nothing after it.
 
 Examples that cannot run here are listed in NEEDS_VM, with the reason,
-and reported as skipped; a mismatch the project knows about is in KNOWN,
+and reported as skipped; so are those of NEEDS_FAMILIES where the kernel
+lacks a family they query or its spec (from linux-source-6.12, in
+NLIPC_SPEC_PATH for them); a mismatch the project knows about is in KNOWN,
 with a pattern of the known output, and reported as TODO while the output
 is that one (automake counts it as XFAIL; as a failure once it passes:
 remove it from KNOWN then); any other output fails.
@@ -36,6 +38,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from nlipctest import tap  # noqa: E402
+from nlipctest.kernel_specs import TARBALL, extract, spec_dir  # noqa: E402
 
 SRC = os.environ.get("top_srcdir", ".")
 BUILD = os.environ.get("top_builddir", ".")
@@ -47,6 +50,13 @@ NEEDS_VM = {
     "tools/nlipc-vm -- tools/nlipc-bench/nlipc-bench":
         "needs the module in a guest (make demo runs it); its figures are "
         "one machine's, not reproducible",
+}
+
+# First command of a block -> the kernel families it queries over
+# netlink, whose specs come from linux-source-6.12 (nlipctest/kernel_specs).
+NEEDS_FAMILIES = {
+    "nlipcd --backend user --bridge-family netdev --bridge-family "
+    "ethtool:read-only tcp://127.0.0.1:7334 &": ("netdev", "ethtool"),
 }
 
 # Command -> (the known reason its output differs from the README's, a
@@ -166,6 +176,28 @@ def run_block(line, block, env):
                 proc.wait()
 
 
+def kernel_specs(env):
+    """NLIPC_SPEC_PATH set to the kernel's specs, or why it cannot be."""
+    if not os.path.exists(TARBALL):
+        return f"{TARBALL} is missing (apt-get install linux-source-6.12)"
+    env["NLIPC_SPEC_PATH"] = spec_dir(extract())
+    return None
+
+
+def missing_family(families, env, specs_why):
+    """Why a block querying @families cannot run here, or None."""
+    if specs_why:
+        return specs_why
+    for fam in families:
+        r = subprocess.run([NLIPC, "-c", "netlink:", "--family", "nlctrl",
+                            "--do", "getfamily", "--json",
+                            f'{{"family-name": "{fam}"}}'],
+                           env=env, capture_output=True)
+        if r.returncode:
+            return f"the kernel has no {fam} family"
+    return None
+
+
 def main():
     with open(f"{SRC}/README.md", encoding="utf-8") as f:
         blocks = examples(f.read())
@@ -176,6 +208,7 @@ def main():
                     f"{BUILD}/tools/nlipc-bench:{os.environ['PATH']}",
                NLIPC_CONNECT=f"unix:{tmp}/default.sock")
     env.pop("NLIPC_TAP", None)
+    specs_why = kernel_specs(env)
     daemon = subprocess.Popen([NLIPCD, "-q", "--backend", "user",
                                f"unix:{tmp}/default.sock"],
                               start_new_session=True)
@@ -187,11 +220,14 @@ def main():
                   "that show output")
         for line, block in blocks:
             first = block[0][0].split("#")[0].strip()
-            if first in NEEDS_VM:
+            why = NEEDS_VM.get(first)
+            if first in NEEDS_FAMILIES:
+                why = missing_family(NEEDS_FAMILIES[first], env, specs_why)
+            if why:
                 for cmd, _ in block:
                     tap.skip(f"README.md:{line}: "
                              f"{cmd.splitlines()[0].split('#')[0].strip()}",
-                             NEEDS_VM[first])
+                             why)
                 continue
             run_block(line, block, env)
     finally:

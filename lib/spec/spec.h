@@ -194,6 +194,10 @@ int nlipc_spec_load(const char *path, struct nlipc_spec **out, char *err,
 		    size_t errlen);
 void nlipc_spec_free(struct nlipc_spec *sp);
 
+/* find.c: NAME.yaml in $NLIPC_SPEC_PATH, then in nlipc_spec_dirs. */
+extern const char *const nlipc_spec_dirs[];
+int nlipc_spec_find(const char *name, char *path, size_t size);
+
 const struct nlipc_spec_def *nlipc_spec_def(const struct nlipc_spec *sp,
 					    const char *name);
 const struct nlipc_spec_set *nlipc_spec_set(const struct nlipc_spec *sp,

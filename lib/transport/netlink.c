@@ -118,6 +118,11 @@ static int netlink_resolve(struct nlipc *ep)
 {
 	int id, err = 0;
 
+	/* The controller's id is fixed: nothing to ask. */
+	if (!strcmp(ep->family_name, NLIPC_CTRL_FAMILY_NAME)) {
+		ep->family_id = GENL_ID_CTRL;
+		return 0;
+	}
 	libnl_timeout(ep);
 	id = genl_ctrl_resolve(sock(ep), NLIPC_FAMILY_NAME);
 	if (id == -NLE_OBJ_NOTFOUND)

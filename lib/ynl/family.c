@@ -97,7 +97,10 @@ int nlipc_ynl_resolve(struct nlipc_ynl *y, struct nlipc *ep)
 	err = nlipc_call(ep, m, family_cb, y);
 	if (!err && !y->family_id)
 		err = -EBADMSG;
-	if (err == -ENOENT)
+	/* Over nlipcd, the daemon says what it serves instead. */
+	if (err == -ENOENT && nlipc_error(ep)->msg[0])
+		snprintf(y->err, sizeof(y->err), "%s", nlipc_error(ep)->msg);
+	else if (err == -ENOENT)
 		snprintf(y->err, sizeof(y->err),
 			 "generic netlink family '%s' not found", y->spec->name);
 	else if (err == -EBADMSG)

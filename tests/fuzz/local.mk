@@ -64,7 +64,8 @@ fuzz_ynl_sources = $(filter %.c,$(lib_libnlipc_ynl_la_SOURCES) \
 tests/fuzz/fuzz-ynl: tests/fuzz/fuzz-ynl.c $(fuzz_ynl_sources) \
 		$(fuzz_lib_sources) config.h
 	$(AM_V_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) $(fuzz_lib_cflags) $(JSONC_CFLAGS) \
-		$(YAML_CFLAGS) -DYNL_SPEC='"$(ynl_fuzz_spec)"' -o $@ $< \
+		$(YAML_CFLAGS) -DYNL_SPEC='"$(ynl_fuzz_spec)"' \
+		-DSPECDIR='"$(specdir)"' -o $@ $< \
 		$(addprefix $(top_srcdir)/,$(fuzz_ynl_sources)) \
 		$(addprefix $(top_srcdir)/,$(fuzz_lib_sources)) $(fuzz_lib_libs) \
 		$(JSONC_LIBS) $(YAML_LIBS)
@@ -78,7 +79,8 @@ fuzz_nlipcd_cppflags = $(fuzz_cppflags) -I$(top_srcdir)/tools/nlipcd \
 fuzz_nlipcd_ldadd = tools/nlipcd/libnlipcd.la lib/libnlipc-core.la \
 	$(LIBMNL_LIBS)
 fuzz_nlipcd_harness = tests/fuzz/nlipcd-harness.c tests/fuzz/nlipcd-harness.h
-fuzz_nlipcd_sources = $(filter %.c,$(tools_nlipcd_libnlipcd_la_SOURCES))
+fuzz_nlipcd_sources = $(filter %.c,$(tools_nlipcd_libnlipcd_la_SOURCES) \
+	$(lib_libnlipc_spec_la_SOURCES))
 
 check_PROGRAMS += tests/fuzz/replay-nlipcd-stream \
 	tests/fuzz/replay-nlipcd-dgram tests/fuzz/replay-nlipcd-request
@@ -104,10 +106,12 @@ $(fuzz_nlipcd:%=tests/fuzz/fuzz-%): tests/fuzz/fuzz-nlipcd-%: \
 		tests/fuzz/fuzz-nlipcd-%.c $(fuzz_nlipcd_harness) \
 		$(fuzz_nlipcd_sources) $(fuzz_lib_sources) config.h
 	$(AM_V_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) $(fuzz_lib_cflags) \
+		$(YAML_CFLAGS) -DSPECDIR='"$(specdir)"' \
 		-I$(top_srcdir)/tools/nlipcd -o $@ $< \
 		$(top_srcdir)/tests/fuzz/nlipcd-harness.c \
 		$(addprefix $(top_srcdir)/,$(fuzz_nlipcd_sources)) \
-		$(addprefix $(top_srcdir)/,$(fuzz_lib_sources)) $(fuzz_lib_libs)
+		$(addprefix $(top_srcdir)/,$(fuzz_lib_sources)) $(fuzz_lib_libs) \
+		$(YAML_LIBS)
 
 fuzz_targets = url reply stream client ynl $(fuzz_nlipcd)
 fuzz: $(fuzz_targets:%=tests/fuzz/fuzz-%)

@@ -216,9 +216,9 @@ class Conn:
             raise Error(*final) if len(final) == 4 else Error(final[0])
         return [(f, parse_attrs(p[4:])) for _, f, p in replies], final
 
-    def resolve(self):
+    def resolve(self, family='nlipc'):
         replies, final = self.request(msg(GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
-                                          strz(CTRL_ATTR_FAMILY_NAME, 'nlipc'),
+                                          strz(CTRL_ATTR_FAMILY_NAME, family),
                                           seq=self.next_seq(), version=2))
         if final[0]:
             raise Error(*final)

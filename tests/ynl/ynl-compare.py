@@ -21,7 +21,6 @@ are skipped, visibly. Timings of both tools go to the TAP log.
 import json
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -29,15 +28,12 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
 from nlipctest import family, tap  # noqa: E402
+from nlipctest.kernel_specs import TARBALL, extract, spec_dir  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BUILD = os.environ.get("top_builddir", ".")
 SRC = os.environ.get("top_srcdir", ".")
 NLIPC = f"{BUILD}/tools/nlipc/nlipc"
-TARBALL = os.environ.get("LINUX_SOURCE_TARBALL",
-                         "/usr/src/linux-source-6.12.tar.xz")
-CACHE = f"{BUILD}/tests/cache/ynl-6.12"
-TOP = "linux-source-6.12"
 
 LO = {"header": {"dev-name": "lo"}}
 # (spec, do|dump, op, request): requests this host's kernel can answer.
@@ -90,25 +86,10 @@ NS_CASES = [
     ("ethtool", "do", "stats-get", V0),
 ]
 
-def extract():
-    """tools/net/ynl and Documentation/netlink, once per build tree."""
-    stamp = f"{CACHE}/.stamp"
-    if os.path.exists(stamp) and os.path.getmtime(stamp) >= \
-            os.path.getmtime(TARBALL):
-        return f"{CACHE}/{TOP}"
-    shutil.rmtree(CACHE, ignore_errors=True)
-    os.makedirs(CACHE)
-    subprocess.run(["tar", "-xf", TARBALL, "-C", CACHE, "--wildcards",
-                    f"{TOP}/tools/net/ynl/*",
-                    f"{TOP}/Documentation/netlink/*"], check=True)
-    open(stamp, "w").close()
-    return f"{CACHE}/{TOP}"
-
-
 def spec_path(root, name):
     if name == "nlipc":
         return f"{SRC}/spec/nlipc.yaml"
-    return f"{root}/Documentation/netlink/specs/{name}.yaml"
+    return f"{spec_dir(root)}/{name}.yaml"
 
 
 def steady(fam, op, v):

@@ -20,12 +20,6 @@
 
 #define CMD "spec"
 
-/* Where --family looks, after $NLIPC_SPEC_PATH: ours, then the kernel's. */
-static const char *const spec_dirs[] = {
-	SPECDIR,
-	"/usr/share/ynl/specs",
-};
-
 enum {
 	OPT_SPEC = 256,
 	OPT_FAMILY,
@@ -72,32 +66,6 @@ static void usage(FILE *f)
 		"YNL CLI (tools/net/ynl/cli.py) does. --family NAME reads NAME.yaml from\n"
 		"$NLIPC_SPEC_PATH (directories separated by ':'), %s\n"
 		"and /usr/share/ynl/specs.\n", SPECDIR);
-}
-
-/* NAME.yaml in the first directory that has it. */
-static int find_spec(const char *name, char *path, size_t size)
-{
-	const char *env = getenv("NLIPC_SPEC_PATH");
-	char *dirs = env ? strdup(env) : NULL, *dir, *save = NULL;
-	size_t i;
-
-	if (strchr(name, '/'))
-		return -EINVAL;
-	for (dir = dirs ? strtok_r(dirs, ":", &save) : NULL; dir;
-	     dir = strtok_r(NULL, ":", &save)) {
-		snprintf(path, size, "%s/%s.yaml", dir, name);
-		if (!access(path, R_OK)) {
-			free(dirs);
-			return 0;
-		}
-	}
-	free(dirs);
-	for (i = 0; i < ARRAY_SIZE(spec_dirs); i++) {
-		snprintf(path, size, "%s/%s.yaml", spec_dirs[i], name);
-		if (!access(path, R_OK))
-			return 0;
-	}
-	return -ENOENT;
 }
 
 static void list_ops(const struct nlipc_spec *sp)
@@ -180,7 +148,7 @@ static int run(const char *spec, const char *family, const char *op_name,
 	int err, ret;
 
 	if (family) {
-		if (find_spec(family, path, sizeof(path))) {
+		if (nlipc_spec_find(family, path, sizeof(path))) {
 			print_errorf(NULL, -ENOENT,
 				     "no spec for family '%s' (%s.yaml in $NLIPC_SPEC_PATH, %s or /usr/share/ynl/specs)",
 				     family, family, SPECDIR);

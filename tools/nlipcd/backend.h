@@ -42,8 +42,8 @@ struct nlipcd_backend {
 	/*
 	 * A request of the family that passed the core's checks (@op is its
 	 * entry in the op table). The backend answers it, now or later; it
-	 * raises c->inflight or sets c->dump while it owes an answer, and
-	 * calls nlipcd_client_kick() when it no longer does.
+	 * raises c->inflight or sets c->dump (client.h) while it owes an
+	 * answer, and calls nlipcd_client_kick() when it no longer does.
 	 */
 	void (*request)(struct nlipcd_client *c, const struct nlmsghdr *nlh,
 			const struct nlipcd_op *op, bool dump);
@@ -57,13 +57,10 @@ struct nlipcd_backend {
 		       const struct nlattr *op_attr,
 		       const struct nlipcd_family *f);
 
-	/* The client's queue has room again: continue its dump. */
-	void (*resume)(struct nlipcd_client *c);
-
 	/* The client joined a group (its bit is already set). */
 	int (*join)(struct nlipcd_client *c, unsigned int group);
 
-	/* The client is going away: forget it, end its dump. */
+	/* The client is going away (its dump is freed already): forget it. */
 	void (*forget)(struct nlipcd_client *c);
 };
 

@@ -1,16 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The kernel backend: every request goes to the module, its answers come
- * back with the client's sequence number and port id put back.
+ * The kernel backend: every request goes to the module through the
+ * forwarder (fwd.c), which puts the client's sequence number and port id
+ * back on the answers and runs dumps on sockets of their own.
  *
- * - Do requests share one socket. Generic netlink runs a request in the
- *   sender's sendmsg(), so by the time send() returns the answer is queued
- *   on that socket: we read it right away, and a do never waits.
- * - Dumps run on a socket of their own per client, so several run at once
- *   and a slow reader's dump waits for it alone: the kernel makes the next
- *   round only when we read, and we read only while the client's queue
- *   has room.
- * - A third socket is joined to the family's groups for the clients that
+ * - Another socket is joined to the family's groups for the clients that
  *   subscribed, and to the controller's, to notice the module going and
  *   coming back; then it re-resolves and rejoins, and subscribers get an
  *   overrun marker, since their store's story was cut.
@@ -29,6 +23,7 @@
 
 #include "backend.h"
 #include "client.h"
+#include "fwd.h"
 #include "loop.h"
 #include "nlipcd.h"
 #include "policy.h"
@@ -39,7 +34,6 @@
 #define SOL_NETLINK 270
 #endif
 
-#define RX_SIZE		(256 * 1024)
 #define NTF_TURN	64		/* notifications read per turn */
 /* Around a request: all of them, bounded only against a runaway writer. */
 #define NTF_ALL		65536
@@ -47,19 +41,11 @@
 static const char not_loaded[] =
 	"nlipc module not loaded: load it (modprobe nlipc, or insmod nlipc.ko), or run nlipcd --backend user";
 
-struct kdump {
-	struct nlipcd_watch w;		/* its own socket */
-	struct nlipcd_client *c;
-	struct nlmsghdr req;		/* the client's header, to put back */
-	uint32_t kseq;
-};
 
 struct kernel {
 	struct nlipcd *d;
-	struct nlipcd_watch do_w;	/* requests */
-	uint32_t do_portid;
+	struct nlipcd_fwd fwd;		/* requests */
 	struct nlipcd_watch ntf_w;	/* notifications */
-	uint32_t seq;
 	bool loaded;
 	bool family_news;		/* the controller announced nlipc */
 	bool joined[NLIPCD_GRP_COUNT];
@@ -67,50 +53,11 @@ struct kernel {
 	unsigned char fam_attrs[2048];
 	/* The client whose publish is being sent: its notification's sender. */
 	struct nlipcd_client *publisher;
-	unsigned char *tx;
-	unsigned char *rx;
 };
 
 static struct kernel *kernel_of(struct nlipcd *d)
 {
 	return d->backend_priv;
-}
-
-static int nl_socket(uint32_t *portid)
-{
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	socklen_t len = sizeof(sa);
-	int fd, one = 1;
-
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		    NETLINK_GENERIC);
-	if (fd < 0)
-		return -errno;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&sa, &len) < 0)
-		goto err_close;
-	/* Answers as libnlipc gets them on netlink: capped, with extack. */
-	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-	if (portid)
-		*portid = sa.nl_pid;
-	return fd;
-
-err_close:
-	one = -errno;
-	close(fd);
-	return one;
-}
-
-/* One datagram from a netlink socket, never truncated. */
-static ssize_t nl_recv(int fd, unsigned char *buf)
-{
-	ssize_t n;
-
-	do {
-		n = recv(fd, buf, RX_SIZE, MSG_DONTWAIT);
-	} while (n < 0 && errno == EINTR);
-	return n < 0 ? -errno : n;
 }
 
 /* ------------------------------------------------------------------ */
@@ -156,49 +103,14 @@ static int parse_family(struct kernel *k, const struct nlmsghdr *nlh)
 	return f->id ? 0 : -EBADMSG;
 }
 
-/*
- * Ask the controller for the family on the requests socket: answered
- * within send(), and nothing else is ever left on that socket.
- */
+/* Ask the controller for the module's family. */
 static int resolve(struct kernel *k)
 {
-	struct {
-		struct nlmsghdr nlh;
-		struct genlmsghdr g;
-		struct nlattr a;
-		char name[8];
-	} req = {
-		.nlh = {
-			.nlmsg_len = sizeof(req),
-			.nlmsg_type = GENL_ID_CTRL,
-			.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK,
-			.nlmsg_seq = ++k->seq,
-		},
-		.g = { .cmd = CTRL_CMD_GETFAMILY, .version = 2 },
-		.a = { .nla_len = sizeof(req.a) + sizeof(NLIPC_FAMILY_NAME),
-		       .nla_type = CTRL_ATTR_FAMILY_NAME },
-		.name = NLIPC_FAMILY_NAME,
-	};
 	const struct nlmsghdr *nlh;
-	int err = -ENOENT, left;
-	ssize_t n;
+	int err;
 
-	if (send(k->do_w.fd, &req, sizeof(req), 0) < 0)
-		return -errno;
-	while ((n = nl_recv(k->do_w.fd, k->rx)) > 0) {
-		left = n;
-		for (nlh = (void *)k->rx; mnl_nlmsg_ok(nlh, left);
-		     nlh = mnl_nlmsg_next(nlh, &left)) {
-			if (nlh->nlmsg_seq != req.nlh.nlmsg_seq)
-				continue;
-			if (nlh->nlmsg_type == GENL_ID_CTRL)
-				err = parse_family(k, nlh);
-			else if (nlh->nlmsg_type == NLMSG_ERROR)
-				return ((const struct nlmsgerr *)NLMSG_DATA(nlh))->error ?:
-				       err;
-		}
-	}
-	return err;
+	err = nlipcd_fwd_getfamily(&k->fwd, NLIPC_FAMILY_NAME, &nlh);
+	return err ?: parse_family(k, nlh);
 }
 
 static void join_groups(struct kernel *k)
@@ -246,49 +158,6 @@ static int kernel_family(struct nlipcd *d, struct nlipcd_family *f,
 }
 
 /* ------------------------------------------------------------------ */
-/* Answers: put the client's sequence number and port id back          */
-/* ------------------------------------------------------------------ */
-
-/*
- * The messages of one datagram that answer @kseq, rewritten for @c into
- * @r. Returns 1 once the request is complete (ACK, error or DONE).
- */
-static int rewrite(struct nlipcd_client *c, const struct nlmsghdr *orig,
-		   uint32_t kseq, const unsigned char *data, size_t len,
-		   struct nlipcd_reply *r)
-{
-	const struct nlmsghdr *nlh = (const void *)data;
-	bool want_ack = orig->nlmsg_flags & NLM_F_ACK;
-	int left = len, done = 0;
-	struct nlmsghdr *m;
-
-	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
-		if (nlh->nlmsg_seq != kseq)
-			continue;
-		if (nlh->nlmsg_type == NLMSG_ERROR) {
-			const struct nlmsgerr *e = NLMSG_DATA(nlh);
-
-			done = 1;
-			/* We always ask for the ACK, to know the end. */
-			if (!e->error && !want_ack)
-				continue;
-		}
-		if (nlh->nlmsg_type == NLMSG_DONE)
-			done = 1;
-		m = nlipcd_reply_copy(r, nlh);
-		if (!m)
-			return -ENOMEM;
-		m->nlmsg_seq = orig->nlmsg_seq;
-		m->nlmsg_pid = c->portid;
-		if (m->nlmsg_type == NLMSG_ERROR &&
-		    m->nlmsg_len >= NLMSG_HDRLEN + sizeof(struct nlmsgerr))
-			memcpy(&((struct nlmsgerr *)NLMSG_DATA(m))->msg, orig,
-			       sizeof(*orig));
-	}
-	return done;
-}
-
-/* ------------------------------------------------------------------ */
 /* Notifications                                                       */
 /* ------------------------------------------------------------------ */
 
@@ -321,7 +190,7 @@ static void ctrl_event(struct kernel *k, const struct nlmsghdr *nlh)
 		if (g->cmd == CTRL_CMD_DELFAMILY)
 			module_gone(k);
 		else if (g->cmd == CTRL_CMD_NEWFAMILY)
-			/* Not now: resolve() reads into k->rx, being walked. */
+			/* Not now: resolve() reads into k->fwd.rx, being walked. */
 			k->family_news = true;
 	}
 }
@@ -336,7 +205,7 @@ static void fix_sender(struct kernel *k, struct nlmsghdr *nlh)
 	mnl_attr_for_each(a, nlh, GENL_HDRLEN)
 		if (mnl_attr_get_type(a) == NLIPC_A_BUS_SENDER &&
 		    mnl_attr_get_payload_len(a) == sizeof(uint32_t) &&
-		    *(uint32_t *)mnl_attr_get_payload(a) == k->do_portid)
+		    *(uint32_t *)mnl_attr_get_payload(a) == k->fwd.portid)
 			*(uint32_t *)mnl_attr_get_payload(a) = k->publisher->portid;
 }
 
@@ -374,7 +243,7 @@ static void ntf_drain(struct kernel *k, int max)
 	ssize_t n;
 
 	for (i = 0; i < max; i++) {
-		n = nl_recv(k->ntf_w.fd, k->rx);
+		n = nlipcd_fwd_recv(k->ntf_w.fd, k->fwd.rx);
 		if (n == -ENOBUFS) {
 			nlipcd_warn("the notification socket overran: subscribers are told");
 			nlipcd_client_overrun_all(k->d);
@@ -383,7 +252,7 @@ static void ntf_drain(struct kernel *k, int max)
 		if (n <= 0)
 			return;
 		left = n;
-		for (nlh = (void *)k->rx; mnl_nlmsg_ok(nlh, left);
+		for (nlh = (void *)k->fwd.rx; mnl_nlmsg_ok(nlh, left);
 		     nlh = mnl_nlmsg_next(nlh, &left))
 			fan_out(k, nlh);
 		if (k->family_news) {
@@ -403,30 +272,12 @@ static void ntf_handle(struct nlipcd *d, struct nlipcd_watch *w,
 /* Requests                                                            */
 /* ------------------------------------------------------------------ */
 
-/* Our copy of the request: our sequence number, always an ACK. */
-static const void *outgoing(struct kernel *k, const struct nlmsghdr *nlh,
-			    uint32_t kseq)
-{
-	struct nlmsghdr *out = (struct nlmsghdr *)k->tx;
-
-	memcpy(k->tx, nlh, nlh->nlmsg_len);
-	out->nlmsg_seq = kseq;
-	out->nlmsg_pid = 0;
-	if ((out->nlmsg_flags & NLM_F_DUMP) != NLM_F_DUMP)
-		out->nlmsg_flags |= NLM_F_ACK;
-	return out;
-}
-
 static void do_request(struct kernel *k, struct nlipcd_client *c,
 		       const struct nlmsghdr *nlh, const struct nlipcd_op *op)
 {
-	uint32_t kseq = ++k->seq;
-	struct nlipcd_reply r;
-	int done = 0;
-	ssize_t n;
+	uint32_t kseq;
+	int err;
 
-	if (nlipcd_reply_init(&r, 256))
-		return;
 	/*
 	 * Notifications queued before this request go out before its own,
 	 * all of them: a publish's own must be the next read, while
@@ -434,123 +285,17 @@ static void do_request(struct kernel *k, struct nlipcd_client *c,
 	 */
 	ntf_drain(k, NTF_ALL);
 	k->publisher = op && op->cmd == NLIPC_CMD_PUBLISH ? c : NULL;
-	if (send(k->do_w.fd, outgoing(k, nlh, kseq), nlh->nlmsg_len, 0) < 0) {
+	err = nlipcd_fwd_send(&k->fwd, nlh, &kseq);
+	if (err) {
 		k->publisher = NULL;
-		nlipcd_request_error(c, nlh, -errno,
+		nlipcd_request_error(c, nlh, err,
 				     "nlipcd could not pass the request to the module");
-		goto out_release;
+		return;
 	}
 	/* Ran within send(): its notifications, then its answer. */
 	ntf_drain(k, NTF_ALL);
 	k->publisher = NULL;
-	while (!done && (n = nl_recv(k->do_w.fd, k->rx)) != -EAGAIN) {
-		if (n < 0) {
-			nlipcd_warn("the requests socket: %s", strerror(-n));
-			break;
-		}
-		done = rewrite(c, nlh, kseq, k->rx, n, &r);
-		if (done < 0)
-			break;
-	}
-	if (done <= 0) {
-		r.buf->len = 0;
-		r.err = 0;
-		nlipcd_reply_ack(&r, nlh, c->portid, -ENOBUFS,
-				 &(struct nlipcd_extack){
-					.msg = "nlipcd lost the module's answer" });
-	}
-	nlipcd_client_send_reply(c, &r);
-out_release:
-	nlipcd_reply_release(&r);
-}
-
-static void dump_free(struct nlipcd *d, struct kdump *kd)
-{
-	nlipcd_watch_del(d, &kd->w);
-	close(kd->w.fd);
-	free(kd);
-}
-
-static void dump_handle(struct nlipcd *d, struct nlipcd_watch *w,
-			uint32_t events)
-{
-	struct kdump *kd = nlipcd_container_of(w, struct kdump, w);
-	struct nlipcd_client *c = kd->c;
-	struct kernel *k = kernel_of(d);
-	struct nlipcd_reply r;
-	int done;
-	ssize_t n;
-
-	/* The client's queue is full: the kernel waits with the next round. */
-	if (c->tx.bytes >= NLIPCD_DUMP_LOW_WATER || c->closing) {
-		nlipcd_watch_set(d, w, 0);
-		return;
-	}
-	/* Room for the round before taking it; without, it waits (resume). */
-	n = recv(w->fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (nlipcd_reply_init(&r, n > 0 ? n + 64 : 256)) {
-		nlipcd_watch_set(d, w, 0);
-		return;
-	}
-	n = nl_recv(w->fd, k->rx);
-	if (n == -EAGAIN) {
-		nlipcd_reply_release(&r);
-		return;
-	}
-	done = n < 0 ? -1 : rewrite(c, &kd->req, kd->kseq, k->rx, n, &r);
-	if (done < 0) {
-		r.buf->len = 0;
-		r.err = 0;
-		nlipcd_reply_ack(&r, &kd->req, c->portid, n < 0 ? (int)n : -ENOMEM,
-				 &(struct nlipcd_extack){
-					.msg = "nlipcd lost the module's dump" });
-		done = 1;
-	}
-	nlipcd_client_send_reply(c, &r);
-	nlipcd_reply_release(&r);
-	if (done) {
-		c->dump = NULL;
-		dump_free(d, kd);
-		nlipcd_client_kick(c);
-	}
-}
-
-static void dump_request(struct kernel *k, struct nlipcd_client *c,
-			 const struct nlmsghdr *nlh)
-{
-	struct kdump *kd = calloc(1, sizeof(*kd));
-	int fd;
-
-	if (!kd) {
-		nlipcd_request_error(c, nlh, -ENOMEM, NULL);
-		return;
-	}
-	fd = nl_socket(NULL);
-	if (fd < 0) {
-		free(kd);
-		nlipcd_request_error(c, nlh, fd,
-				     "nlipcd could not open a socket for the dump");
-		return;
-	}
-	kd->c = c;
-	kd->req = *nlh;
-	kd->kseq = ++k->seq;
-	kd->w.handle = dump_handle;
-	if (nlipcd_watch_add(k->d, &kd->w, fd, EPOLLIN)) {
-		close(fd);
-		free(kd);
-		nlipcd_request_error(c, nlh, -ENOMEM, NULL);
-		return;
-	}
-	if (send(fd, outgoing(k, nlh, kd->kseq), nlh->nlmsg_len, 0) < 0) {
-		nlipcd_request_error(c, nlh, -errno,
-				     "nlipcd could not pass the dump to the module");
-		dump_free(k->d, kd);
-		return;
-	}
-	c->dump = kd;
+	nlipcd_fwd_answer(&k->fwd, c, nlh, kseq);
 }
 
 static void kernel_request(struct nlipcd_client *c, const struct nlmsghdr *nlh,
@@ -563,7 +308,7 @@ static void kernel_request(struct nlipcd_client *c, const struct nlmsghdr *nlh,
 		return;
 	}
 	if (dump)
-		dump_request(k, c, nlh);
+		nlipcd_fwd_dump(&k->fwd, c, nlh);
 	else
 		do_request(k, c, nlh, op);
 }
@@ -574,14 +319,6 @@ static void kernel_policy(struct nlipcd_client *c, const struct nlmsghdr *nlh,
 			  const struct nlipcd_family *f)
 {
 	kernel_request(c, nlh, NULL, true);
-}
-
-static void kernel_resume(struct nlipcd_client *c)
-{
-	struct kdump *kd = c->dump;
-
-	if (kd && !(kd->w.events & EPOLLIN))
-		nlipcd_watch_set(c->d, &kd->w, EPOLLIN);
 }
 
 static int kernel_join(struct nlipcd_client *c, unsigned int group)
@@ -605,11 +342,6 @@ static void kernel_forget(struct nlipcd_client *c)
 
 	if (k->publisher == c)
 		k->publisher = NULL;
-	if (c->dump) {
-		/* Closing the socket ends the kernel's half of the dump. */
-		dump_free(c->d, c->dump);
-		c->dump = NULL;
-	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -617,37 +349,21 @@ static void kernel_forget(struct nlipcd_client *c)
 static int kernel_init(struct nlipcd *d)
 {
 	struct kernel *k = calloc(1, sizeof(*k));
-	int fd, err, val = 1024 * 1024;
 	uint32_t ctrl_group = GENL_ID_CTRL;
+	int fd, err;
 
 	if (!k)
 		return -ENOMEM;
 	k->d = d;
-	k->tx = malloc(NLIPC_BRIDGE_MSG_MAX);
-	k->rx = malloc(RX_SIZE);
-	err = -ENOMEM;
-	if (!k->tx || !k->rx)
+	err = nlipcd_fwd_init(d, &k->fwd);
+	if (err)
 		goto err_free;
 
-	fd = nl_socket(&k->do_portid);
+	fd = nlipcd_fwd_ntf_socket();
 	if (fd < 0) {
 		err = fd;
-		goto err_free;
+		goto err_uninit_fwd;
 	}
-	/* Room for the largest answer and its ACK, whatever rmem_default. */
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &val, sizeof(val)))
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &val, sizeof(val));
-	k->do_w.fd = fd;
-	k->do_w.handle = NULL;
-
-	fd = nl_socket(NULL);
-	if (fd < 0) {
-		err = fd;
-		goto err_close_do;
-	}
-	val = 4 * 1024 * 1024;
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &val, sizeof(val)))
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &val, sizeof(val));
 	/* The controller's notify group: families coming and going. */
 	setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &ctrl_group,
 		   sizeof(ctrl_group));
@@ -655,18 +371,16 @@ static int kernel_init(struct nlipcd *d)
 	err = nlipcd_watch_add(d, &k->ntf_w, fd, EPOLLIN);
 	if (err) {
 		close(fd);
-		goto err_close_do;
+		goto err_uninit_fwd;
 	}
 	d->backend_priv = k;
 	if (!ensure_loaded(k))
 		nlipcd_warn("%s; nlipcd waits for it", not_loaded);
 	return 0;
 
-err_close_do:
-	close(k->do_w.fd);
+err_uninit_fwd:
+	nlipcd_fwd_uninit(&k->fwd);
 err_free:
-	free(k->tx);
-	free(k->rx);
 	free(k);
 	return err;
 }
@@ -679,9 +393,7 @@ static void kernel_uninit(struct nlipcd *d)
 		return;
 	nlipcd_watch_del(d, &k->ntf_w);
 	close(k->ntf_w.fd);
-	close(k->do_w.fd);
-	free(k->tx);
-	free(k->rx);
+	nlipcd_fwd_uninit(&k->fwd);
 	free(k);
 	d->backend_priv = NULL;
 }
@@ -692,13 +404,10 @@ bool nlipcd_backend_kernel_probe(void)
 	struct kernel k = { 0 };
 	bool ok;
 
-	k.do_w.fd = nl_socket(NULL);
-	if (k.do_w.fd < 0)
+	if (nlipcd_fwd_init(NULL, &k.fwd))
 		return false;
-	k.rx = malloc(RX_SIZE);
-	ok = k.rx && !resolve(&k);
-	free(k.rx);
-	close(k.do_w.fd);
+	ok = !resolve(&k);
+	nlipcd_fwd_uninit(&k.fwd);
 	return ok;
 }
 
@@ -709,7 +418,6 @@ const struct nlipcd_backend nlipcd_backend_kernel = {
 	.family = kernel_family,
 	.request = kernel_request,
 	.policy = kernel_policy,
-	.resume = kernel_resume,
 	.join = kernel_join,
 	.forget = kernel_forget,
 };

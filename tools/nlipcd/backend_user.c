@@ -44,6 +44,7 @@ struct user {
 
 /* A dump in progress: netlink_callback's state, and where we are. */
 struct user_dump {
+	struct nlipcd_dump dump;	/* the client's c->dump */
 	uint32_t seq;			/* the request's */
 	uint32_t cb_seq, prev_seq;	/* nl_dump_check_consistent() */
 	unsigned long pos;		/* entries walked */
@@ -82,28 +83,23 @@ static int family_attrs(struct user *u)
 	nlipcd_reply_put_u32(&r, CTRL_ATTR_VERSION, NLIPC_FAMILY_VERSION);
 	nlipcd_reply_put_u32(&r, CTRL_ATTR_HDRSIZE, 0);
 	nlipcd_reply_put_u32(&r, CTRL_ATTR_MAXATTR, 0);
-	/* nlctrl's nests here carry no NLA_F_NESTED. */
 	ops = nlipcd_reply_nest_start(&r, CTRL_ATTR_OPS);
 	for (i = 0; i < nlipcd_n_ops; i++) {
 		one = nlipcd_reply_nest_start(&r, i + 1);
 		nlipcd_reply_put_u32(&r, CTRL_ATTR_OP_ID, nlipcd_ops[i].cmd);
 		nlipcd_reply_put_u32(&r, CTRL_ATTR_OP_FLAGS,
 				     nlipcd_op_ctrl_flags(&nlipcd_ops[i]));
-		nlipcd_reply_nest_end(&r, one);
-		((struct nlattr *)(r.buf->data + one))->nla_type = i + 1;
+		nlipcd_reply_nest_end_plain(&r, one);
 	}
-	nlipcd_reply_nest_end(&r, ops);
-	((struct nlattr *)(r.buf->data + ops))->nla_type = CTRL_ATTR_OPS;
+	nlipcd_reply_nest_end_plain(&r, ops);
 	grps = nlipcd_reply_nest_start(&r, CTRL_ATTR_MCAST_GROUPS);
 	for (i = 0; i < NLIPCD_GRP_COUNT; i++) {
 		one = nlipcd_reply_nest_start(&r, i + 1);
 		nlipcd_reply_put_u32(&r, CTRL_ATTR_MCAST_GRP_ID, i + 1);
 		nlipcd_reply_put_str(&r, CTRL_ATTR_MCAST_GRP_NAME, names[i]);
-		nlipcd_reply_nest_end(&r, one);
-		((struct nlattr *)(r.buf->data + one))->nla_type = i + 1;
+		nlipcd_reply_nest_end_plain(&r, one);
 	}
-	nlipcd_reply_nest_end(&r, grps);
-	((struct nlattr *)(r.buf->data + grps))->nla_type = CTRL_ATTR_MCAST_GROUPS;
+	nlipcd_reply_nest_end_plain(&r, grps);
 	err = r.err;
 	if (!err) {
 		u->family_attrs_len = r.buf->len - NLMSG_HDRLEN - GENL_HDRLEN;
@@ -477,10 +473,20 @@ static const handler_t doits[NLIPC_CMD_MAX + 1] = {
 /* client's queue as a netlink dump is paced by recvmsg()              */
 /* ------------------------------------------------------------------ */
 
+static struct user_dump *user_dump_of(struct nlipcd_client *c)
+{
+	return nlipcd_container_of(c->dump, struct user_dump, dump);
+}
+
+static void dump_free(struct nlipcd_client *c)
+{
+	free(user_dump_of(c));
+	c->dump = NULL;
+}
+
 static void dump_end(struct nlipcd_client *c)
 {
-	free(c->dump);
-	c->dump = NULL;
+	dump_free(c);
 	nlipcd_client_kick(c);
 }
 
@@ -513,8 +519,8 @@ static struct nlipcd_list *dump_seek(struct user *u, struct user_dump *dd)
  */
 static int dump_round(struct nlipcd_client *c)
 {
+	struct user_dump *dd = user_dump_of(c);
 	struct user *u = user_of(c->d);
-	struct user_dump *dd = c->dump;
 	struct nlipcd_reply r;
 	struct nlipcd_list *l;
 	size_t before;
@@ -594,12 +600,14 @@ static int dump_start(struct ctx *x)
 	dd = calloc(1, sizeof(*dd));
 	if (!dd)
 		return -ENOMEM;
+	dd->dump.resume = user_resume;
+	dd->dump.free = dump_free;
 	dd->seq = x->nlh->nlmsg_seq;
 	if (prefix) {
 		dd->prefix_len = mnl_attr_get_payload_len(prefix);
 		memcpy(dd->prefix, mnl_attr_get_payload(prefix), dd->prefix_len);
 	}
-	x->c->dump = dd;
+	x->c->dump = &dd->dump;
 	return 0;
 }
 
@@ -680,12 +688,6 @@ static void user_policy(struct nlipcd_client *c, const struct nlmsghdr *nlh,
 	nlipcd_reply_release(&r);
 }
 
-static void user_forget(struct nlipcd_client *c)
-{
-	free(c->dump);
-	c->dump = NULL;
-}
-
 const struct nlipcd_backend nlipcd_backend_user = {
 	.name = "user",
 	.init = user_init,
@@ -693,6 +695,4 @@ const struct nlipcd_backend nlipcd_backend_user = {
 	.family = user_family,
 	.request = user_request,
 	.policy = user_policy,
-	.resume = user_resume,
-	.forget = user_forget,
 };

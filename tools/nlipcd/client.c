@@ -174,9 +174,11 @@ static void client_free(struct nlipcd_client *c)
 	struct nlipcd *d = c->d;
 	unsigned int g;
 
+	if (c->dump)
+		c->dump->free(c);
 	if (d->backend && d->backend->forget)
 		d->backend->forget(c);
-	for (g = 0; g < NLIPCD_GRP_COUNT; g++)
+	for (g = 0; g < NLIPCD_GROUPS_MAX; g++)
 		if (c->groups & (1u << g))
 			d->n_subscribed[g]--;
 	nlipcd_list_del(&c->node);
@@ -556,9 +558,8 @@ void nlipcd_client_run_ready(struct nlipcd *d)
 		c = nlipcd_container_of(l, struct nlipcd_client, ready_node);
 		if (c->closing)
 			continue;
-		if (c->dump && c->tx.bytes < NLIPCD_DUMP_LOW_WATER &&
-		    d->backend->resume)
-			d->backend->resume(c);
+		if (c->dump && c->tx.bytes < NLIPCD_DUMP_LOW_WATER)
+			c->dump->resume(c);
 		nlipcd_client_take_input(c);
 		nlipcd_client_kick(c);
 	}

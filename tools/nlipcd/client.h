@@ -26,6 +26,17 @@ struct nlipcd_pending {
 	unsigned char data[];
 };
 
+/*
+ * A dump being answered, by whoever started it (a backend, or the bridge
+ * of other families): how the loop goes on with it once the client's
+ * queue has room again, and how it is dropped when the client goes. The
+ * owner embeds it in its own state and clears c->dump when it ends.
+ */
+struct nlipcd_dump {
+	void (*resume)(struct nlipcd_client *c);
+	void (*free)(struct nlipcd_client *c);
+};
+
 struct nlipcd_client {
 	struct nlipcd_watch w;		/* own socket; unused for peers */
 	struct nlipcd *d;
@@ -83,7 +94,7 @@ struct nlipcd_client {
 
 	unsigned int groups;		/* bit per NLIPCD_GRP_* joined */
 	unsigned int inflight;		/* requests the backend still owes */
-	void *dump;			/* the backend's dump in progress */
+	struct nlipcd_dump *dump;	/* the dump in progress */
 	uint64_t last_rx_ms;
 
 	/* UDP: answers by sequence number, and the request being answered. */

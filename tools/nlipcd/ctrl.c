@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The generic netlink controller, as far as nlipc's clients need it on a
- * bridged transport: CTRL_CMD_GETFAMILY (do and dump) and CTRL_CMD_GETPOLICY
- * for the nlipc family, answered as the kernel's nlctrl answers them, and
- * NLIPC_BRIDGE_CMD_JOIN (lib/bridge.h), which stands in for
+ * The generic netlink controller, as far as clients need it on a bridged
+ * transport: CTRL_CMD_GETFAMILY (do and dump) and CTRL_CMD_GETPOLICY for
+ * the families served here (nlipc, the controller itself, and the kernel
+ * families bridged.c forwards), answered as the kernel's nlctrl answers
+ * them, and NLIPC_BRIDGE_CMD_JOIN (lib/bridge.h), which stands in for
  * setsockopt(NETLINK_ADD_MEMBERSHIP).
  *
  * Like nlctrl, GETFAMILY and GETPOLICY (before its resv_start_op) are
@@ -17,6 +18,7 @@
 #include <linux/nlipc.h>
 
 #include "backend.h"
+#include "bridged.h"
 #include "client.h"
 #include "kind.h"
 #include "nlipcd.h"
@@ -29,36 +31,151 @@ static bool is_dump(const struct nlmsghdr *nlh)
 	return (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
 }
 
-static const char udp_dump_refused[] =
-	"dumps are refused over UDP: a lost datagram would lose entries unnoticed; use tcp:// or unix:";
+/* A family served here: nlipc, the controller, or one bridged. */
+struct served {
+	enum { SERVED_NONE, SERVED_CTRL, SERVED_NLIPC, SERVED_BRIDGED } what;
+	struct nlipcd_bridged *bf;
+};
 
-/* Which family a request names: 1 nlipc, 0 another, -EINVAL neither. */
-static int names_nlipc(const struct nlattr **tb, const struct nlipcd_family *f,
-		       bool name_first)
+/*
+ * Which family a request names, by name or id (@name_first: the name
+ * wins, as ctrl_getfamily() has it; else the id, as getpolicy). A bridged
+ * family is asked of the kernel again. -EINVAL if it names none.
+ */
+static int served(struct nlipcd *d, const struct nlattr **tb,
+		  const struct nlipcd_family *f, bool name_first,
+		  struct served *s)
 {
 	const struct nlattr *id = tb[CTRL_ATTR_FAMILY_ID];
 	const struct nlattr *name = tb[CTRL_ATTR_FAMILY_NAME];
+	struct nlipcd_bridged *bf;
 
-	if (name && (name_first || !id))
-		return !strcmp(mnl_attr_get_str(name), NLIPC_FAMILY_NAME);
-	if (id)
-		return f && mnl_attr_get_u16(id) == f->id;
-	return -EINVAL;
+	s->what = SERVED_NONE;
+	s->bf = NULL;
+	if (name && (name_first || !id)) {
+		const char *n = mnl_attr_get_str(name);
+
+		if (!strcmp(n, NLIPC_FAMILY_NAME))
+			s->what = SERVED_NLIPC;
+		else if (!strcmp(n, "nlctrl"))
+			s->what = SERVED_CTRL;
+		else if ((bf = nlipcd_bridge_by_name(d, n)) &&
+			 !nlipcd_bridge_refresh(d, bf)) {
+			s->what = SERVED_BRIDGED;
+			s->bf = bf;
+		}
+		return 0;
+	}
+	if (!id)
+		return -EINVAL;
+	if (mnl_attr_get_u16(id) == GENL_ID_CTRL) {
+		s->what = SERVED_CTRL;
+	} else if (f && mnl_attr_get_u16(id) == f->id) {
+		s->what = SERVED_NLIPC;
+	} else if ((bf = nlipcd_bridge_resolve_id(d, mnl_attr_get_u16(id)))) {
+		s->what = SERVED_BRIDGED;
+		s->bf = bf;
+	}
+	return 0;
 }
 
-static const char *no_family(const struct nlattr **tb)
+static const char *no_family(struct nlipcd *d, const struct nlattr **tb)
 {
-	static char text[96];
+	const char *name = tb[CTRL_ATTR_FAMILY_NAME] ?
+			   mnl_attr_get_str(tb[CTRL_ATTR_FAMILY_NAME]) : NULL;
+	static char text[512];
 
-	if (tb[CTRL_ATTR_FAMILY_NAME])
+	if (name && nlipcd_bridge_by_name(d, name))
 		snprintf(text, sizeof(text),
-			 "no family '%s' here: nlipcd serves the nlipc family only",
-			 mnl_attr_get_str(tb[CTRL_ATTR_FAMILY_NAME]));
+			 "nlipcd bridges %s, but the kernel has no such family now",
+			 name);
+	else if (name)
+		snprintf(text, sizeof(text), "no family '%s' here: nlipcd serves %s",
+			 name, nlipcd_bridge_names(d));
 	else
-		snprintf(text, sizeof(text),
-			 "no family %u here: nlipcd serves the nlipc family only",
-			 mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]));
+		snprintf(text, sizeof(text), "no family %u here: nlipcd serves %s",
+			 mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]),
+			 nlipcd_bridge_names(d));
 	return text;
+}
+
+/* The controller itself, as nlctrl describes itself, less its group. */
+static void ctrl_newfamily(struct nlipcd_reply *r, uint16_t flags,
+			   uint32_t seq, uint32_t portid)
+{
+	static const struct {
+		uint8_t cmd;
+		uint32_t flags;
+	} ops[] = {
+		{ CTRL_CMD_GETFAMILY,
+		  GENL_CMD_CAP_DO | GENL_CMD_CAP_DUMP | GENL_CMD_CAP_HASPOL },
+		{ CTRL_CMD_GETPOLICY, GENL_CMD_CAP_DUMP | GENL_CMD_CAP_HASPOL },
+	};
+	size_t nest, one;
+	unsigned int i;
+
+	nlipcd_reply_genl(r, GENL_ID_CTRL, flags, seq, portid,
+			  CTRL_CMD_NEWFAMILY, 2);
+	nlipcd_reply_put_str(r, CTRL_ATTR_FAMILY_NAME, "nlctrl");
+	nlipcd_reply_put(r, CTRL_ATTR_FAMILY_ID, &(uint16_t){ GENL_ID_CTRL },
+			 sizeof(uint16_t));
+	nlipcd_reply_put_u32(r, CTRL_ATTR_VERSION, 2);
+	nlipcd_reply_put_u32(r, CTRL_ATTR_HDRSIZE, 0);
+	nlipcd_reply_put_u32(r, CTRL_ATTR_MAXATTR, CTRL_ATTR_MAX);
+	nest = nlipcd_reply_nest_start(r, CTRL_ATTR_OPS);
+	for (i = 0; i < NLIPCD_ARRAY_SIZE(ops); i++) {
+		one = nlipcd_reply_nest_start(r, i + 1);
+		nlipcd_reply_put_u32(r, CTRL_ATTR_OP_ID, ops[i].cmd);
+		nlipcd_reply_put_u32(r, CTRL_ATTR_OP_FLAGS, ops[i].flags);
+		nlipcd_reply_nest_end_plain(r, one);
+	}
+	nlipcd_reply_nest_end_plain(r, nest);
+}
+
+/* One family's CTRL_CMD_NEWFAMILY, appended to @r. */
+static void newfamily(struct nlipcd_client *c, const struct served *s,
+		      const struct nlipcd_family *f, struct nlipcd_reply *r,
+		      uint16_t flags, uint32_t seq)
+{
+	switch (s->what) {
+	case SERVED_CTRL:
+		ctrl_newfamily(r, flags, seq, c->portid);
+		break;
+	case SERVED_NLIPC:
+		nlipcd_reply_genl(r, GENL_ID_CTRL, flags, seq, c->portid,
+				  CTRL_CMD_NEWFAMILY, 2);
+		nlipcd_reply_append(r, f->attrs, f->attrs_len);
+		break;
+	case SERVED_BRIDGED:
+		nlipcd_bridge_newfamily(c, s->bf, r, flags, seq);
+		break;
+	case SERVED_NONE:
+		break;
+	}
+}
+
+/* Every family served, as ctrl_dumpfamily() lists the kernel's. */
+static void getfamily_dump(struct nlipcd_client *c, const struct nlmsghdr *nlh,
+			   const struct nlipcd_family *f, bool have)
+{
+	struct served s = { .what = SERVED_CTRL };
+	struct nlipcd_reply r;
+	unsigned int i;
+
+	if (nlipcd_reply_init(&r, 4096))
+		return;
+	newfamily(c, &s, f, &r, NLM_F_MULTI, nlh->nlmsg_seq);
+	if (have) {
+		s.what = SERVED_NLIPC;
+		newfamily(c, &s, f, &r, NLM_F_MULTI, nlh->nlmsg_seq);
+	}
+	s.what = SERVED_BRIDGED;
+	for (i = 0; (s.bf = nlipcd_bridge_nth(c->d, i)); i++)
+		if (!nlipcd_bridge_refresh(c->d, s.bf))
+			newfamily(c, &s, f, &r, NLM_F_MULTI, nlh->nlmsg_seq);
+	nlipcd_reply_done(&r, nlh->nlmsg_seq, c->portid, 0);
+	nlipcd_client_send_reply(c, &r);
+	nlipcd_reply_release(&r);
 }
 
 static void getfamily(struct nlipcd_client *c, const struct nlmsghdr *nlh)
@@ -69,11 +186,12 @@ static void getfamily(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 	const char *why = NULL;
 	struct nlipcd_reply r;
 	bool dump = is_dump(nlh);
+	struct served s;
 	bool have;
 	int err;
 
 	if (dump && c->ops->lossy) {
-		ext.msg = udp_dump_refused;
+		ext.msg = nlipcd_udp_dump_refused;
 		nlipcd_request_ack(c, nlh, -EOPNOTSUPP, &ext);
 		return;
 	}
@@ -84,31 +202,24 @@ static void getfamily(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 		return;
 	}
 	have = !c->d->backend->family(c->d, &f, &why);
-	if (!dump) {
-		/* ctrl_getfamily(): the name wins over the id. */
-		err = names_nlipc(tb, have ? &f : NULL, true);
-		if (err < 0) {
-			nlipcd_request_ack(c, nlh, err, NULL);
-			return;
-		}
-		if (!err || !have) {
-			ext.msg = !err ? no_family(tb) : why;
-			nlipcd_request_ack(c, nlh, -ENOENT, &ext);
-			return;
-		}
-	}
-
-	if (nlipcd_reply_init(&r, f.attrs_len + 128))
+	if (dump) {
+		getfamily_dump(c, nlh, &f, have);
 		return;
-	if (have) {
-		nlipcd_reply_genl(&r, GENL_ID_CTRL, dump ? NLM_F_MULTI : 0,
-				  nlh->nlmsg_seq, c->portid,
-				  CTRL_CMD_NEWFAMILY, 2);
-		nlipcd_reply_append(&r, f.attrs, f.attrs_len);
 	}
-	if (dump)
-		nlipcd_reply_done(&r, nlh->nlmsg_seq, c->portid, 0);
-	else if (nlh->nlmsg_flags & NLM_F_ACK)
+	err = served(c->d, tb, have ? &f : NULL, true, &s);
+	if (err) {
+		nlipcd_request_ack(c, nlh, err, NULL);
+		return;
+	}
+	if (s.what == SERVED_NONE || (s.what == SERVED_NLIPC && !have)) {
+		ext.msg = s.what == SERVED_NONE ? no_family(c->d, tb) : why;
+		nlipcd_request_ack(c, nlh, -ENOENT, &ext);
+		return;
+	}
+	if (nlipcd_reply_init(&r, 4096))
+		return;
+	newfamily(c, &s, &f, &r, 0, nlh->nlmsg_seq);
+	if (nlh->nlmsg_flags & NLM_F_ACK)
 		nlipcd_reply_ack(&r, nlh, c->portid, 0, &ext);
 	nlipcd_client_send_reply(c, &r);
 	nlipcd_reply_release(&r);
@@ -120,6 +231,8 @@ static void getpolicy(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 	struct nlipcd_extack ext = { 0 };
 	struct nlipcd_family f;
 	const char *why = NULL;
+	struct served s;
+	bool have;
 	int err;
 
 	if (!is_dump(nlh)) {
@@ -127,7 +240,7 @@ static void getpolicy(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 		return;
 	}
 	if (c->ops->lossy) {
-		ext.msg = udp_dump_refused;
+		ext.msg = nlipcd_udp_dump_refused;
 		nlipcd_request_ack(c, nlh, -EOPNOTSUPP, &ext);
 		return;
 	}
@@ -143,13 +256,18 @@ static void getpolicy(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 		return;
 	}
 	/* ctrl_dumppolicy_start(): the id wins over the name. */
-	if (c->d->backend->family(c->d, &f, &why)) {
+	have = !c->d->backend->family(c->d, &f, &why);
+	err = served(c->d, tb, have ? &f : NULL, false, &s);
+	if (!err && s.what == SERVED_BRIDGED) {
+		nlipcd_bridge_policy(c, nlh, s.bf);
+		return;
+	}
+	if (!err && s.what == SERVED_NLIPC && !have) {
 		ext.msg = why;
 		nlipcd_request_ack(c, nlh, -ENOENT, &ext);
 		return;
 	}
-	err = names_nlipc(tb, &f, false);
-	if (err <= 0) {
+	if (err || s.what != SERVED_NLIPC) {
 		/* The kernel's dump start errors carry no extack. */
 		nlipcd_request_ack(c, nlh, err ? err : -ENOENT, NULL);
 		return;
@@ -166,6 +284,7 @@ static void join(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 	const char *why = NULL;
 	unsigned int g;
 	uint32_t id;
+	bool have;
 	int err;
 
 	if (c->ops->lossy) {
@@ -183,19 +302,20 @@ static void join(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 		err = -EINVAL;
 		goto out_answer;
 	}
-	if (d->backend->family(d, &f, &why)) {
-		ext.msg = why;
-		err = -ENOENT;
-		goto out_answer;
-	}
 	id = mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
-	for (g = 0; g < NLIPCD_GRP_COUNT; g++)
+	have = !d->backend->family(d, &f, &why);
+	for (g = 0; have && g < NLIPCD_GRP_COUNT; g++)
 		if (f.group_id[g] == id)
 			break;
-	if (g == NLIPCD_GRP_COUNT) {
-		NLIPCD_SET_ERR_ATTR(&ext, tb[CTRL_ATTR_MCAST_GRP_ID],
-				    "no such multicast group in the nlipc family");
-		err = -ENOENT;
+	if (!have || g == NLIPCD_GRP_COUNT) {
+		err = nlipcd_bridge_join(c, id, &ext);
+		if (err != -ENOENT)
+			goto out_answer;
+		if (have)
+			NLIPCD_SET_ERR_ATTR(&ext, tb[CTRL_ATTR_MCAST_GRP_ID],
+					    "no such multicast group in the nlipc family");
+		else
+			ext.msg = why;
 		goto out_answer;
 	}
 	if (!(c->groups & (1u << g))) {

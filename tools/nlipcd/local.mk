@@ -31,9 +31,13 @@ tools_nlipcd_libnlipcd_la_SOURCES = \
 	tools/nlipcd/hash.c \
 	tools/nlipcd/kv.c \
 	tools/nlipcd/backend_user.c \
+	tools/nlipcd/fwd.h tools/nlipcd/fwd.c \
+	tools/nlipcd/bridged.h tools/nlipcd/bridged.c \
 	tools/nlipcd/backend_kernel.c
 tools_nlipcd_libnlipcd_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
-tools_nlipcd_libnlipcd_la_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS)
+tools_nlipcd_libnlipcd_la_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS) $(YAML_CFLAGS)
+# The spec reader: --bridge-family names ops as the family's spec does.
+tools_nlipcd_libnlipcd_la_LIBADD = lib/libnlipc-spec.la
 
 # A daemon, with a section-8 page: installed in sbin.
 sbin_PROGRAMS += tools/nlipcd/nlipcd

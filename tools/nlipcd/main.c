@@ -27,6 +27,7 @@
 
 #include "../../kmod/kv-rules.h"
 #include "backend.h"
+#include "bridged.h"
 #include "client.h"
 #include "kind.h"
 #include "listen.h"
@@ -112,6 +113,7 @@ static void signal_handle(struct nlipcd *d, struct nlipcd_watch *w,
 
 enum {
 	OPT_ALLOW_REMOTE_WRITE = 256,
+	OPT_BRIDGE_FAMILY,
 	OPT_IDLE,
 	OPT_LOG_LEVEL,
 	OPT_USER,
@@ -140,6 +142,7 @@ static const struct option options[] = {
 	{ "socket-group", required_argument, NULL, 'g' },
 	{ "allow-uid", required_argument, NULL, 'u' },
 	{ "allow-remote-write", no_argument, NULL, OPT_ALLOW_REMOTE_WRITE },
+	{ "bridge-family", required_argument, NULL, OPT_BRIDGE_FAMILY },
 	{ "user", required_argument, NULL, OPT_USER },
 	{ "max-msg", required_argument, NULL, OPT_MAX_MSG },
 	{ "max-clients", required_argument, NULL, OPT_MAX_CLIENTS },
@@ -179,6 +182,11 @@ static void usage(FILE *f)
 		"  -u, --allow-uid UID|USER     may also use kv-set, kv-del, stats-reset\n"
 		"                               over AF_UNIX (root and nlipcd's uid always may)\n"
 		"      --allow-remote-write     let TCP/UDP clients write (default read-only)\n"
+		"      --bridge-family FAMILY[:OPS]  forward the kernel's generic netlink\n"
+		"                               FAMILY too (repeatable); OPS: all (default),\n"
+		"                               read-only, dump-only or OP[,OP...]; network\n"
+		"                               clients get dumps, gets and the OPs named;\n"
+		"                               admin ops as kv-set (--allow-uid)\n"
 		"      --user USER              once set up, run as USER and its groups,\n"
 		"                               keeping only CAP_NET_ADMIN (kernel backend)\n"
 		"      --max-msg BYTES          largest request (default %d)\n"
@@ -359,6 +367,10 @@ static int parse_args(struct nlipcd *d, int argc, char **argv,
 		case OPT_ALLOW_REMOTE_WRITE:
 			d->allow_remote_write = true;
 			break;
+		case OPT_BRIDGE_FAMILY:
+			if (nlipcd_bridge_add(d, optarg))
+				return -EINVAL;
+			break;
 		case OPT_USER:
 			if (nlipcd_priv_set_user(optarg))
 				return -EINVAL;
@@ -490,6 +502,11 @@ int main(int argc, char **argv)
 		nlipcd_err("the %s backend: %s", d.backend->name, strerror(-err));
 		goto out_close;
 	}
+	err = nlipcd_bridge_init(&d);
+	if (err) {
+		nlipcd_err("the bridge of other families: %s", strerror(-err));
+		goto out_uninit_backend;
+	}
 	n = nlipcd_listen_activated(&d);
 	if (n < 0)
 		goto out_close_listeners;
@@ -517,6 +534,8 @@ int main(int argc, char **argv)
 out_close_listeners:
 	nlipcd_listen_close_all(&d);
 	nlipcd_client_free_all(&d);
+	nlipcd_bridge_uninit(&d);
+out_uninit_backend:
 	d.backend->uninit(&d);
 	nlipcd_dgram_uninit(&d);
 out_close:
@@ -530,6 +549,7 @@ out_close:
 
 err_usage:
 	fprintf(stderr, "Try 'nlipcd --help'.\n");
+	nlipcd_bridge_uninit(&d);
 	free(d.allow_uids);
 	return 2;
 }

@@ -27,6 +27,7 @@
 struct nlipcd;
 struct nlipcd_client;
 struct nlipcd_listener;
+struct nlipcd_bridge;
 
 /* ------------------------------------------------------------------ */
 /* Logging (main.c)                                                     */
@@ -136,12 +137,18 @@ static inline void nlipcd_list_del(struct nlipcd_list *n)
 	n->next = n->prev = n;
 }
 
-/* Multicast groups by index; each backend maps them to its own ids. */
+/*
+ * Multicast groups by index, a bit each in a client's groups: the nlipc
+ * family's, which each backend maps to its own ids, then the bridged
+ * families' (bridged.c), as they are first joined.
+ */
 enum {
 	NLIPCD_GRP_EVENTS,
 	NLIPCD_GRP_BUS,
 	NLIPCD_GRP_COUNT,
 };
+
+#define NLIPCD_GROUPS_MAX	32
 
 struct epoll_event;
 
@@ -190,7 +197,9 @@ struct nlipcd {
 	unsigned int diag_round;
 	uint64_t last_gone_ms;
 	/* Subscribers per group: the backends skip work nobody would see. */
-	unsigned int n_subscribed[NLIPCD_GRP_COUNT];
+	unsigned int n_subscribed[NLIPCD_GROUPS_MAX];
+	/* Other families forwarded to the kernel (bridged.c), or NULL. */
+	struct nlipcd_bridge *bridge;
 };
 
 #endif /* _NLIPCD_H */

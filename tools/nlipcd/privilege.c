@@ -24,6 +24,7 @@
 #include <cap-ng.h>
 
 #include "backend.h"
+#include "bridged.h"
 #include "listen.h"
 #include "loop.h"
 #include "nlipcd.h"
@@ -191,16 +192,18 @@ static bool loopback(const struct sockaddr_storage *ss)
  * @d: the daemon, its listeners bound
  *
  * TCP and UDP carry requests in clear and name their peer by address
- * only: with --allow-remote-write, whoever reaches a listener beyond
- * loopback, or sits on the path to it, may change the store. Returns
- * how many such listeners there are.
+ * only: with --allow-remote-write, or a bridged family's writes named in
+ * --bridge-family, whoever reaches a listener beyond loopback, or sits
+ * on the path to it, may change the store or the kernel's state.
+ * Returns how many such listeners there are.
  */
 unsigned int nlipcd_priv_warn_exposure(struct nlipcd *d)
 {
+	bool bridged = nlipcd_bridge_remote_writes(d);
 	struct nlipcd_listener *lis;
 	unsigned int n = 0;
 
-	if (!d->allow_remote_write)
+	if (!d->allow_remote_write && !bridged)
 		return 0;
 	for (lis = d->listeners; lis; lis = lis->next) {
 		struct sockaddr_storage ss;
@@ -211,8 +214,9 @@ unsigned int nlipcd_priv_warn_exposure(struct nlipcd *d)
 		if (getsockname(lis->w.fd, (struct sockaddr *)&ss, &len) ||
 		    loopback(&ss))
 			continue;
-		nlipcd_warn("%s: plaintext beyond loopback with --allow-remote-write: anyone who reaches it may write, and anyone on the path reads and can change what crosses it",
-			    lis->name);
+		nlipcd_warn("%s: plaintext beyond loopback with %s: anyone who reaches it may write, and anyone on the path reads and can change what crosses it",
+			    lis->name, d->allow_remote_write ?
+			    "--allow-remote-write" : "bridged ops that write");
 		n++;
 	}
 	return n;

@@ -229,6 +229,21 @@ void nlipcd_reply_nest_end(struct nlipcd_reply *r, size_t nest)
 	a->nla_len = r->buf->len - nest;
 }
 
+/*
+ * End a nest as nlctrl builds its own (CTRL_ATTR_OPS,
+ * CTRL_ATTR_MCAST_GROUPS and their entries): without NLA_F_NESTED.
+ */
+void nlipcd_reply_nest_end_plain(struct nlipcd_reply *r, size_t nest)
+{
+	struct nlattr *a;
+
+	if (r->err || !nest)
+		return;
+	nlipcd_reply_nest_end(r, nest);
+	a = (struct nlattr *)(r->buf->data + nest);
+	a->nla_type &= ~NLA_F_NESTED;
+}
+
 /* __netlink_policy_dump_write_attr() for the types nlipc uses. */
 int nlipcd_reply_policy_attr(struct nlipcd_reply *r,
 			     const struct nlipcd_policy_attr *pt)

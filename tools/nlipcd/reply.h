@@ -74,6 +74,7 @@ int nlipcd_reply_put_str(struct nlipcd_reply *r, uint16_t type,
 			 const char *s);
 size_t nlipcd_reply_nest_start(struct nlipcd_reply *r, uint16_t type);
 void nlipcd_reply_nest_end(struct nlipcd_reply *r, size_t nest);
+void nlipcd_reply_nest_end_plain(struct nlipcd_reply *r, size_t nest);
 int nlipcd_reply_ack(struct nlipcd_reply *r, const struct nlmsghdr *req,
 		     uint32_t portid, int err,
 		     const struct nlipcd_extack *ext);

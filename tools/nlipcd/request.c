@@ -14,6 +14,7 @@
 #include <linux/nlipc.h>
 
 #include "backend.h"
+#include "bridged.h"
 #include "client.h"
 #include "kind.h"
 #include "nlipcd.h"
@@ -59,7 +60,11 @@ int nlipcd_genl_header_check(const struct nlmsghdr *nlh,
 	return 0;
 }
 
-static bool uid_allowed(const struct nlipcd *d, uid_t uid)
+const char nlipcd_udp_dump_refused[] =
+	"dumps are refused over UDP: a lost datagram would lose entries unnoticed; use tcp:// or unix:";
+
+/* May @uid use admin-perm ops: root, our own, or one --allow-uid gave. */
+bool nlipcd_uid_allowed(const struct nlipcd *d, uid_t uid)
 {
 	size_t i;
 
@@ -91,7 +96,7 @@ static int permitted(struct nlipcd_client *c, const struct nlipcd_op *op,
 				   "read-only over the network: nlipcd was not started with --allow-remote-write");
 		return -EPERM;
 	}
-	if (!op->admin || (c->who.uid_known && uid_allowed(c->d, c->who.uid)))
+	if (!op->admin || (c->who.uid_known && nlipcd_uid_allowed(c->d, c->who.uid)))
 		return 0;
 	name = op->cmd == NLIPC_CMD_KV_SET ? "kv-set" :
 	       op->cmd == NLIPC_CMD_KV_DEL ? "kv-del" : "stats-reset";
@@ -137,8 +142,7 @@ static void family_request(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 	if (err)
 		goto out_ack;
 	if (dump && c->ops->lossy) {
-		NLIPCD_SET_ERR_MSG(&ext,
-				   "dumps are refused over UDP: a lost datagram would lose entries unnoticed; use tcp:// or unix:");
+		NLIPCD_SET_ERR_MSG(&ext, nlipcd_udp_dump_refused);
 		err = -EOPNOTSUPP;
 		goto out_ack;
 	}
@@ -166,8 +170,9 @@ out_ack:
  */
 void nlipcd_request_handle(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 {
-	struct nlipcd_family fam;
 	struct nlipcd_extack ext = { 0 };
+	struct nlipcd_bridged *bf;
+	struct nlipcd_family fam;
 	const char *why = NULL;
 
 	/* Only requests are handled, control messages just acknowledged. */
@@ -182,6 +187,11 @@ void nlipcd_request_handle(struct nlipcd_client *c, const struct nlmsghdr *nlh)
 	}
 	if (c->d->backend->family(c->d, &fam, &why) ||
 	    nlh->nlmsg_type != fam.id) {
+		bf = nlipcd_bridge_by_id(c->d, nlh->nlmsg_type);
+		if (bf) {
+			nlipcd_bridge_request(c, nlh, bf);
+			return;
+		}
 		/* As for an unregistered family; say why if we know. */
 		ext.msg = why;
 		nlipcd_request_ack(c, nlh, -ENOENT, &ext);

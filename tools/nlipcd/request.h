@@ -18,6 +18,10 @@ void nlipcd_request_ack(struct nlipcd_client *c, const struct nlmsghdr *nlh,
 			int err, const struct nlipcd_extack *ext);
 int nlipcd_genl_header_check(const struct nlmsghdr *nlh,
 			     struct nlipcd_extack *ext);
+bool nlipcd_uid_allowed(const struct nlipcd *d, uid_t uid);
+
+/* Why dumps (and so getfamily and getpolicy dumps) are refused on UDP. */
+extern const char nlipcd_udp_dump_refused[];
 
 /* ------------------------------------------------------------------ */
 /* The controller (ctrl.c)                                              */
