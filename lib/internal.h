@@ -70,6 +70,11 @@ struct nlipc {
 	size_t call_bytes;
 	char url[256];
 
+	/* tls://: the files given to nlipc_open_tls(), or NULL (tls.c). */
+	struct {
+		char *ca, *cert, *key;
+	} tls;
+
 	/* Bridged transports (ctrl.c): what the first exchange taught us. */
 	bool learn_portid;	/* take our port id from the next reply */
 	bool order_checked;	/* the peer has our byte order */
