@@ -22,6 +22,7 @@ tools_nlipcd_libnlipcd_la_SOURCES = \
 	tools/nlipcd/frame.c \
 	tools/nlipcd/admit.c \
 	tools/nlipcd/udp.c \
+	tools/nlipcd/tls.h tools/nlipcd/tls.c \
 	tools/nlipcd/dgram.c \
 	tools/nlipcd/reply.c \
 	tools/nlipcd/request.c \
@@ -33,7 +34,8 @@ tools_nlipcd_libnlipcd_la_SOURCES = \
 	tools/nlipcd/backend_user.c \
 	tools/nlipcd/backend_kernel.c
 tools_nlipcd_libnlipcd_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
-tools_nlipcd_libnlipcd_la_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS)
+tools_nlipcd_libnlipcd_la_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS) $(GNUTLS_CFLAGS)
+tools_nlipcd_libnlipcd_la_LIBADD = $(GNUTLS_LIBS)
 
 # A daemon, with a section-8 page: installed in sbin.
 sbin_PROGRAMS += tools/nlipcd/nlipcd
