@@ -2,9 +2,11 @@
 # tls:// for real: a throwaway CA, server and client certificates made
 # with openssl, nlipcd's user backend on a loopback tls:// listener with
 # one client certificate allowed to write, and nlipc against it. Mutual
-# authentication, rights by certificate, the refusals (another CA, another
-# name, no certificate, a certificate of another CA, a plain TCP server),
-# each in one clear line, and a client that never speaks blocking no one.
+# authentication, rights by certificate, messages larger than a record,
+# notifications, the refusals (another CA, another name, no certificate,
+# a certificate of another CA or forged in its name, a plain TCP server),
+# each in one clear line, and silent peers: a server that never answers
+# (the call's deadline), a client that never speaks (blocks no one).
 nlipc=$top_builddir/tools/nlipc/nlipc
 nlipcd=$top_builddir/tools/nlipcd/nlipcd
 skip() { echo "1..0 # SKIP $*"; exit 0; }
@@ -19,42 +21,25 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A CA, and a certificate it signs: NAME ISSUER EXTENSIONS.
-ca() {
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-		-keyout "$dir/$1.key" -out "$dir/$1.pem" -days 2 \
-		-subj "/CN=nlipc test ${2:-$1}" 2>>"$dir/openssl.log"
-}
-cert() {
-	printf '%s\n' "$3" >"$dir/$1.ext"
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-		-keyout "$dir/$1.key" -out "$dir/$1.csr" -subj "/CN=$1" \
-		2>>"$dir/openssl.log" &&
-	openssl x509 -req -in "$dir/$1.csr" -CA "$dir/$2.pem" \
-		-CAkey "$dir/$2.key" -CAcreateserial -out "$dir/$1.pem" \
-		-days 2 -extfile "$dir/$1.ext" 2>>"$dir/openssl.log"
-}
-fingerprint() {
-	openssl x509 -in "$dir/$1.pem" -outform DER | sha256sum | cut -d' ' -f1
-}
+. "$top_srcdir/tests/tls-certs.sh"
 {
 	# The impostor takes the CA's name: its certificates are offered.
-	ca ca && ca otherca && ca impostor ca &&
-	cert server ca "subjectAltName=DNS:localhost
+	tls_ca ca && tls_ca otherca && tls_ca impostor ca &&
+	tls_cert server ca "subjectAltName=DNS:localhost
 extendedKeyUsage=serverAuth" &&
-	cert writer ca "extendedKeyUsage=clientAuth" &&
-	cert reader ca "extendedKeyUsage=clientAuth" &&
-	cert stranger otherca "extendedKeyUsage=clientAuth" &&
-	cert forged impostor "extendedKeyUsage=clientAuth"
+	tls_cert writer ca "extendedKeyUsage=clientAuth" &&
+	tls_cert reader ca "extendedKeyUsage=clientAuth" &&
+	tls_cert stranger otherca "extendedKeyUsage=clientAuth" &&
+	tls_cert forged impostor "extendedKeyUsage=clientAuth"
 } || skip "openssl cannot make the certificates: $(tail -n1 "$dir/openssl.log")"
 
 port=$((20000 + $$ % 10000))
 tcp_port=$((port + 1))
 silent_port=$((port + 2))
-# Localhost answers on 127.0.0.1 and perhaps ::1: both listen.
+# localhost may be ::1 first: refused there, 127.0.0.1 answers.
 "$nlipcd" --backend user --idle-timeout 2 \
 	--tls-cert "$dir/server.pem" --tls-key "$dir/server.key" \
-	--tls-ca "$dir/ca.pem" --allow-cert "sha256:$(fingerprint writer)" \
+	--tls-ca "$dir/ca.pem" --allow-cert "sha256:$(tls_fingerprint writer)" \
 	tls://127.0.0.1:$port tcp://127.0.0.1:$tcp_port 2>"$dir/nlipcd.log" &
 pids="$pids $!"
 # A server that takes connections and never answers.
@@ -87,7 +72,7 @@ ok() { n=$((n + 1)); echo "ok $n - $*"; }
 not_ok() { n=$((n + 1)); echo "not ok $n - $*"; }
 show() { sed 's/^/# /' "$1"; }
 
-echo "1..13"
+echo "1..15"
 if "$nlipc" -v -c $url $as_writer ping -c 1 >"$dir/out" 2>"$dir/err" &&
    grep -q "TLS1.3" "$dir/err" && grep -q "records in" "$dir/err"; then
 	ok "ping over tls:// with a client certificate: $(cat "$dir/err")"
@@ -102,6 +87,33 @@ else
 	not_ok "an allowed certificate writes"; show "$dir/out"
 fi
 
+# Larger than a record (16 KiB): split and joined again on both ends.
+if "$nlipc" -c $url $as_writer ping -c 1 -s 65000 -r 65000 >"$dir/out" 2>&1; then
+	ok "a 64 KiB ping and answer cross several TLS records"
+else
+	not_ok "a 64 KiB ping over tls://"; show "$dir/out"
+fi
+
+# Notifications: a monitor over tls:// sees another client's write.
+"$nlipc" -c $url $as_reader monitor events -c 1 --duration 10 \
+	>"$dir/mon" 2>&1 &
+mon=$!
+pids="$pids $mon"
+i=0
+until [ $i -ge 100 ]; do
+	"$nlipc" -c $url $as_writer kv set --create m$i v >/dev/null 2>&1
+	grep -q "^set m" "$dir/mon" && break
+	kill -0 $mon 2>/dev/null || break
+	sleep 0.1
+	i=$((i + 1))
+done
+wait $mon
+if grep -q "^set m[0-9]*=v" "$dir/mon"; then
+	ok "monitor over tls:// sees a write: $(head -n1 "$dir/mon")"
+else
+	not_ok "monitor over tls://"; show "$dir/mon"
+fi
+
 # The environment gives the files as the options do.
 if out=$(NLIPC_TLS_CA=$dir/ca.pem NLIPC_TLS_CERT=$dir/reader.pem \
 	 NLIPC_TLS_KEY=$dir/reader.key "$nlipc" -c $url kv get k 2>&1) &&
@@ -113,7 +125,7 @@ fi
 
 if "$nlipc" -c $url $as_reader kv set k changed >"$dir/out" 2>&1; then
 	not_ok "a certificate not allowed cannot write"; show "$dir/out"
-elif grep -q "read-only: nlipcd lets only the certificates of --allow-cert write, not sha256:$(fingerprint reader)" "$dir/out" &&
+elif grep -q "read-only: nlipcd lets only the certificates of --allow-cert write, not sha256:$(tls_fingerprint reader)" "$dir/out" &&
      [ "$("$nlipc" -c $url $as_reader kv get k)" = secret ]; then
 	ok "a certificate not allowed cannot write: $(cat "$dir/out")"
 else
