@@ -9,3 +9,5 @@ EXTRA_DIST += tests/cli/ssh.sh
 # certificate, each refusal, and a silent peer on either side.
 TESTS += tests/cli/tls.sh
 EXTRA_DIST += tests/cli/tls.sh
+# What those two share.
+EXTRA_DIST += tests/cli/tap.sh

@@ -67,10 +67,7 @@ ca_opt="--tls-ca $dir/ca.pem"
 as_writer="$ca_opt --tls-cert $dir/writer.pem --tls-key $dir/writer.key"
 as_reader="$ca_opt --tls-cert $dir/reader.pem --tls-key $dir/reader.key"
 
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $*"; }
-show() { sed 's/^/# /' "$1"; }
+. "$top_srcdir/tests/cli/tap.sh"
 
 echo "1..15"
 if "$nlipc" -v -c $url $as_writer ping -c 1 >"$dir/out" 2>"$dir/err" &&
@@ -99,16 +96,7 @@ fi
 	>"$dir/mon" 2>&1 &
 mon=$!
 pids="$pids $mon"
-i=0
-until [ $i -ge 100 ]; do
-	"$nlipc" -c $url $as_writer kv set --create m$i v >/dev/null 2>&1
-	grep -q "^set m" "$dir/mon" && break
-	kill -0 $mon 2>/dev/null || break
-	sleep 0.1
-	i=$((i + 1))
-done
-wait $mon
-if grep -q "^set m[0-9]*=v" "$dir/mon"; then
+if monitor_sees_write "$dir/mon" $mon "$nlipc" -c $url $as_writer; then
 	ok "monitor over tls:// sees a write: $(head -n1 "$dir/mon")"
 else
 	not_ok "monitor over tls://"; show "$dir/mon"
