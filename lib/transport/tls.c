@@ -36,7 +36,6 @@
 
 struct tls {
 	gnutls_session_t session;
-	gnutls_certificate_credentials_t cred;
 	bool handshaken;
 	bool have_cert;		/* we present one */
 	char info[200];		/* nlipc_transport_info() */
@@ -176,7 +175,6 @@ static void tls_release(void *priv)
 	if (t->handshaken)
 		gnutls_bye(t->session, GNUTLS_SHUT_WR);
 	gnutls_deinit(t->session);
-	gnutls_certificate_free_credentials(t->cred);
 	free(t);
 }
 
@@ -195,27 +193,27 @@ static int readable(struct nlipc *ep, const char *what, const char *path)
 			  ep->url, what, path, strerror(errno));
 }
 
-static int load_credentials(struct nlipc *ep, struct tls *t)
+/* Into @cred, from the files given or in the environment. */
+static int load_credentials(struct nlipc *ep,
+			    gnutls_certificate_credentials_t cred)
 {
 	const char *ca = file_of(ep->tls.ca, "NLIPC_TLS_CA");
 	const char *cert = file_of(ep->tls.cert, "NLIPC_TLS_CERT");
 	const char *key = file_of(ep->tls.key, "NLIPC_TLS_KEY");
 	int ret;
 
-	if (gnutls_certificate_allocate_credentials(&t->cred) < 0)
-		return nlipc_fail(ep, -ENOMEM, "out of memory");
 	if (ca) {
 		ret = readable(ep, "CA file", ca);
 		if (ret)
 			return ret;
-		ret = gnutls_certificate_set_x509_trust_file(t->cred, ca,
+		ret = gnutls_certificate_set_x509_trust_file(cred, ca,
 							     GNUTLS_X509_FMT_PEM);
 		if (ret <= 0)
 			return nlipc_fail(ep, -EINVAL,
 					  "%s: no CA certificate in '%s'%s%s",
 					  ep->url, ca, ret ? ": " : "",
 					  ret ? gnutls_strerror(ret) : "");
-	} else if (gnutls_certificate_set_x509_system_trust(t->cred) <= 0) {
+	} else if (gnutls_certificate_set_x509_system_trust(cred) <= 0) {
 		return nlipc_fail(ep, -EINVAL,
 				  "%s: no CA to check the server's certificate against: give one with --tls-ca (NLIPC_TLS_CA)",
 				  ep->url);
@@ -231,7 +229,7 @@ static int load_credentials(struct nlipc *ep, struct tls *t)
 		ret = readable(ep, "key", key);
 	if (ret)
 		return ret;
-	ret = gnutls_certificate_set_x509_key_file(t->cred, cert,
+	ret = gnutls_certificate_set_x509_key_file(cred, cert,
 						   key ? key : cert,
 						   GNUTLS_X509_FMT_PEM);
 	if (ret < 0)
@@ -239,7 +237,6 @@ static int load_credentials(struct nlipc *ep, struct tls *t)
 				  "%s: cannot use the certificate '%s' with the key '%s': %s",
 				  ep->url, cert, key ? key : cert,
 				  gnutls_strerror(ret));
-	t->have_cert = true;
 	return 0;
 }
 
@@ -259,7 +256,7 @@ static int session_init(struct nlipc *ep, struct tls *t, const char *host)
 						 &where, 0);
 	if (!ret)
 		ret = gnutls_credentials_set(t->session, GNUTLS_CRD_CERTIFICATE,
-					     t->cred);
+					     ep->tls.cred);
 	/* A name goes out in the clear (SNI); an address does not. */
 	if (!ret && inet_pton(AF_INET, host, addr) != 1 &&
 	    inet_pton(AF_INET6, host, addr) != 1)
@@ -302,9 +299,8 @@ static int tls_setup(struct nlipc *ep, const struct nlipc_url *url,
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return nlipc_fail(ep, -ENOMEM, "out of memory");
-	ret = load_credentials(ep, t);
-	if (!ret)
-		ret = session_init(ep, t, url->host);
+	t->have_cert = file_of(ep->tls.cert, "NLIPC_TLS_CERT");
+	ret = session_init(ep, t, url->host);
 	if (ret)
 		goto err_free;
 	fl = fcntl(ep->fd, F_GETFL);
@@ -335,15 +331,42 @@ static int tls_setup(struct nlipc *ep, const struct nlipc_url *url,
 err_free:
 	if (t->session)
 		gnutls_deinit(t->session);
-	if (t->cred)
-		gnutls_certificate_free_credentials(t->cred);
 	free(t);
 	return ret;
 }
 
+static void forget_credentials(struct nlipc *ep)
+{
+	gnutls_certificate_free_credentials(ep->tls.cred);
+	ep->tls.cred = NULL;
+}
+
+/*
+ * The files are read once, before any address is tried: one that is
+ * missing or unusable is reported as such, whether or not a server
+ * answers.
+ */
 static int tls_open(struct nlipc *ep, const struct nlipc_url *url)
 {
-	return nlipc_inet_open(ep, url, SOCK_STREAM, tls_setup);
+	gnutls_certificate_credentials_t cred;
+	int err;
+
+	if (gnutls_certificate_allocate_credentials(&cred) < 0)
+		return nlipc_fail(ep, -ENOMEM, "out of memory");
+	ep->tls.cred = cred;
+	err = load_credentials(ep, cred);
+	if (!err)
+		err = nlipc_inet_open(ep, url, SOCK_STREAM, tls_setup);
+	if (err)
+		forget_credentials(ep);
+	return err;
+}
+
+/* The session first: it holds on to the credentials. */
+static void tls_close(struct nlipc *ep)
+{
+	nlipc_sock_close(ep);
+	forget_credentials(ep);
 }
 
 static const char *tls_describe(const struct nlipc *ep)
@@ -356,7 +379,7 @@ static const char *tls_describe(const struct nlipc *ep)
 const struct nlipc_transport nlipc_transport_tls = {
 	.scheme = "tls",
 	.open = tls_open,
-	.close = nlipc_sock_close,
+	.close = tls_close,
 	.send = nlipc_sock_send_stream,
 	.recv = nlipc_sock_recv_stream,
 	.join = nlipc_ctrl_join,
