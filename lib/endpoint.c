@@ -17,8 +17,8 @@ static const struct nlipc_transport *const transports[] = {
 	&nlipc_transport_unix_dgram,
 	&nlipc_transport_tcp,
 	&nlipc_transport_udp,
-	&nlipc_transport_ssh,
 	&nlipc_transport_tls,
+	&nlipc_transport_ssh,
 };
 
 #define N_TRANSPORTS	(sizeof(transports) / sizeof(transports[0]))
