@@ -115,7 +115,7 @@ static int tls_fail(struct nlipc *ep, struct tls *t, int ret)
 			return nlipc_fail(ep, -ECONNRESET,
 					  "nlipcd closed the connection");
 		return nlipc_fail(ep, -EPROTO,
-				  "%s: the connection closed during the TLS handshake: does a tls:// listener of nlipcd answer there?",
+				  "%s: the connection closed during the TLS handshake: nlipcd refused it (over a limit?), or no tls:// listener answers there",
 				  ep->url);
 	case GNUTLS_E_UNEXPECTED_PACKET_LENGTH:
 	case GNUTLS_E_UNEXPECTED_PACKET:
@@ -130,18 +130,31 @@ static int tls_fail(struct nlipc *ep, struct tls *t, int ret)
 			  gnutls_strerror(ret));
 }
 
+/*
+ * A record GnuTLS could not send at once is made and held: it must go
+ * before anything else, so we wait for room here, by the call's
+ * deadline, rather than return -EAGAIN and risk being called with other
+ * bytes. Past the deadline the stream is given up.
+ */
 static ssize_t tls_send(struct nlipc *ep, void *priv, const void *buf,
 			size_t len)
 {
 	struct tls *t = priv;
 	ssize_t n;
+	int err;
 
-	n = gnutls_record_send(t->session, buf, len);
-	if (n >= 0)
-		return n;
-	if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
-		return -EAGAIN;
-	return tls_fail(ep, t, n);
+	for (;;) {
+		n = gnutls_record_send(t->session, buf, len);
+		if (n >= 0)
+			return n;
+		if (n != GNUTLS_E_AGAIN && n != GNUTLS_E_INTERRUPTED)
+			return tls_fail(ep, t, n);
+		err = nlipc_poll(ep->fd, POLLOUT, ep->deadline);
+		if (err)
+			return nlipc_fail(ep, err,
+					  "could not send a whole request within %d ms; the connection is given up",
+					  ep->timeout_ms);
+	}
 }
 
 /*
