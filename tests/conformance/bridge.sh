@@ -1,7 +1,8 @@
 #!/bin/sh
 # The conformance suite against nlipcd's user backend, over every
-# transport at once: one daemon listening on all of them, the suite run
-# once per URL, each result renumbered into one TAP stream.
+# transport at once (tls:// with throwaway certificates): one daemon
+# listening on all of them, the suite run once per URL, each result
+# renumbered into one TAP stream.
 daemon="$top_builddir/tools/nlipcd/nlipcd"
 suite="$top_builddir/tests/conformance/conformance"
 dir=$(mktemp -d)
