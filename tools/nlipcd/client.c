@@ -239,11 +239,10 @@ void nlipcd_client_schedule(struct nlipcd_client *c)
 }
 
 /*
- * A whole message waits, or a length to refuse: worth a turn. A part of
- * one is not (a peer that hung up mid-message has none); its rest wakes
- * us through EPOLLIN.
+ * A whole message waits in the client's input buffer, or a length to
+ * refuse: worth a turn. A part of one is not (a peer that hung up
+ * mid-message has none); its rest wakes us through EPOLLIN.
  */
-/* A whole message (or garbage to refuse) in the client's input buffer. */
 bool nlipcd_client_buffered_message(const struct nlipcd_client *c)
 {
 	size_t have = c->in.len - c->in.off;
@@ -261,7 +260,10 @@ bool nlipcd_client_buffered_message(const struct nlipcd_client *c)
 	return len < NLMSG_HDRLEN || len > c->d->lim.max_msg || len <= have;
 }
 
-/* ... or input that may complete one, held below the socket (TLS). */
+/*
+ * ... or input that may complete one, held below the socket where no
+ * EPOLLIN announces it (decrypted TLS records).
+ */
 bool nlipcd_client_has_message(const struct nlipcd_client *c)
 {
 	return nlipcd_client_buffered_message(c) ||

@@ -381,7 +381,7 @@ static bool tls_take(struct nlipcd_client *c)
 		nlipcd_conn_fill(c);
 		filled = true;
 	}
-	taken = nlipcd_conn_take(c);
+	taken = !c->closing && nlipcd_conn_take(c);
 	if (filled)
 		nlipcd_conn_settle(c);
 	return taken;
