@@ -285,8 +285,8 @@ static int session_init(struct nlipc *ep, struct tls *t, const char *host)
 
 static void describe_session(struct tls *t)
 {
-	char *desc = gnutls_session_get_desc(t->session);
 	unsigned int ktls = gnutls_transport_is_ktls_enabled(t->session);
+	char *desc = gnutls_session_get_desc(t->session);
 	const char *records;
 
 	if (ktls == GNUTLS_KTLS_DUPLEX)
