@@ -69,7 +69,7 @@ as_reader="$ca_opt --tls-cert $dir/reader.pem --tls-key $dir/reader.key"
 
 . "$top_srcdir/tests/cli/tap.sh"
 
-echo "1..16"
+echo "1..17"
 if "$nlipc" -v -c $url $as_writer ping -c 1 >"$dir/out" 2>"$dir/err" &&
    grep -q "TLS1.3" "$dir/err" && grep -q "records in" "$dir/err"; then
 	ok "ping over tls:// with a client certificate: $(cat "$dir/err")"
@@ -219,4 +219,31 @@ if [ $rc -eq 0 ] && [ $ms -lt 2000 ] && grep -q "^closed after [2-6]\." "$dir/si
 else
 	not_ok "a silent client: ping exit $rc in $ms ms, then dropped"
 	show "$dir/out"; show "$dir/silent"; show "$dir/nlipcd.log"
+fi
+
+# The server's key readable by root alone: nlipcd reads it before --user
+# drops root. Beyond loopback with writes allowed, no plaintext warning.
+if [ "$(id -u)" != 0 ] || ! id nobody >/dev/null 2>&1; then
+	n=$((n + 1)); echo "ok $n # SKIP --user nobody needs root and user nobody"
+else
+	chmod 600 "$dir/server.key"
+	chmod 755 "$dir"
+	dropped=$((port + 3))
+	"$nlipcd" --backend user --user nobody --allow-remote-write \
+		--tls-cert "$dir/server.pem" --tls-key "$dir/server.key" \
+		--tls-ca "$dir/ca.pem" "tls://*:$dropped" 2>"$dir/dropped.log" &
+	pids="$pids $!"
+	i=0
+	until grep -q "ready" "$dir/dropped.log" 2>/dev/null || [ $i -ge 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	if "$nlipc" -c tls://localhost:$dropped $as_reader kv set --create d x \
+		>"$dir/out" 2>&1 &&
+	   ! grep -q "plaintext" "$dir/dropped.log"; then
+		ok "nlipcd --user nobody serves tls:// with a key only root reads"
+	else
+		not_ok "nlipcd --user nobody over tls://"; show "$dir/out"
+		show "$dir/dropped.log"
+	fi
 fi
