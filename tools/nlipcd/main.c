@@ -527,6 +527,14 @@ int main(int argc, char **argv)
 	for (i = optind; i < argc; i++)
 		if (nlipcd_listen_check(argv[i]))
 			goto err_usage;
+	/*
+	 * Files the user we drop to may not read: loaded first, so that
+	 * one missing stops us before anything is set up.
+	 */
+	if (tls_wanted(argc, argv) && nlipcd_tls_init(&d, &tls_opts)) {
+		nlipcd_tls_uninit(&d);
+		return 1;
+	}
 
 	/* Signals arrive through the loop, never in the middle of it. */
 	signal(SIGPIPE, SIG_IGN);
@@ -540,6 +548,7 @@ int main(int argc, char **argv)
 	err = sfd < 0 ? -errno : nlipcd_loop_init(&d);
 	if (err) {
 		nlipcd_err("cannot set up the loop: %s", strerror(-err));
+		nlipcd_tls_uninit(&d);
 		return 1;
 	}
 	nlipcd_admit_init(&d);
@@ -551,13 +560,6 @@ int main(int argc, char **argv)
 		goto out_close;
 	}
 
-	/* Files the user we drop to may not read: loaded now. */
-	if (tls_wanted(argc, argv)) {
-		err = nlipcd_tls_init(&d, &tls_opts);
-		tls_opts.allow = NULL;	/* d.tls's now */
-		if (err)
-			goto out_close;
-	}
 	err = d.backend->init(&d);
 	if (err) {
 		nlipcd_err("the %s backend: %s", d.backend->name, strerror(-err));

@@ -97,26 +97,31 @@ int nlipcd_tls_parse_fingerprint(const char *arg,
  * nlipcd_tls_init - load what tls:// listeners prove and check with
  * @d: the daemon
  * @o: the files and --allow-cert fingerprints; the fingerprints are
- *	taken over, freed by nlipcd_tls_uninit()
+ *	taken over, even on failure: freed by nlipcd_tls_uninit()
  *
- * Returns 0, or a negative errno with the reason logged.
+ * Returns 0, or a negative errno with the reason logged; call
+ * nlipcd_tls_uninit() either way.
  */
-int nlipcd_tls_init(struct nlipcd *d, const struct nlipcd_tls_opts *o)
+int nlipcd_tls_init(struct nlipcd *d, struct nlipcd_tls_opts *o)
 {
 	struct nlipcd_tls *t;
 	const char *where;
 	int ret;
 
+	t = calloc(1, sizeof(*t));
+	if (!t) {
+		free(o->allow);
+		o->allow = NULL;
+		return -ENOMEM;
+	}
+	d->tls = t;
+	t->allow = o->allow;
+	t->n_allow = o->n_allow;
+	o->allow = NULL;
 	if (!o->ca || !o->cert || !o->key) {
 		nlipcd_err("tls:// needs --tls-cert and --tls-key (the server's) and --tls-ca (the CA of the clients' certificates)");
 		return -EINVAL;
 	}
-	t = calloc(1, sizeof(*t));
-	if (!t)
-		return -ENOMEM;
-	d->tls = t;
-	t->allow = o->allow;
-	t->n_allow = o->n_allow;
 	if (gnutls_certificate_allocate_credentials(&t->cred) < 0)
 		return -ENOMEM;
 	ret = gnutls_certificate_set_x509_trust_file(t->cred, o->ca,

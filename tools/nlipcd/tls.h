@@ -22,7 +22,7 @@ struct nlipcd_tls_opts {
 
 int nlipcd_tls_parse_fingerprint(const char *arg,
 				 unsigned char fp[NLIPCD_TLS_FP_LEN]);
-int nlipcd_tls_init(struct nlipcd *d, const struct nlipcd_tls_opts *o);
+int nlipcd_tls_init(struct nlipcd *d, struct nlipcd_tls_opts *o);
 void nlipcd_tls_uninit(struct nlipcd *d);
 
 #endif /* _NLIPCD_TLS_H */
