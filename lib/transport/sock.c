@@ -112,7 +112,7 @@ int nlipc_sock_init(struct nlipc *ep, int fd)
 /**
  * nlipc_sock_set_io - move a stream's bytes through @io from now on
  * @ep: an endpoint of nlipc_sock_init()
- * @io: its send and recv, and what releases @priv at close
+ * @io: its send and recv, and what releases @arg at close
  * @arg: passed to them
  */
 void nlipc_sock_set_io(struct nlipc *ep, const struct nlipc_sock_io *io,

@@ -16,11 +16,12 @@ struct nlipc_url;
 
 /*
  * A stream whose bytes go through something else than the socket's own
- * calls: TLS records. send() is as send(MSG_DONTWAIT): the bytes taken,
- * -EAGAIN if none could be, and if so is called again with the same
- * bytes; recv() waits for some until @until as nlipc_recvmsg() does, 0 at
- * the peer's end. Other errors are negative errnos, explained in ep's
- * error record.
+ * calls: TLS records. send() returns the bytes taken, or -EAGAIN only if
+ * it took none and holds none back (a TLS record, once made, must go
+ * before anything else: it waits for room itself, by ep->deadline);
+ * recv() waits for some until @until as nlipc_recvmsg() does, 0 at the
+ * peer's end. Other errors are negative errnos, explained in ep's error
+ * record, after which the stream is given up.
  */
 struct nlipc_sock_io {
 	ssize_t (*send)(struct nlipc *ep, void *priv, const void *buf,
