@@ -17,6 +17,9 @@ packages=(
 	libcap-ng-dev
 	# ssh:// URLs, and their test against a private sshd (tests/cli/ssh.sh).
 	openssh-client openssh-server
+	# tls:// (GnuTLS, as Debian's own network daemons use), and the
+	# throwaway certificates of its test (tests/cli/tls.sh).
+	libgnutls28-dev openssl
 	kmod sparse
 	# The two kernel series the module supports, each tested in the VM:
 	# Debian 12's own 6.1 and 6.12 from its security archive.

@@ -17,6 +17,7 @@ static const struct nlipc_transport *const transports[] = {
 	&nlipc_transport_unix_dgram,
 	&nlipc_transport_tcp,
 	&nlipc_transport_udp,
+	&nlipc_transport_tls,
 	&nlipc_transport_ssh,
 };
 
@@ -92,7 +93,8 @@ err_forget_transport:
  * @ep: receives the endpoint
  * @url: where the service is: "netlink:" (or NULL) for the kernel module,
  *	"unix:/path", "unix:@name", "unix+seqpacket:", "unix+dgram:",
- *	"tcp://host:port" or "udp://host:port" for nlipcd
+ *	"tcp://host:port", "udp://host:port", "tls://host:port" (see
+ *	nlipc_open_tls()) or "ssh://[user@]host[:port][/socket]" for nlipcd
  * @err: if not NULL, receives the reason on failure
  *
  * Resolves the family on the way, so a missing module or daemon is
@@ -109,8 +111,23 @@ NLIPC_EXPORT int nlipc_open(struct nlipc **ep, const char *url,
 	return nlipc_open_timeout(ep, url, NLIPC_DEFAULT_TIMEOUT_MS, err);
 }
 
+/* Keep a copy of each file name given; the rest come from the environment. */
+static int tls_files_keep(struct nlipc *ep, const struct nlipc_tls_files *tls)
+{
+	if (!tls)
+		return 0;
+	if (tls->ca && !(ep->tls.ca = strdup(tls->ca)))
+		return -ENOMEM;
+	if (tls->cert && !(ep->tls.cert = strdup(tls->cert)))
+		return -ENOMEM;
+	if (tls->key && !(ep->tls.key = strdup(tls->key)))
+		return -ENOMEM;
+	return 0;
+}
+
 static int endpoint_open(struct nlipc **ep, const char *url, int timeout_ms,
-			 const char *family, struct nlipc_error *err)
+			 const struct nlipc_tls_files *tls, const char *family,
+			 struct nlipc_error *err)
 {
 	struct nlipc *e;
 	int ret;
@@ -126,7 +143,7 @@ static int endpoint_open(struct nlipc **ep, const char *url, int timeout_ms,
 	e->seq = first_seq();
 	e->tx = malloc(NLIPC_TX_SIZE);
 	e->rx = malloc(NLIPC_RX_SIZE);
-	if (!e->tx || !e->rx)
+	if (!e->tx || !e->rx || tls_files_keep(e, tls))
 		goto err_free;
 	e->rx_size = NLIPC_RX_SIZE;
 	nlipc_error_clear(e);
@@ -164,7 +181,31 @@ err_nomem:
 NLIPC_EXPORT int nlipc_open_timeout(struct nlipc **ep, const char *url,
 				    int timeout_ms, struct nlipc_error *err)
 {
-	return endpoint_open(ep, url, timeout_ms, NLIPC_FAMILY_NAME, err);
+	return endpoint_open(ep, url, timeout_ms, NULL, NLIPC_FAMILY_NAME, err);
+}
+
+/**
+ * nlipc_open_tls - nlipc_open_timeout() with the files a tls:// URL uses
+ * @ep: receives the endpoint
+ * @url: as for nlipc_open(); "tls://host:port" uses @tls
+ * @timeout_ms: bounds connecting, the TLS handshake and resolving, then
+ *	every call; -1: none
+ * @tls: the CA, certificate and key files; NULL, or a NULL member: from
+ *	the environment (NLIPC_TLS_CA, NLIPC_TLS_CERT, NLIPC_TLS_KEY)
+ * @err: if not NULL, receives the reason on failure
+ *
+ * The server's certificate must chain to the CA and name the URL's host.
+ * Returns as nlipc_open() does, and for tls:// -EKEYREJECTED (the
+ * server's certificate is not trusted or names another host), -EACCES
+ * (nlipcd refused ours, or we gave none), -EPROTO (the TLS handshake
+ * failed otherwise), -ENOENT or -EINVAL (a file is missing or unusable).
+ */
+NLIPC_EXPORT int nlipc_open_tls(struct nlipc **ep, const char *url,
+				int timeout_ms,
+				const struct nlipc_tls_files *tls,
+				struct nlipc_error *err)
+{
+	return endpoint_open(ep, url, timeout_ms, tls, NLIPC_FAMILY_NAME, err);
 }
 
 /**
@@ -187,7 +228,8 @@ NLIPC_EXPORT int nlipc_open_timeout(struct nlipc **ep, const char *url,
 NLIPC_EXPORT int nlipc_open_genl(struct nlipc **ep, const char *url,
 				 int timeout_ms, struct nlipc_error *err)
 {
-	return endpoint_open(ep, url, timeout_ms, NLIPC_CTRL_FAMILY_NAME, err);
+	return endpoint_open(ep, url, timeout_ms, NULL, NLIPC_CTRL_FAMILY_NAME,
+			     err);
 }
 
 /** nlipc_close - close an endpoint and free it; NULL is ignored */
@@ -197,6 +239,9 @@ NLIPC_EXPORT void nlipc_close(struct nlipc *ep)
 		return;
 	if (ep->tp)
 		ep->tp->close(ep);
+	free(ep->tls.ca);
+	free(ep->tls.cert);
+	free(ep->tls.key);
 	free(ep->tx);
 	free(ep->rx);
 	free(ep);
@@ -228,6 +273,21 @@ NLIPC_EXPORT void nlipc_set_timeout(struct nlipc *ep, int timeout_ms)
 NLIPC_EXPORT const char *nlipc_url(const struct nlipc *ep)
 {
 	return ep->url;
+}
+
+/**
+ * nlipc_transport_info - what carries the endpoint's messages
+ * @ep: the endpoint
+ *
+ * For tls://, the session: TLS version, key exchange and cipher, and
+ * whether the kernel (kTLS) or the library makes the records, e.g.
+ * "TLS1.3 (ECDHE-X25519)-(EdDSA-Ed25519)-(AES-256-GCM), records in user
+ * space". Returns a string the endpoint owns, valid until it is closed,
+ * or NULL for transports with nothing to add to their URL.
+ */
+NLIPC_EXPORT const char *nlipc_transport_info(const struct nlipc *ep)
+{
+	return ep->tp && ep->tp->describe ? ep->tp->describe(ep) : NULL;
 }
 
 /** nlipc_version - the library's version string */

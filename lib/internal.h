@@ -73,6 +73,15 @@ struct nlipc {
 	size_t call_bytes;
 	char url[256];
 
+	/*
+	 * tls://: the files given to nlipc_open_tls(), or NULL, and what
+	 * tls.c loaded from them (its credentials), for every address tried.
+	 */
+	struct {
+		char *ca, *cert, *key;
+		void *cred;
+	} tls;
+
 	/* Bridged transports (ctrl.c): what the first exchange taught us. */
 	bool learn_portid;	/* take our port id from the next reply */
 	bool order_checked;	/* the peer has our byte order */

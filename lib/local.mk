@@ -8,10 +8,12 @@ lib_libnlipc_core_la_SOURCES = \
 	lib/ops.c lib/kv.c lib/events.c lib/names.c lib/names-gen.c lib/ctrl.c \
 	lib/rtt.c \
 	lib/transport/netlink.c lib/transport/sock.h lib/transport/sock.c \
-	lib/transport/unix.c lib/transport/inet.c lib/transport/ssh.c
+	lib/transport/unix.c lib/transport/inet.c lib/transport/ssh.c \
+	lib/transport/tls.c
 lib_libnlipc_core_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden \
-	$(LIBNL_CFLAGS) $(LIBNL_GENL_CFLAGS) $(LIBMNL_CFLAGS)
-lib_libnlipc_core_la_LIBADD = $(LIBNL_GENL_LIBS) $(LIBNL_LIBS) $(LIBMNL_LIBS)
+	$(LIBNL_CFLAGS) $(LIBNL_GENL_CFLAGS) $(LIBMNL_CFLAGS) $(GNUTLS_CFLAGS)
+lib_libnlipc_core_la_LIBADD = $(LIBNL_GENL_LIBS) $(LIBNL_LIBS) $(LIBMNL_LIBS) \
+	$(GNUTLS_LIBS)
 
 # The YNL spec reader: the generator's (tools/gen), later also the
 # library's, for any family's spec at run time.

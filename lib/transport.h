@@ -113,6 +113,13 @@ struct nlipc_transport {
 	 * group) with an error message.
 	 */
 	int (*join)(struct nlipc *ep, const char *name);
+
+	/*
+	 * What carries the messages, beyond the URL (TLS: version, cipher,
+	 * records in the kernel or in user space), for nlipc_transport_info();
+	 * a string ep owns. NULL, or returning NULL: nothing to add.
+	 */
+	const char *(*describe)(const struct nlipc *ep);
 };
 
 extern const struct nlipc_transport nlipc_transport_netlink;
@@ -122,5 +129,6 @@ extern const struct nlipc_transport nlipc_transport_unix_dgram;
 extern const struct nlipc_transport nlipc_transport_tcp;
 extern const struct nlipc_transport nlipc_transport_udp;
 extern const struct nlipc_transport nlipc_transport_ssh;
+extern const struct nlipc_transport nlipc_transport_tls;
 
 #endif /* _NLIPC_TRANSPORT_H */

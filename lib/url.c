@@ -28,11 +28,16 @@ static int copy(char *dst, size_t size, const char *src, size_t len)
 	return 0;
 }
 
-/* "host:port", "[v6]:port", "host" or "[v6]"; port defaults to 7411. */
+/*
+ * "host:port", "[v6]:port", "host" or "[v6]"; port defaults to 7411, 7412
+ * for tls:// (a daemon serving both needs two ports).
+ */
 static int parse_inet(struct nlipc_url *u, const char *url, const char *rest,
 		      char *err, size_t errlen)
 {
 	const char *host = rest, *port = NULL, *end;
+	const char *dflt = strcmp(u->scheme, "tls") ? NLIPC_DEFAULT_PORT :
+			   NLIPC_DEFAULT_TLS_PORT;
 
 	if (*rest == '[') {
 		end = strchr(rest, ']');
@@ -60,8 +65,8 @@ static int parse_inet(struct nlipc_url *u, const char *url, const char *rest,
 		return url_error(err, errlen, url, "host name too long");
 	if (port && !*port)
 		return url_error(err, errlen, url, "empty port");
-	if (copy(u->port, sizeof(u->port), port ? port : NLIPC_DEFAULT_PORT,
-		 strlen(port ? port : NLIPC_DEFAULT_PORT)))
+	if (copy(u->port, sizeof(u->port), port ? port : dflt,
+		 strlen(port ? port : dflt)))
 		return url_error(err, errlen, url, "port too long");
 	if (strpbrk(u->host, "/?#") || strpbrk(u->port, "/?#[]"))
 		return url_error(err, errlen, url,
@@ -144,7 +149,8 @@ int nlipc_url_parse(struct nlipc_url *u, const char *url, char *err,
 	}
 	if (!strncmp(u->scheme, "unix", 4))
 		return parse_unix(u, url, rest, err, errlen);
-	if (!strcmp(u->scheme, "tcp") || !strcmp(u->scheme, "udp")) {
+	if (!strcmp(u->scheme, "tcp") || !strcmp(u->scheme, "udp") ||
+	    !strcmp(u->scheme, "tls")) {
 		if (strncmp(rest, "//", 2))
 			return url_error(err, errlen, url,
 					 "expected //HOST:PORT after the scheme");

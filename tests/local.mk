@@ -134,6 +134,8 @@ EXTRA_DIST += tests/vm/conformance.sh
 # ... and against nlipcd's user backend, over every transport.
 TESTS += tests/conformance/bridge.sh
 EXTRA_DIST += tests/conformance/bridge.sh
+# Throwaway certificates for the tls:// runs (here and tests/cli/tls.sh).
+EXTRA_DIST += tests/tls-certs.sh
 
 # The bridged transports' tests again under the /etc/hosts users have.
 TESTS += tests/unit/hosts.sh

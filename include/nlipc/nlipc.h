@@ -52,6 +52,23 @@ int nlipc_open_timeout(struct nlipc **ep, const char *url, int timeout_ms,
 		       struct nlipc_error *err);
 int nlipc_open_genl(struct nlipc **ep, const char *url, int timeout_ms,
 		    struct nlipc_error *err);
+
+/**
+ * What a tls:// endpoint proves itself with and trusts, as PEM files. A
+ * member left NULL is taken from the environment (NLIPC_TLS_CA,
+ * NLIPC_TLS_CERT, NLIPC_TLS_KEY); zero the struct before filling it.
+ */
+struct nlipc_tls_files {
+	const char *ca;		/**< CAs the server's certificate must chain
+				     to; none: the system's trust store */
+	const char *cert;	/**< our certificate (chain); none: no client
+				     certificate */
+	const char *key;	/**< its private key; none: in @cert's file */
+};
+
+int nlipc_open_tls(struct nlipc **ep, const char *url, int timeout_ms,
+		   const struct nlipc_tls_files *tls, struct nlipc_error *err);
+const char *nlipc_transport_info(const struct nlipc *ep);
 void nlipc_close(struct nlipc *ep);
 int nlipc_fd(const struct nlipc *ep);
 void nlipc_set_timeout(struct nlipc *ep, int timeout_ms);

@@ -106,10 +106,12 @@ static void tried_add(struct tried *t, const struct addrinfo *ai, int err,
 }
 
 /*
- * Connect to one address and resolve the family through it, all by
- * @until. On failure nothing stays open.
+ * Connect to one address, set the connection up (@setup: the TLS
+ * handshake) and resolve the family through it, all by @until. On
+ * failure nothing stays open.
  */
-static int inet_try(struct nlipc *ep, const struct addrinfo *ai,
+static int inet_try(struct nlipc *ep, const struct nlipc_url *url,
+		    const struct addrinfo *ai, nlipc_inet_setup_fn setup,
 		    long long until)
 {
 	int timeout_ms = ep->timeout_ms;
@@ -132,6 +134,11 @@ static int inet_try(struct nlipc *ep, const struct addrinfo *ai,
 	err = nlipc_sock_init(ep, fd);
 	if (err)
 		return err;
+	err = setup ? setup(ep, url, until) : 0;
+	if (err) {
+		nlipc_sock_close(ep);
+		return err;
+	}
 	/* Another address, another path: what the last one taught is moot. */
 	nlipc_rtt_init(&ep->rtt);
 
@@ -152,9 +159,11 @@ static int inet_try(struct nlipc *ep, const struct addrinfo *ai,
  * connect() returns: on a datagram socket that proves nothing, so a
  * refusing ::1 before a 127.0.0.1 that answers would win. A refusal
  * moves on at once; silence after the address's share of the time left,
- * so one that drops packets cannot starve the others.
+ * so one that drops packets cannot starve the others. @setup, if not
+ * NULL, runs on each connection before the first exchange (sock.h).
  */
-static int inet_open(struct nlipc *ep, const struct nlipc_url *url, int type)
+int nlipc_inet_open(struct nlipc *ep, const struct nlipc_url *url, int type,
+		    nlipc_inet_setup_fn setup)
 {
 	const struct addrinfo hints = {
 		.ai_family = AF_UNSPEC,
@@ -175,7 +184,7 @@ static int inet_open(struct nlipc *ep, const struct nlipc_url *url, int type)
 	for (ai = res; ai; ai = ai->ai_next, n--) {
 		now = nlipc_now_ms();
 		until = deadline < 0 ? -1 : now + (deadline - now) / n;
-		err = inet_try(ep, ai, until);
+		err = inet_try(ep, url, ai, setup, until);
 		if (!err || !unanswered(err))
 			break;
 		tried_add(&tried, ai, err, until < 0 ? -1 : until - now);
@@ -190,12 +199,12 @@ static int inet_open(struct nlipc *ep, const struct nlipc_url *url, int type)
 
 static int tcp_open(struct nlipc *ep, const struct nlipc_url *url)
 {
-	return inet_open(ep, url, SOCK_STREAM);
+	return nlipc_inet_open(ep, url, SOCK_STREAM, NULL);
 }
 
 static int udp_open(struct nlipc *ep, const struct nlipc_url *url)
 {
-	return inet_open(ep, url, SOCK_DGRAM);
+	return nlipc_inet_open(ep, url, SOCK_DGRAM, NULL);
 }
 
 /*

@@ -28,6 +28,8 @@ struct nlipc_sock {
 	size_t used;		/* stream: bytes received into ep->rx */
 	size_t taken;		/* stream: of which recv handed out */
 	bool broken;		/* stream: out of step with the peer */
+	const struct nlipc_sock_io *io;	/* stream: TLS records, or NULL */
+	void *io_priv;
 };
 
 static struct nlipc_sock *priv(struct nlipc *ep)
@@ -107,9 +109,36 @@ int nlipc_sock_init(struct nlipc *ep, int fd)
 	return 0;
 }
 
+/**
+ * nlipc_sock_set_io - move a stream's bytes through @io from now on
+ * @ep: an endpoint of nlipc_sock_init()
+ * @io: its send and recv, and what releases @arg at close
+ * @arg: passed to them
+ */
+void nlipc_sock_set_io(struct nlipc *ep, const struct nlipc_sock_io *io,
+		       void *arg)
+{
+	struct nlipc_sock *s = priv(ep);
+
+	s->io = io;
+	s->io_priv = arg;
+}
+
+/** nlipc_sock_io_priv - what nlipc_sock_set_io() was given, or NULL */
+void *nlipc_sock_io_priv(const struct nlipc *ep)
+{
+	const struct nlipc_sock *s = ep->tp_priv;
+
+	return s ? s->io_priv : NULL;
+}
+
 /** nlipc_sock_close - close the endpoint's socket and forget its state */
 void nlipc_sock_close(struct nlipc *ep)
 {
+	struct nlipc_sock *s = priv(ep);
+
+	if (s && s->io && s->io->release)
+		s->io->release(s->io_priv);
 	close(ep->fd);
 	free(ep->tp_priv);
 	ep->tp_priv = NULL;
@@ -183,16 +212,24 @@ int nlipc_sock_send_stream(struct nlipc *ep, const void *buf, size_t len)
 	if (s->broken)
 		return stream_broken(ep);
 	while (len) {
-		n = send(ep->fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (s->io)
+			n = s->io->send(ep, s->io_priv, p, len);
+		else if ((n = send(ep->fd, p, len,
+				   MSG_NOSIGNAL | MSG_DONTWAIT)) < 0)
+			n = -errno;
 		if (n >= 0) {
 			p += n;
 			len -= n;
 			continue;
 		}
-		if (errno == EINTR)
+		if (n == -EINTR)
 			continue;
-		if (errno != EAGAIN)
-			return sock_fail(ep, -errno, "send");
+		if (n != -EAGAIN && s->io) {
+			s->broken = true;
+			return n;	/* explained */
+		}
+		if (n != -EAGAIN)
+			return sock_fail(ep, n, "send");
 		if (p == buf)
 			return -EAGAIN;
 		err = nlipc_wait(ep, POLLOUT, ep->deadline);
@@ -280,7 +317,11 @@ ssize_t nlipc_sock_recv_stream(struct nlipc *ep, long long until)
 		}
 		iov.iov_base = (char *)ep->rx + s->used;
 		iov.iov_len = ep->rx_size - s->used;
-		n = nlipc_recvmsg(ep, &mh, 0, until);
+		if (s->io)
+			n = s->io->recv(ep, s->io_priv, iov.iov_base,
+					iov.iov_len, until);
+		else
+			n = nlipc_recvmsg(ep, &mh, 0, until);
 		if (n > 0) {
 			s->used += n;
 			continue;
@@ -293,6 +334,10 @@ ssize_t nlipc_sock_recv_stream(struct nlipc *ep, long long until)
 		}
 		if (n == -ETIMEDOUT)
 			return n;
+		if (s->io) {
+			s->broken = true;
+			return n;	/* explained */
+		}
 		return sock_fail(ep, n, "receive");
 	}
 }

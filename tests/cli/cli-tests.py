@@ -100,6 +100,45 @@ def test_nlipcd_usage_errors_exit_2():
         assert r.returncode == 1, (r.returncode, r.stderr)
 
 
+def test_nlipcd_tls_options_are_checked_at_start():
+    # --allow-cert takes sha256: and 64 hex digits, colons allowed.
+    good = 'sha256:' + ':'.join(['ab'] * 32)
+    for fp in ('ab' * 32, 'sha1:' + 'ab' * 20, 'sha256:' + 'g' * 64,
+               'sha256:' + 'a' * 62, 'sha256:' + 'a' * 66, 'sha256:'):
+        r = nlipcd('--backend', 'user', '--allow-cert', fp, 'unix:@x',
+                   timeout=5)
+        assert r.returncode == 2, (fp, r.returncode, r.stderr)
+        assert '--allow-cert' in r.stderr, r.stderr
+    # tls:// without the server's files, or with one unreadable: a setup
+    # failure, before anything listens, saying what is missing.
+    with tempfile.TemporaryDirectory() as tmp:
+        r = nlipcd('--backend', 'user', '--allow-cert', good,
+                   'unix:' + tmp + '/s', 'tls://127.0.0.1:0', timeout=5)
+        assert r.returncode == 1, (r.returncode, r.stderr)
+        assert 'needs --tls-cert and --tls-key' in r.stderr, r.stderr
+        assert not os.path.exists(tmp + '/s')
+        r = nlipcd('--backend', 'user', '--tls-ca', tmp + '/none.pem',
+                   '--tls-cert', tmp + '/none.pem', '--tls-key',
+                   tmp + '/none.pem', 'tls://127.0.0.1:0', timeout=5)
+        assert r.returncode == 1, (r.returncode, r.stderr)
+        assert '--tls-ca ' + tmp + '/none.pem' in r.stderr, r.stderr
+
+
+def test_nlipc_tls_files_are_checked_before_connecting():
+    # Nothing listens at port 1: the files are what is reported.
+    with tempfile.TemporaryDirectory() as tmp:
+        empty = os.path.join(tmp, 'empty.pem')
+        open(empty, 'w').close()
+        for args, code, text in (
+                (['--tls-ca', tmp + '/none.pem'], UNREACHABLE,
+                 "cannot read the CA file '" + tmp + "/none.pem'"),
+                (['--tls-ca', empty], USAGE, 'no CA certificate in'),
+                (['--tls-key', empty], USAGE, 'a key without its certificate')):
+            r = nlipc('-c', 'tls://127.0.0.1:1', *args, 'info')
+            assert r.returncode == code, (args, r.returncode, r.stderr)
+            assert text in r.stderr and r.stderr.count('\n') == 1, r.stderr
+
+
 def test_nlipcd_unknown_user_and_group_names():
     r = nlipcd('--backend', 'user', '-g', 'nosuchgroup', 'unix:@x', timeout=5)
     assert r.returncode == 2, r.stderr

@@ -95,6 +95,8 @@ while { [ ! -S "$dir/ro" ] || [ ! -S "$dir/rw" ]; } && [ $i -lt 100 ]; do
 	i=$((i + 1))
 done
 
+. "$top_srcdir/tests/cli/monitor.sh"
+
 plan 8
 if "$nlipc" -c ssh://$user@nlipc-test$dir/ro info >"$dir/out" 2>&1 &&
    grep -q 'backend *user' "$dir/out"; then
@@ -133,17 +135,7 @@ fi
 	--duration 10 >"$dir/mon" 2>&1 &
 mon=$!
 pids="$pids $mon"
-i=0
-until [ $i -ge 100 ]; do
-	# Once the monitor has joined, a write reaches it; until then, again.
-	"$nlipc" -c unix:$dir/rw kv set --create m$i v >/dev/null 2>&1
-	grep -q "^set m" "$dir/mon" && break
-	kill -0 $mon 2>/dev/null || break
-	sleep 0.1
-	i=$((i + 1))
-done
-wait $mon
-if grep -q "^set m[0-9]*=v" "$dir/mon"; then
+if monitor_sees_write "$dir/mon" $mon "$nlipc" -c unix:$dir/rw; then
 	ok "monitor through ssh:// sees a local write: $(head -n1 "$dir/mon")"
 else
 	not_ok "monitor through ssh://"; show "$dir/mon"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The conformance suite against nlipcd's user backend, over every
-# transport at once: one daemon listening on all of them, the suite run
-# once per URL, each result renumbered into one TAP stream.
+# transport at once (tls:// with throwaway certificates): one daemon
+# listening on all of them, the suite run once per URL, each result
+# renumbered into one TAP stream.
 . "$top_srcdir/tests/tap.sh"
 daemon="$top_builddir/tools/nlipcd/nlipcd"
 suite="$top_builddir/tests/conformance/conformance"
@@ -12,8 +13,25 @@ port=$((10000 + $$ % 20000))
 urls="unix:$dir/s unix:@nlipc-conf-$$ unix+seqpacket:$dir/sp unix+dgram:$dir/dg
 tcp://127.0.0.1:$port tcp://[::1]:$port udp://127.0.0.1:$port udp://[::1]:$port"
 
+# tls:// too where openssl makes the certificates (tests/tls-certs.sh):
+# the suite's endpoints take them from the environment.
+tls=
+if command -v openssl >/dev/null; then
+	. "$top_srcdir/tests/tls-certs.sh"
+	if tls_ca ca && tls_cert server ca "subjectAltName=IP:127.0.0.1,IP:::1
+extendedKeyUsage=serverAuth" &&
+	   tls_cert client ca "extendedKeyUsage=clientAuth"; then
+		tls="--tls-cert $dir/server.pem --tls-key $dir/server.key --tls-ca $dir/ca.pem"
+		urls="$urls tls://127.0.0.1:$((port + 1)) tls://[::1]:$((port + 1))"
+		export NLIPC_TLS_CA="$dir/ca.pem" NLIPC_TLS_CERT="$dir/client.pem" \
+			NLIPC_TLS_KEY="$dir/client.key"
+	else
+		echo "# no tls:// run: openssl cannot make the certificates: $(tail -n1 "$dir/openssl.log")"
+	fi
+fi
+
 # shellcheck disable=SC2086
-"$daemon" --backend user --allow-remote-write --quiet $urls 2>"$dir/log" &
+"$daemon" --backend user --allow-remote-write --quiet $tls $urls 2>"$dir/log" &
 pid=$!
 trap '[ -z "$pid" ] || kill $pid 2>/dev/null; wait; rm -rf "$dir"' EXIT
 i=0

@@ -20,8 +20,8 @@ tests/fuzz/fuzz-url: tests/fuzz/fuzz-url.c lib/url.c
 
 # Targets over the library's decoders link all of it, as it is built.
 fuzz_lib_cflags = $(fuzz_cppflags) -I$(top_builddir) $(LIBNL_CFLAGS) \
-	$(LIBNL_GENL_CFLAGS) $(LIBMNL_CFLAGS)
-fuzz_lib_libs = $(LIBNL_GENL_LIBS) $(LIBNL_LIBS) $(LIBMNL_LIBS)
+	$(LIBNL_GENL_CFLAGS) $(LIBMNL_CFLAGS) $(GNUTLS_CFLAGS)
+fuzz_lib_libs = $(LIBNL_GENL_LIBS) $(LIBNL_LIBS) $(LIBMNL_LIBS) $(GNUTLS_LIBS)
 fuzz_lib_sources = $(filter %.c,$(lib_libnlipc_core_la_SOURCES))
 
 check_PROGRAMS += tests/fuzz/replay-reply tests/fuzz/replay-stream \

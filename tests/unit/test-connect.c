@@ -143,7 +143,7 @@ static void unknown_scheme_lists_the_known(void **state)
 {
 	assert_int_equal(try_open("sctp://127.0.0.1"), -EPROTONOSUPPORT);
 	assert_string_equal(err.msg, "unknown scheme 'sctp:' (known: netlink, "
-			    "unix, unix+seqpacket, unix+dgram, tcp, udp, ssh)");
+			    "unix, unix+seqpacket, unix+dgram, tcp, udp, tls, ssh)");
 }
 
 /*

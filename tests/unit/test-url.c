@@ -89,6 +89,14 @@ static void inet_hosts_and_ports(void **state)
 	assert_string_equal(u.port, "http");
 	assert_int_equal(parse("tcp://[fe80::1%lo]"), 0);
 	assert_string_equal(u.host, "fe80::1%lo");
+	/* tls:// has a port of its own, so tcp:// and tls:// share a host. */
+	assert_int_equal(parse("tls://[::1]"), 0);
+	assert_string_equal(u.scheme, "tls");
+	assert_string_equal(u.host, "::1");
+	assert_string_equal(u.port, NLIPC_DEFAULT_TLS_PORT);
+	assert_int_equal(parse("tls://gw.example:7443"), 0);
+	assert_string_equal(u.port, "7443");
+	assert_int_equal(parse("tls:gw"), -EINVAL);
 }
 
 static void inet_mistakes_are_explained(void **state)

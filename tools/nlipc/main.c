@@ -21,7 +21,7 @@
 #include "nlipc.h"
 
 /* Long options without a short one. */
-enum { OPT_FORCE = 0x100 };
+enum { OPT_FORCE = 0x100, OPT_TLS_CA, OPT_TLS_CERT, OPT_TLS_KEY };
 
 /* Where "ip netns add" puts the namespaces it names. */
 #define NETNS_RUN_DIR "/run/netns"
@@ -66,8 +66,15 @@ static void usage(FILE *f)
 		"Options:\n"
 		"  -c, --connect URL      the service: netlink: (the kernel module, default),\n"
 		"                         unix:/path, unix:@name, tcp://host:port, udp://host:port,\n"
-		"                         ssh://[user@]host[:port][/socket];\n"
+		"                         tls://host:port, ssh://[user@]host[:port][/socket];\n"
 		"                         NLIPC_CONNECT in the environment sets the default\n"
+		"      --tls-ca FILE      tls://: the CA the server's certificate must chain\n"
+		"                         to (default NLIPC_TLS_CA, else the system's)\n"
+		"      --tls-cert FILE    tls://: our certificate (default NLIPC_TLS_CERT)\n"
+		"      --tls-key FILE     tls://: its key (default NLIPC_TLS_KEY, else in\n"
+		"                         the certificate's file)\n"
+		"  -v, --verbose          say how the service was reached (TLS: the\n"
+		"                         session, and whether the kernel makes its records)\n"
 		"  -j, --json             print one JSON document\n"
 		"  -p, --pretty           print indented JSON (implies -j)\n"
 		"  -t, --timeout SECONDS  bound connecting and every request (default %g,\n"
@@ -249,8 +256,14 @@ int cli_connect(const char *cmd, struct nlipc **ep)
 	/* nlipc -b: what the file queued before this line goes first. */
 	if (cli_batching() && (ret = cli_batch_flush()))
 		return ret;
-	ret = nlipc_open_timeout(ep, cli.url, cli.timeout_ms, &err);
-	return ret ? connect_failed(cmd, ret, &err) : 0;
+	ret = nlipc_open_tls(ep, cli.url, cli.timeout_ms, &cli.tls, &err);
+	if (ret)
+		return connect_failed(cmd, ret, &err);
+	if (cli.verbose)
+		fprintf(stderr, "nlipc: connected to %s%s%s\n", nlipc_url(*ep),
+			nlipc_transport_info(*ep) ? ": " : "",
+			nlipc_transport_info(*ep) ? nlipc_transport_info(*ep) : "");
+	return 0;
 }
 
 /* As cli_connect(), for a family other than nlipc (--spec, --family). */
@@ -397,6 +410,10 @@ int main(int argc, char **argv)
 		{ "netns", required_argument, NULL, 'n' },
 		{ "batch", required_argument, NULL, 'b' },
 		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "tls-ca", required_argument, NULL, OPT_TLS_CA },
+		{ "tls-cert", required_argument, NULL, OPT_TLS_CERT },
+		{ "tls-key", required_argument, NULL, OPT_TLS_KEY },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{}
@@ -419,7 +436,7 @@ int main(int argc, char **argv)
 
 	opterr = 0;
 	/* "+": options after the command belong to the command. */
-	while ((c = getopt_long(argc, argv, "+:c:jpt:n:b:hV", long_opts,
+	while ((c = getopt_long(argc, argv, "+:c:jpt:n:b:hvV", long_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -442,6 +459,18 @@ int main(int argc, char **argv)
 			break;
 		case OPT_FORCE:
 			force = true;
+			break;
+		case OPT_TLS_CA:
+			cli.tls.ca = optarg;
+			break;
+		case OPT_TLS_CERT:
+			cli.tls.cert = optarg;
+			break;
+		case OPT_TLS_KEY:
+			cli.tls.key = optarg;
+			break;
+		case 'v':
+			cli.verbose = true;
 			break;
 		case 'h':
 			usage(stdout);

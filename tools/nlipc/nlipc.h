@@ -29,6 +29,8 @@ struct cli_opts {
 	int timeout_ms;		/* -t; -1 waits forever */
 	bool json;
 	bool pretty;
+	bool verbose;		/* -v: say how the service is reached */
+	struct nlipc_tls_files tls;	/* --tls-ca, --tls-cert, --tls-key */
 };
 
 extern struct cli_opts cli;

@@ -143,7 +143,9 @@ static void refuse_now(struct nlipcd_listener *lis, int fd, int err,
 	char sink[4096];
 	int i;
 
-	answer_stateless(lis, fd, NULL, 0, NULL, 0, err, msg);
+	/* Before a TLS handshake, only closing says anything. */
+	if (!lis->ops->handshake)
+		answer_stateless(lis, fd, NULL, 0, NULL, 0, err, msg);
 	shutdown(fd, SHUT_WR);
 	for (i = 0; i < 16; i++)
 		if (recv(fd, sink, sizeof(sink), MSG_DONTWAIT) <= 0)

@@ -178,6 +178,8 @@ static void client_free(struct nlipcd_client *c)
 		c->dump->free(c);
 	if (d->backend && d->backend->forget)
 		d->backend->forget(c);
+	if (c->ops->fini)
+		c->ops->fini(c);
 	for (g = 0; g < NLIPCD_GROUPS_MAX; g++)
 		if (c->groups & (1u << g))
 			d->n_subscribed[g]--;
@@ -239,11 +241,11 @@ void nlipcd_client_schedule(struct nlipcd_client *c)
 }
 
 /*
- * A whole message waits, or a length to refuse: worth a turn. A part of
- * one is not (a peer that hung up mid-message has none); its rest wakes
- * us through EPOLLIN.
+ * A whole message waits in the client's input buffer, or a length to
+ * refuse: worth a turn. A part of one is not (a peer that hung up
+ * mid-message has none); its rest wakes us through EPOLLIN.
  */
-bool nlipcd_client_has_message(const struct nlipcd_client *c)
+bool nlipcd_client_buffered_message(const struct nlipcd_client *c)
 {
 	size_t have = c->in.len - c->in.off;
 	uint32_t len;
@@ -258,6 +260,16 @@ bool nlipcd_client_has_message(const struct nlipcd_client *c)
 	 */
 	memcpy(&len, c->in.buf + c->in.off, sizeof(len));
 	return len < NLMSG_HDRLEN || len > c->d->lim.max_msg || len <= have;
+}
+
+/*
+ * ... or input that may complete one, held below the socket where no
+ * EPOLLIN announces it (decrypted TLS records).
+ */
+bool nlipcd_client_has_message(const struct nlipcd_client *c)
+{
+	return nlipcd_client_buffered_message(c) ||
+	       (c->ops->pending && c->ops->pending(c));
 }
 
 void nlipcd_client_update(struct nlipcd_client *c)
@@ -648,6 +660,10 @@ void nlipcd_client_sweep(struct nlipcd *d, uint64_t now)
 		}
 		if (c->ops->reap_gone)
 			reap_gone = c->ops->reap_gone;
+		if (c->setup_deadline && now >= c->setup_deadline) {
+			nlipcd_client_abort(c, "no TLS handshake in time");
+			continue;
+		}
 		/* A dump that stalled for want of memory: try it again. */
 		if (c->dump && c->tx.bytes < NLIPCD_DUMP_LOW_WATER)
 			nlipcd_client_schedule(c);

@@ -57,6 +57,8 @@ struct nlipcd_client {
 		bool uid_known;
 		uid_t uid;
 		pid_t pid;
+		const char *cert;		/* TLS: "sha256:HEX", or NULL */
+		bool cert_may_write;		/* ... given with --allow-cert */
 	} who;
 	struct nlipcd_hnode portid_node;	/* in d->by_portid */
 	struct nlipcd_hnode peer_node;	/* in d->by_peer */
@@ -96,6 +98,8 @@ struct nlipcd_client {
 	unsigned int inflight;		/* requests the backend still owes */
 	struct nlipcd_dump *dump;	/* the dump in progress */
 	uint64_t last_rx_ms;
+	uint64_t setup_deadline;	/* handshake (TLS) due by, or 0 */
+	void *kind_priv;		/* the kind's own state (TLS) */
 
 	/* UDP: answers by sequence number, and the request being answered. */
 	struct {
@@ -132,6 +136,7 @@ void nlipcd_client_overrun_all(struct nlipcd *d);
 bool nlipcd_client_room(const struct nlipcd_client *c);
 bool nlipcd_client_can_take(const struct nlipcd_client *c);
 bool nlipcd_client_has_message(const struct nlipcd_client *c);
+bool nlipcd_client_buffered_message(const struct nlipcd_client *c);
 void nlipcd_client_schedule(struct nlipcd_client *c);
 void nlipcd_client_update(struct nlipcd_client *c);
 void nlipcd_client_kick(struct nlipcd_client *c);

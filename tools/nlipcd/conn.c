@@ -21,8 +21,6 @@
 #include "nlipcd.h"
 #include "request.h"
 
-/* Accepted sockets: small send buffers, so our queue does the queueing. */
-#define STREAM_SNDBUF	(64 * 1024)
 /* Seqpacket sockets must hold the largest answer in one record. */
 #define SEQPACKET_SNDBUF	(512 * 1024)
 
@@ -89,7 +87,7 @@ static int rx_own(struct nlipcd_client *c, size_t cap)
  * back, keeping what is left in one of the client's own, freed once it
  * is taken. An idle connection holds no receive buffer at all.
  */
-static void rx_settle(struct nlipcd_client *c)
+void nlipcd_conn_settle(struct nlipcd_client *c)
 {
 	size_t left = c->in.len - c->in.off;
 
@@ -148,7 +146,8 @@ static const struct nlmsghdr *stream_next(struct nlipcd_client *c)
 	return nlh;
 }
 
-static void read_stream(struct nlipcd_client *c)
+/* Read what the stream has, as far as there is room. */
+void nlipcd_conn_fill(struct nlipcd_client *c)
 {
 	ssize_t n;
 
@@ -165,11 +164,15 @@ static void read_stream(struct nlipcd_client *c)
 	}
 	if (c->in.len == c->in.cap)
 		return;		/* a whole message is buffered: take it first */
-	n = recv(c->fd, c->in.buf + c->in.len, c->in.cap - c->in.len,
-		 MSG_DONTWAIT);
+	if (c->ops->recv)
+		n = c->ops->recv(c, c->in.buf + c->in.len,
+				 c->in.cap - c->in.len);
+	else if ((n = recv(c->fd, c->in.buf + c->in.len,
+			   c->in.cap - c->in.len, MSG_DONTWAIT)) < 0)
+		n = -errno;
 	if (n < 0) {
-		if (errno != EAGAIN && errno != EINTR)
-			nlipcd_client_abort(c, strerror(errno));
+		if (n != -EAGAIN && n != -EINTR)
+			nlipcd_client_abort(c, strerror(-n));
 		return;
 	}
 	if (n == 0) {
@@ -219,7 +222,7 @@ static void read_seqpacket(struct nlipcd_client *c)
 
 
 /* One message of what the stream holds, handled. */
-static bool take_stream(struct nlipcd_client *c)
+bool nlipcd_conn_take(struct nlipcd_client *c)
 {
 	const struct nlmsghdr *nlh = stream_next(c);
 
@@ -235,14 +238,22 @@ static bool take_stream(struct nlipcd_client *c)
 	return true;
 }
 
-static void stream_read(struct nlipcd_client *c)
+void nlipcd_conn_read(struct nlipcd_client *c)
 {
-	read_stream(c);
+	nlipcd_conn_fill(c);
 	nlipcd_client_take_input(c);
-	rx_settle(c);
+	nlipcd_conn_settle(c);
 }
 
-static void flush_stream(struct nlipcd_client *c)
+/* Through the kind's send(): one buffer at a time, as it takes them. */
+static ssize_t flush_one(struct nlipcd_client *c)
+{
+	struct nlipcd_txe *e = c->tx.head;
+
+	return c->ops->send(c, e->buf->data + e->off, e->buf->len - e->off);
+}
+
+void nlipcd_conn_flush(struct nlipcd_client *c)
 {
 	struct iovec iov[16];
 	struct nlipcd_txe *e;
@@ -250,19 +261,25 @@ static void flush_stream(struct nlipcd_client *c)
 	int i;
 
 	while (c->tx.head) {
-		for (i = 0, e = c->tx.head; e && i < 16; e = e->next, i++) {
-			iov[i].iov_base = e->buf->data + e->off;
-			iov[i].iov_len = e->buf->len - e->off;
+		if (c->ops->send) {
+			n = flush_one(c);
+		} else {
+			for (i = 0, e = c->tx.head; e && i < 16; e = e->next, i++) {
+				iov[i].iov_base = e->buf->data + e->off;
+				iov[i].iov_len = e->buf->len - e->off;
+			}
+			n = sendmsg(c->fd, &(struct msghdr){ .msg_iov = iov,
+							     .msg_iovlen = i },
+				    MSG_NOSIGNAL | MSG_DONTWAIT);
+			if (n < 0)
+				n = -errno;
 		}
-		n = sendmsg(c->fd, &(struct msghdr){ .msg_iov = iov,
-						     .msg_iovlen = i },
-			    MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < 0) {
-			if (errno == EINTR)
+			if (n == -EINTR)
 				continue;
-			if (errno == EAGAIN)
+			if (n == -EAGAIN)
 				return;
-			nlipcd_client_abort(c, strerror(errno));
+			nlipcd_client_abort(c, strerror(-n));
 			return;
 		}
 		while (n > 0) {
@@ -279,12 +296,12 @@ static void flush_stream(struct nlipcd_client *c)
 
 const struct nlipcd_kind_ops nlipcd_kind_stream = {
 	.inet_scheme = "tcp",
-	.sndbuf = STREAM_SNDBUF,
+	.sndbuf = NLIPCD_CONN_SNDBUF,
 	.ready = nlipcd_client_accept,
 	.init = conn_init,
-	.read = stream_read,
-	.take = take_stream,
-	.flush = flush_stream,
+	.read = nlipcd_conn_read,
+	.take = nlipcd_conn_take,
+	.flush = nlipcd_conn_flush,
 };
 
 const struct nlipcd_kind_ops nlipcd_kind_seqpacket = {

@@ -209,6 +209,8 @@ void nlipcd_client_handle(struct nlipcd *d, struct nlipcd_watch *w,
 
 	if (c->dead)
 		return;
+	if (c->ops->handshake && c->ops->handshake(c, events))
+		return;
 	if (events & EPOLLOUT)
 		nlipcd_client_flush(c);
 	if (events & EPOLLERR) {

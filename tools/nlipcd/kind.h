@@ -47,6 +47,23 @@ struct nlipcd_kind_ops {
 	uint32_t (*portid)(const void *addr, socklen_t len);
 	/* A new client: its own socket watched. 0 or a negative errno. */
 	int (*init)(struct nlipcd_client *c);
+	/* The client is freed: release what init() took. */
+	void (*fini)(struct nlipcd_client *c);
+	/*
+	 * A connection not set up yet (TLS): take its next step on the ready
+	 * @events; true while it is not done, the events all its own (it
+	 * sets the watch itself), false once it is and on every later call.
+	 */
+	bool (*handshake)(struct nlipcd_client *c, uint32_t events);
+	/* Input received but held below the socket (TLS records). */
+	bool (*pending)(const struct nlipcd_client *c);
+	/*
+	 * A stream's bytes through something else than recv() and send():
+	 * as those with MSG_DONTWAIT, but returning -errno (-EAGAIN: not
+	 * now; 0 from recv: the peer's end).
+	 */
+	ssize_t (*recv)(struct nlipcd_client *c, void *buf, size_t len);
+	ssize_t (*send)(struct nlipcd_client *c, const void *buf, size_t len);
 	/* The client's own socket is readable. */
 	void (*read)(struct nlipcd_client *c);
 	/* Handle the next message waiting; false if there is none. */
@@ -75,8 +92,22 @@ extern const struct nlipcd_kind_ops nlipcd_kind_stream;
 extern const struct nlipcd_kind_ops nlipcd_kind_seqpacket;
 extern const struct nlipcd_kind_ops nlipcd_kind_dgram;
 extern const struct nlipcd_kind_ops nlipcd_kind_udp;
+extern const struct nlipcd_kind_ops nlipcd_kind_tls;
 
 const struct nlipcd_kind_ops *nlipcd_kind_ops(enum nlipcd_kind kind);
+
+/* ------------------------------------------------------------------ */
+/* Streams (conn.c), for the kinds built on them (TLS: tls.c)          */
+/* ------------------------------------------------------------------ */
+
+/* Accepted sockets: small send buffers, so our queue does the queueing. */
+#define NLIPCD_CONN_SNDBUF	(64 * 1024)
+
+void nlipcd_conn_read(struct nlipcd_client *c);
+void nlipcd_conn_fill(struct nlipcd_client *c);
+bool nlipcd_conn_take(struct nlipcd_client *c);
+void nlipcd_conn_settle(struct nlipcd_client *c);
+void nlipcd_conn_flush(struct nlipcd_client *c);
 
 /* ------------------------------------------------------------------ */
 /* AF_UNIX dgram peers (dgram.c)                                       */

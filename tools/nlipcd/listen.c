@@ -89,6 +89,7 @@ static int kind_of(const char *scheme, int *type, enum nlipcd_kind *kind)
 		{ "unix+seqpacket", SOCK_SEQPACKET, NLIPCD_SEQPACKET },
 		{ "unix+dgram", SOCK_DGRAM, NLIPCD_DGRAM },
 		{ "tcp", SOCK_STREAM, NLIPCD_STREAM },
+		{ "tls", SOCK_STREAM, NLIPCD_TLS },
 		{ "udp", SOCK_DGRAM, NLIPCD_UDP },
 	};
 	size_t i;
@@ -109,6 +110,7 @@ const struct nlipcd_kind_ops *nlipcd_kind_ops(enum nlipcd_kind kind)
 		[NLIPCD_SEQPACKET] = &nlipcd_kind_seqpacket,
 		[NLIPCD_DGRAM] = &nlipcd_kind_dgram,
 		[NLIPCD_UDP] = &nlipcd_kind_udp,
+		[NLIPCD_TLS] = &nlipcd_kind_tls,
 	};
 
 	return ops[kind];
@@ -305,7 +307,7 @@ static int listen_parse(const char *url, struct nlipc_url *u, int *type,
 		return ret;
 	}
 	if (kind_of(u->scheme, type, kind)) {
-		nlipcd_err("%s: nlipcd listens on unix:, unix+seqpacket:, unix+dgram:, tcp:// and udp://, not %s:",
+		nlipcd_err("%s: nlipcd listens on unix:, unix+seqpacket:, unix+dgram:, tcp://, udp:// and tls://, not %s:",
 			   url, u->scheme);
 		return -EPROTONOSUPPORT;
 	}

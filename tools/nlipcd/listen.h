@@ -18,6 +18,7 @@ enum nlipcd_kind {
 	NLIPCD_SEQPACKET,	/* AF_UNIX seqpacket */
 	NLIPCD_DGRAM,		/* AF_UNIX dgram: one socket, many peers */
 	NLIPCD_UDP,		/* UDP: one socket, many peers */
+	NLIPCD_TLS,		/* TCP with TLS */
 };
 
 struct nlipcd_listener {

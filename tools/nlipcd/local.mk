@@ -22,6 +22,7 @@ tools_nlipcd_libnlipcd_la_SOURCES = \
 	tools/nlipcd/frame.c \
 	tools/nlipcd/admit.c \
 	tools/nlipcd/udp.c \
+	tools/nlipcd/tls.h tools/nlipcd/tls.c \
 	tools/nlipcd/dgram.c \
 	tools/nlipcd/reply.c \
 	tools/nlipcd/request.c \
@@ -35,9 +36,10 @@ tools_nlipcd_libnlipcd_la_SOURCES = \
 	tools/nlipcd/bridged.h tools/nlipcd/bridged.c \
 	tools/nlipcd/backend_kernel.c
 tools_nlipcd_libnlipcd_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
-tools_nlipcd_libnlipcd_la_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS) $(YAML_CFLAGS)
+tools_nlipcd_libnlipcd_la_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS) $(YAML_CFLAGS) \
+	$(GNUTLS_CFLAGS)
 # The spec reader: --bridge-family names ops as the family's spec does.
-tools_nlipcd_libnlipcd_la_LIBADD = lib/libnlipc-spec.la
+tools_nlipcd_libnlipcd_la_LIBADD = lib/libnlipc-spec.la $(GNUTLS_LIBS)
 
 # A daemon, with a section-8 page: installed in sbin.
 sbin_PROGRAMS += tools/nlipcd/nlipcd

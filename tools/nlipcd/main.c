@@ -34,6 +34,7 @@
 #include "loop.h"
 #include "nlipcd.h"
 #include "privilege.h"
+#include "tls.h"
 
 int nlipcd_log_level = NLIPCD_LOG_INFO;
 static bool log_journal;
@@ -117,6 +118,10 @@ enum {
 	OPT_IDLE,
 	OPT_LOG_LEVEL,
 	OPT_USER,
+	OPT_TLS_CA,
+	OPT_TLS_CERT,
+	OPT_TLS_KEY,
+	OPT_ALLOW_CERT,
 	/* set_number()'s, in a row */
 	OPT_MAX_MSG,
 	OPT_MAX_CLIENTS,
@@ -135,6 +140,9 @@ enum {
 static const char *listen_opts[MAX_LISTEN_OPTS];
 static unsigned int n_listen_opts;
 
+/* tls:// listeners' files and --allow-cert (tls.c). */
+static struct nlipcd_tls_opts tls_opts;
+
 static const struct option options[] = {
 	{ "listen", required_argument, NULL, 'l' },
 	{ "backend", required_argument, NULL, 'b' },
@@ -144,6 +152,10 @@ static const struct option options[] = {
 	{ "allow-remote-write", no_argument, NULL, OPT_ALLOW_REMOTE_WRITE },
 	{ "bridge-family", required_argument, NULL, OPT_BRIDGE_FAMILY },
 	{ "user", required_argument, NULL, OPT_USER },
+	{ "tls-ca", required_argument, NULL, OPT_TLS_CA },
+	{ "tls-cert", required_argument, NULL, OPT_TLS_CERT },
+	{ "tls-key", required_argument, NULL, OPT_TLS_KEY },
+	{ "allow-cert", required_argument, NULL, OPT_ALLOW_CERT },
 	{ "max-msg", required_argument, NULL, OPT_MAX_MSG },
 	{ "max-clients", required_argument, NULL, OPT_MAX_CLIENTS },
 	{ "max-clients-per-uid", required_argument, NULL, OPT_MAX_PER_UID },
@@ -170,7 +182,8 @@ static void usage(FILE *f)
 		"Serve the nlipc generic netlink family on AF_UNIX and AF_INET sockets.\n"
 		"\n"
 		"URLs: unix:/path, unix:@abstract, unix+seqpacket:..., unix+dgram:...,\n"
-		"      tcp://HOST:PORT, udp://HOST:PORT (HOST * for every address);\n"
+		"      tcp://HOST:PORT, udp://HOST:PORT, tls://HOST:PORT (HOST * for every\n"
+		"      address);\n"
 		"      sockets passed by systemd (LISTEN_FDS) are served too.\n"
 		"\n"
 		"  -l, --listen URL             serve on URL too (repeatable), like URL...\n"
@@ -181,7 +194,13 @@ static void usage(FILE *f)
 		"  -g, --socket-group GROUP     group of socket files\n"
 		"  -u, --allow-uid UID|USER     may also use kv-set, kv-del, stats-reset\n"
 		"                               over AF_UNIX (root and nlipcd's uid always may)\n"
-		"      --allow-remote-write     let TCP/UDP clients write (default read-only)\n"
+		"      --allow-remote-write     let TCP/UDP/TLS clients write (default read-only)\n"
+		"      --tls-cert FILE          tls://: the server's certificate (PEM)\n"
+		"      --tls-key FILE           ... and its private key (PEM)\n"
+		"      --tls-ca FILE            ... and the CA that signs the clients'\n"
+		"                               certificates (PEM): no other client connects\n"
+		"      --allow-cert sha256:HEX  let the client certificate of this SHA-256\n"
+		"                               fingerprint write over tls:// (repeatable)\n"
 		"      --bridge-family FAMILY[:OPS]  forward the kernel's generic netlink\n"
 		"                               FAMILY too (repeatable); OPS: all (default),\n"
 		"                               read-only, dump-only or OP[,OP...]; network\n"
@@ -325,6 +344,40 @@ static int set_group(struct nlipcd *d, const char *arg)
 	return 0;
 }
 
+static int add_cert(const char *arg)
+{
+	unsigned char (*allow)[NLIPCD_TLS_FP_LEN];
+
+	allow = realloc(tls_opts.allow,
+			(tls_opts.n_allow + 1) * sizeof(*allow));
+	if (!allow)
+		return -ENOMEM;
+	tls_opts.allow = allow;
+	if (nlipcd_tls_parse_fingerprint(arg, allow[tls_opts.n_allow])) {
+		fprintf(stderr, "nlipcd: --allow-cert: '%s' is not sha256: and 64 hex digits\n",
+			arg);
+		return -EINVAL;
+	}
+	tls_opts.n_allow++;
+	return 0;
+}
+
+/* A tls:// URL among the listeners, or a TLS option: TLS is set up. */
+static bool tls_wanted(int argc, char **argv)
+{
+	int i;
+
+	if (tls_opts.ca || tls_opts.cert || tls_opts.key || tls_opts.n_allow)
+		return true;
+	for (i = 0; i < (int)n_listen_opts; i++)
+		if (!strncmp(listen_opts[i], "tls:", 4))
+			return true;
+	for (i = optind; i < argc; i++)
+		if (!strncmp(argv[i], "tls:", 4))
+			return true;
+	return false;
+}
+
 static int parse_args(struct nlipcd *d, int argc, char **argv,
 		      const char **backend)
 {
@@ -373,6 +426,19 @@ static int parse_args(struct nlipcd *d, int argc, char **argv,
 			break;
 		case OPT_USER:
 			if (nlipcd_priv_set_user(optarg))
+				return -EINVAL;
+			break;
+		case OPT_TLS_CA:
+			tls_opts.ca = optarg;
+			break;
+		case OPT_TLS_CERT:
+			tls_opts.cert = optarg;
+			break;
+		case OPT_TLS_KEY:
+			tls_opts.key = optarg;
+			break;
+		case OPT_ALLOW_CERT:
+			if (add_cert(optarg))
 				return -EINVAL;
 			break;
 		case OPT_MAX_MSG ... OPT_KV_BYTES:
@@ -473,6 +539,14 @@ int main(int argc, char **argv)
 	for (i = optind; i < argc; i++)
 		if (nlipcd_listen_check(argv[i]))
 			goto err_usage;
+	/*
+	 * Files the user we drop to may not read: loaded first, so that
+	 * one missing stops us before anything is set up.
+	 */
+	if (tls_wanted(argc, argv) && nlipcd_tls_init(&d, &tls_opts)) {
+		nlipcd_tls_uninit(&d);
+		return 1;
+	}
 
 	/* Signals arrive through the loop, never in the middle of it. */
 	signal(SIGPIPE, SIG_IGN);
@@ -486,6 +560,7 @@ int main(int argc, char **argv)
 	err = sfd < 0 ? -errno : nlipcd_loop_init(&d);
 	if (err) {
 		nlipcd_err("cannot set up the loop: %s", strerror(-err));
+		nlipcd_tls_uninit(&d);
 		return 1;
 	}
 	nlipcd_admit_init(&d);
@@ -539,6 +614,7 @@ out_uninit_backend:
 	d.backend->uninit(&d);
 	nlipcd_dgram_uninit(&d);
 out_close:
+	nlipcd_tls_uninit(&d);
 	nlipcd_notify_uninit(&d);
 	close(d.epfd);
 	close(sfd);
@@ -551,5 +627,6 @@ err_usage:
 	fprintf(stderr, "Try 'nlipcd --help'.\n");
 	nlipcd_bridge_uninit(&d);
 	free(d.allow_uids);
+	free(tls_opts.allow);
 	return 2;
 }

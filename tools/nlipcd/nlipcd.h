@@ -28,6 +28,7 @@ struct nlipcd;
 struct nlipcd_client;
 struct nlipcd_listener;
 struct nlipcd_bridge;
+struct nlipcd_tls;
 
 /* ------------------------------------------------------------------ */
 /* Logging (main.c)                                                     */
@@ -172,6 +173,7 @@ struct nlipcd {
 	uid_t *allow_uids;
 	size_t n_allow_uids;
 	bool allow_remote_write;
+	struct nlipcd_tls *tls;		/* tls.c: for tls:// listeners */
 	mode_t socket_mode;
 	gid_t socket_gid;		/* (gid_t)-1: leave the group */
 

@@ -25,6 +25,7 @@
 
 #include "backend.h"
 #include "bridged.h"
+#include "kind.h"
 #include "listen.h"
 #include "loop.h"
 #include "nlipcd.h"
@@ -209,7 +210,9 @@ unsigned int nlipcd_priv_warn_exposure(struct nlipcd *d)
 		struct sockaddr_storage ss;
 		socklen_t len = sizeof(ss);
 
-		if (lis->family != AF_INET && lis->family != AF_INET6)
+		/* tls:// names its clients by certificate, and hides all. */
+		if ((lis->family != AF_INET && lis->family != AF_INET6) ||
+		    lis->ops->handshake)
 			continue;
 		if (getsockname(lis->w.fd, (struct sockaddr *)&ss, &len) ||
 		    loopback(&ss))

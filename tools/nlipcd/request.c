@@ -89,9 +89,16 @@ static int permitted(struct nlipcd_client *c, const struct nlipcd_op *op,
 	const char *name;
 
 	if (c->who.remote) {
-		if (c->d->allow_remote_write ||
+		if (c->d->allow_remote_write || c->who.cert_may_write ||
 		    (!op->admin && op->cmd != NLIPC_CMD_PUBLISH))
 			return 0;
+		if (c->who.cert) {
+			snprintf(text, sizeof(text),
+				 "read-only: nlipcd lets only the certificates of --allow-cert write, not %s",
+				 c->who.cert);
+			NLIPCD_SET_ERR_MSG(ext, text);
+			return -EPERM;
+		}
 		NLIPCD_SET_ERR_MSG(ext,
 				   "read-only over the network: nlipcd was not started with --allow-remote-write");
 		return -EPERM;
