@@ -14,21 +14,29 @@ CACHE = f"{BUILD}/tests/cache/ynl-6.12"
 TOP = "linux-source-6.12"
 
 
+def _fresh():
+    stamp = f"{CACHE}/.stamp"
+    return os.path.exists(stamp) and \
+        os.path.getmtime(stamp) >= os.path.getmtime(TARBALL)
+
+
 def extract():
     """The extracted tree's top directory."""
+    # Already there: no lock, so a guest, which sees the tree read-only,
+    # can use what the host extracted.
+    if _fresh():
+        return f"{CACHE}/{TOP}"
     os.makedirs(os.path.dirname(CACHE), exist_ok=True)
     with open(f"{CACHE}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        stamp = f"{CACHE}/.stamp"
-        if os.path.exists(stamp) and os.path.getmtime(stamp) >= \
-                os.path.getmtime(TARBALL):
+        if _fresh():
             return f"{CACHE}/{TOP}"
         shutil.rmtree(CACHE, ignore_errors=True)
         os.makedirs(CACHE)
         subprocess.run(["tar", "-xf", TARBALL, "-C", CACHE, "--wildcards",
                         f"{TOP}/tools/net/ynl/*",
                         f"{TOP}/Documentation/netlink/*"], check=True)
-        open(stamp, "w").close()
+        open(f"{CACHE}/.stamp", "w").close()
     return f"{CACHE}/{TOP}"
 
 
