@@ -78,10 +78,10 @@ TESTS += tests/spec-uapi.py
 
 # The Python tests' library (tests/nlipctest/family.py comes with the
 # generator's outputs).
-EXTRA_DIST += tests/nlipctest/__init__.py tests/nlipctest/genl.py \
-	tests/nlipctest/netlink.py tests/nlipctest/tap.py tests/nlipctest/wire.py \
-	tests/nlipctest/daemon.py tests/nlipctest/proc.py \
-	tests/nlipctest/kernel_specs.py
+EXTRA_DIST += tests/nlipctest/__init__.py tests/nlipctest/daemon.py \
+	tests/nlipctest/genl.py tests/nlipctest/kernel_specs.py \
+	tests/nlipctest/netlink.py tests/nlipctest/proc.py tests/nlipctest/tap.py \
+	tests/nlipctest/wire.py
 
 # The module: sparse-clean, then its tests inside nlipc-vm.
 TESTS += tests/kmod-check.sh tests/vm/kernel.sh
