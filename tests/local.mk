@@ -83,6 +83,10 @@ EXTRA_DIST += tests/nlipctest/__init__.py tests/nlipctest/daemon.py \
 	tests/nlipctest/netlink.py tests/nlipctest/proc.py tests/nlipctest/tap.py \
 	tests/nlipctest/wire.py
 
+# Every tracked file in the tarball the sanitizer lane and packages use.
+TESTS += tests/dist-files.sh
+EXTRA_DIST += tests/dist-files.sh
+
 # The module: sparse-clean, then its tests inside nlipc-vm.
 TESTS += tests/kmod-check.sh tests/vm/kernel.sh
 
