@@ -152,7 +152,8 @@ tests_unit_test_rtt_LDADD = $(unit_ldadd)
 TESTS += tests/unit/test-rtt
 
 # The module's kernel lane (the kernel tests, the conformance suite over
-# netlink, nlipcd's kernel backend and wire-diff, the hostile-input test)
+# netlink, nlipcd's kernel backend and wire-diff, the hostile-input test,
+# the bridge of other families across two hosts: tests/net/bridge.sh)
 # runs above on kmod/nlipc.ko's kernel, then again for each further kernel
 # configure found (Debian 12: 6.1 and 6.12), through tests/kernel-lane.sh;
 # configure lists them in KERNEL_LANE_TESTS.
