@@ -111,7 +111,8 @@ static void check_record(const struct nlipc *ep)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct nlipc ep = { .tp = &fuzz_transport };
+	struct nlipc ep = { .tp = &fuzz_transport,
+			    .family_name = NLIPC_FAMILY_NAME };
 	struct nlipc_op_stats ops[4];
 	struct nlipc_event ev;
 	struct nlipc_info info;

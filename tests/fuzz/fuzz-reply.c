@@ -65,7 +65,8 @@ static int list_cb(const struct nlipc_kv_entry *e, void *arg)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct nlipc ep = { .tp = &fuzz_transport };
+	struct nlipc ep = { .tp = &fuzz_transport,
+			    .family_name = NLIPC_FAMILY_NAME };
 	struct nlipc_op_stats ops[4];
 	struct nlipc_event ev;
 	struct nlipc_info info;
