@@ -7,6 +7,8 @@ AM_TESTS_ENVIRONMENT = \
 	NLIPC_GEN_OUTPUTS='$(nlipc_gen_outputs)'; \
 	export top_srcdir top_builddir PYTHON3 KERNEL_DIR NLIPC_TAP \
 	KERNEL_RELEASES PACKAGE_VERSION NLIPC_GEN_OUTPUTS;
+# The shell tests' TAP helpers, which each of them sources.
+EXTRA_DIST += tests/tap.sh
 
 # Unit tests (cmocka) of the library's internals.
 unit_cflags = $(AM_CFLAGS) -I$(top_srcdir)/lib $(CMOCKA_CFLAGS) $(LIBMNL_CFLAGS)
