@@ -4,14 +4,7 @@
 # for each kernel, the spec, nlipc-vm's guest init, bash completion, man
 # pages), and the installed nlipc-vm boots a guest where the installed
 # nlipc pings the installed module.
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $*"; }
-check() {
-	what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
+. "$top_srcdir/tests/tap.sh"
 
 # In the build tree: the guest sees it (it shares the host root).
 dest=$top_builddir/installed-root
@@ -20,9 +13,9 @@ trap 'rm -rf "$dest"' EXIT
 conf() { sed -n "s|^$1 = ||p" "$top_builddir/Makefile" | head -n 1; }
 prefix=$(conf prefix)
 if ! ${MAKE:-make} -C "$top_builddir" install DESTDIR="$dest" >"$dest.log" 2>&1; then
-	sed 's/^/# /' "$dest.log" | tail -n 20
-	echo "not ok 1 - make install DESTDIR=..."
-	echo "1..1"
+	show "$dest.log" | tail -n 20
+	not_ok "make install DESTDIR=..."
+	plan
 	exit 0
 fi
 rm -f "$dest.log"
@@ -58,13 +51,13 @@ for r in $KERNEL_RELEASES; do
 done
 
 if [ -z "$module" ] || ! command -v qemu-system-x86_64 >/dev/null; then
-	ok "the installed nlipc-vm runs the installed nlipc # SKIP no module or no qemu"
+	skip_point "the installed nlipc-vm runs the installed nlipc" "no module or no qemu"
 elif "$bin/nlipc-vm" --module "$module" -- env LD_LIBRARY_PATH="$(dirname "$lib")" \
 	"$bin/nlipc" ping -c 1 >"$dest/vm.log" 2>&1; then
-	sed 's/^/# /' "$dest/vm.log"
+	show "$dest/vm.log"
 	ok "the installed nlipc-vm runs the installed nlipc against the installed module"
 else
-	sed 's/^/# /' "$dest/vm.log" | tail -n 20
+	show "$dest/vm.log" | tail -n 20
 	not_ok "the installed nlipc-vm runs the installed nlipc against the installed module"
 fi
-echo "1..$n"
+plan

@@ -3,10 +3,11 @@
 # and children included, wrote an ASan, LSan or UBSan report. Reports go to
 # files ($SANITIZER_REPORTS/{asan,ubsan}.PID) rather than to stderr, so
 # none is lost with a process whose exit status nobody checks.
-echo "1..1"
+. "$top_srcdir/tests/tap.sh"
+plan 1
 dir=$SANITIZER_REPORTS
 if [ -z "$dir" ] || [ ! -d "$dir" ]; then
-	echo "ok 1 - no sanitizer reports # SKIP not in make check-sanitizers"
+	skip_point "no sanitizer reports" "not in make check-sanitizers"
 	exit 0
 fi
 n=0
@@ -16,7 +17,7 @@ for f in "$dir"/*; do
 	sed "s|^|# ${f##*/}: |" "$f"
 done
 if [ $n -eq 0 ]; then
-	echo "ok 1 - no sanitizer reports"
+	ok "no sanitizer reports"
 else
-	echo "not ok 1 - no sanitizer reports: $n in $dir"
+	not_ok "no sanitizer reports: $n in $dir"
 fi

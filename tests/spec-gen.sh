@@ -7,11 +7,11 @@
 # cannot hide it. TAP, one test point per file. Needs the built nlipc-gen
 # and $NLIPC_GEN_OUTPUTS (MODE=FILE ...) from make check.
 set -u
+. "$top_srcdir/tests/tap.sh"
 gen="$top_builddir/tools/gen/nlipc-gen"
 spec="$top_srcdir/spec/nlipc.yaml"
 if [ ! -x "$gen" ] || [ -z "${NLIPC_GEN_OUTPUTS:-}" ]; then
-	echo "1..0 # SKIP no tools/gen/nlipc-gen or NLIPC_GEN_OUTPUTS (run through make check)"
-	exit 0
+	skip_all "no tools/gen/nlipc-gen or NLIPC_GEN_OUTPUTS (run through make check)"
 fi
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
@@ -23,20 +23,18 @@ if git -C "$top_srcdir" rev-parse --is-inside-work-tree >/dev/null 2>&1 &&
 	in_git=1
 fi
 
-n=0
 for o in $NLIPC_GEN_OUTPUTS; do
 	mode=${o%%=*} file=${o#*=}
-	n=$((n + 1))
 	if ! "$gen" "$mode" "$spec" spec/nlipc.yaml >"$tmp/out" 2>"$tmp/err"; then
-		sed 's/^/# /' "$tmp/err"
-		echo "not ok $n - $file: nlipc-gen $mode failed"
+		show "$tmp/err"
+		not_ok "$file: nlipc-gen $mode failed"
 	elif ! diff -u "$top_srcdir/$file" "$tmp/out" >"$tmp/diff"; then
-		sed 's/^/# /' "$tmp/diff" | head -40
-		echo "not ok $n - $file is not what the spec gives (run make, commit the result)"
+		show "$tmp/diff" | head -40
+		not_ok "$file is not what the spec gives (run make, commit the result)"
 	elif [ $in_git = 1 ] && ! git -C "$top_srcdir" diff --quiet HEAD -- "$file"; then
-		echo "not ok $n - $file differs from the committed one, which the spec does not give"
+		not_ok "$file differs from the committed one, which the spec does not give"
 	else
-		echo "ok $n - $file is what the spec gives"
+		ok "$file is what the spec gives"
 	fi
 done
-echo "1..$n"
+plan

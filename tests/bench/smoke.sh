@@ -3,13 +3,9 @@
 # (JSON, CSV, the table, the plot), never its speed. On the host netlink
 # falls back to nlctrl; families this machine cannot run (no ::1, no
 # module, no nlipcd) must say why they were skipped.
+. "$top_srcdir/tests/tap.sh"
 bench="$top_builddir/tools/nlipc-bench/nlipc-bench"
-py=${PYTHON3:-python3}
-[ "$py" = false ] && py=python3
-if ! command -v "$py" >/dev/null 2>&1; then
-	echo "1..0 # SKIP no python3 to read the JSON"
-	exit 0
-fi
+need_python "no python3 to read the JSON"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

@@ -8,16 +8,16 @@
 nlipc=$top_builddir/tools/nlipc/nlipc
 nlipcd=$top_builddir/tools/nlipcd/nlipcd
 user=nlipc-sshtest
-skip() { echo "1..0 # SKIP $*"; exit 0; }
-[ "$(id -u)" = 0 ] || skip "needs root (sshd, a temporary user)"
+. "$top_srcdir/tests/tap.sh"
+need_root "needs root (sshd, a temporary user)"
 sshd=$(command -v sshd || echo /usr/sbin/sshd)
-[ -x "$sshd" ] || skip "no sshd (openssh-server)"
-command -v ssh >/dev/null && command -v ssh-keygen >/dev/null ||
-	skip "no ssh (openssh-client)"
-command -v useradd >/dev/null || skip "no useradd"
+[ -x "$sshd" ] || skip_all "no sshd (openssh-server)"
+need_command ssh "no ssh (openssh-client)"
+need_command ssh-keygen "no ssh (openssh-client)"
+need_command useradd "no useradd"
 if getent passwd $user >/dev/null; then
 	# A run that died: its user, nothing of anyone else's.
-	userdel $user 2>/dev/null || skip "user $user exists"
+	userdel $user 2>/dev/null || skip_all "user $user exists"
 fi
 
 dir=$(mktemp -d) || exit 1
@@ -30,7 +30,7 @@ cleanup() {
 }
 trap cleanup EXIT
 useradd -M -d "$dir" -s /bin/sh $user 2>"$dir/useradd.log" ||
-	skip "useradd failed: $(head -n1 "$dir/useradd.log")"
+	skip_all "useradd failed: $(head -n1 "$dir/useradd.log")"
 usermod -p '*' $user	# no password, but not locked: keys only
 uid=$(id -u $user)
 
@@ -76,13 +76,13 @@ i=0
 until ssh -F "$dir/ssh_config" -l $user nlipc-test true 2>"$dir/probe.log"; do
 	i=$((i + 1))
 	if [ $i -ge 50 ] || ! kill -0 $! 2>/dev/null; then
-		skip "sshd does not let $user in: $(tail -n1 "$dir/probe.log") / $(tail -n1 "$dir/sshd.log")"
+		skip_all "sshd does not let $user in: $(tail -n1 "$dir/probe.log") / $(tail -n1 "$dir/sshd.log")"
 	fi
 	sleep 0.1
 done
 # The SSH user must reach the build tree's nlipc.
 su -s /bin/sh -c "$nlipc --version" $user >/dev/null 2>&1 ||
-	skip "$user cannot run this tree's nlipc (a directory above it is closed)"
+	skip_all "$user cannot run this tree's nlipc (a directory above it is closed)"
 
 "$nlipcd" --backend user --socket-mode 0666 unix:$dir/ro 2>"$dir/ro.log" &
 pids="$pids $!"
@@ -95,12 +95,7 @@ while { [ ! -S "$dir/ro" ] || [ ! -S "$dir/rw" ]; } && [ $i -lt 100 ]; do
 	i=$((i + 1))
 done
 
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $*"; }
-show() { sed 's/^/# /' "$1"; }
-
-echo "1..8"
+plan 8
 if "$nlipc" -c ssh://$user@nlipc-test$dir/ro info >"$dir/out" 2>&1 &&
    grep -q 'backend *user' "$dir/out"; then
 	ok "info through ssh://"

@@ -2,6 +2,7 @@
 # The conformance suite against nlipcd's user backend, over every
 # transport at once: one daemon listening on all of them, the suite run
 # once per URL, each result renumbered into one TAP stream.
+. "$top_srcdir/tests/tap.sh"
 daemon="$top_builddir/tools/nlipcd/nlipcd"
 suite="$top_builddir/tests/conformance/conformance"
 dir=$(mktemp -d)
@@ -21,32 +22,21 @@ while [ ! -S "$dir/dg" ] && [ $i -lt 50 ]; do
 	i=$((i + 1))
 done
 
-n=0
 for url in $urls; do
 	NLIPC_URL=$url "$suite" >"$dir/out" 2>&1
-	while read -r line; do
-		case $line in
-		"ok "* | "not ok "*)
-			n=$((n + 1))
-			verdict=${line%% [0-9]*}
-			echo "$verdict $n - $url: ${line#* - }" ;;
-		"#"*) echo "$line" ;;
-		esac
-	done <"$dir/out"
+	tap_renumber "$url: " <"$dir/out"
 done
 # nlipcd lived through it all, and stops cleanly: exit status 0 on
 # SIGTERM (in make check-sanitizers, a finding at exit, a leak, changes it).
-n=$((n + 1))
 if kill $pid 2>/dev/null; then
 	wait $pid
 	rc=$?
-	[ $rc -eq 0 ] && v=ok || v="not ok"
-	echo "$v $n - nlipcd stops cleanly on SIGTERM (exit status $rc)"
+	ok_status $rc "nlipcd stops cleanly on SIGTERM (exit status $rc)"
 else
 	wait $pid
 	rc=$?
-	echo "not ok $n - nlipcd died during the suite (exit status $rc)"
+	not_ok "nlipcd died during the suite (exit status $rc)"
 fi
 pid=
 [ $rc -eq 0 ] || tail -n 20 "$dir/log" | sed 's/^/# nlipcd: /'
-echo "1..$n"
+plan

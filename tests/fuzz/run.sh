@@ -5,11 +5,10 @@
 # goes into tests/fuzz/corpus/TARGET/ once fixed, as a regression seed.
 #   env: NLIPC_FUZZ_TARGETS, NLIPC_FUZZ_SECONDS, top_srcdir, top_builddir
 set -u
+. "$top_srcdir/tests/tap.sh"
 seconds=${NLIPC_FUZZ_SECONDS:-10}
-n=0
 failed=0
 for t in $NLIPC_FUZZ_TARGETS; do
-	n=$((n + 1))
 	bin=$top_builddir/tests/fuzz/fuzz-$t
 	new=$top_builddir/tests/fuzz/new/$t
 	log=$top_builddir/tests/fuzz/$t.log
@@ -20,13 +19,13 @@ for t in $NLIPC_FUZZ_TARGETS; do
 	rc=$?
 	done_line=$(grep -a 'DONE' "$log" | tail -n 1)
 	if [ $rc -eq 0 ]; then
-		echo "ok $n - $t: $seconds s clean ($done_line)"
+		ok "$t: $seconds s clean ($done_line)"
 	else
 		failed=$((failed + 1))
-		echo "not ok $n - $t: exit status $rc"
+		not_ok "$t: exit status $rc"
 		grep -aE 'ERROR|SUMMARY|harness:|runtime error|Test unit written' \
-			"$log" | head -n 20 | sed 's/^/# /'
+			"$log" | head -n 20 | show
 	fi
 done
-echo "1..$n"
+plan
 [ $failed -eq 0 ]

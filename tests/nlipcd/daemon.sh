@@ -2,14 +2,12 @@
 # nlipcd on the host, user backend: its own behaviour (daemon-tests.py),
 # then every stream and datagram transport held to the same answers,
 # byte for byte (wire-diff.py). One TAP stream.
-py=$PYTHON3
-[ -n "$py" ] && [ "$py" != false ] || py=python3
-command -v "$py" >/dev/null || { echo "1..0 # SKIP no python3"; exit 0; }
+. "$top_srcdir/tests/tap.sh"
+need_python "no python3"
 nlipcd=$top_builddir/tools/nlipcd/nlipcd
 dir=$(mktemp -d) || exit 1
 pid=
 trap '[ -z "$pid" ] || kill $pid 2>/dev/null; rm -rf "$dir"' EXIT
-n=0
 
 "$py" "$top_srcdir/tests/nlipcd/daemon-tests.py" "$nlipcd" \
 	"$top_builddir/tools/nlipc/nlipc" >"$dir/tap" 2>&1
@@ -23,28 +21,18 @@ i=0
 while [ ! -S "$dir/dg" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 "$py" "$top_srcdir/tests/nlipcd/wire-diff.py" unix:$dir/s unix+seqpacket:$dir/sp \
 	unix+dgram:$dir/dg tcp://127.0.0.1:$port >>"$dir/tap" 2>&1
+tap_renumber "" <"$dir/tap"
 # It lived through the battery, and stops cleanly: exit status 0 on SIGTERM (in
 # make check-sanitizers, a finding at exit, a leak, changes it).
 if kill $pid 2>/dev/null; then
 	wait $pid
 	rc=$?
-	[ $rc -eq 0 ] && v=ok || v="not ok"
-	echo "$v 0 - nlipcd stops cleanly on SIGTERM (exit status $rc)"
+	ok_status $rc "nlipcd stops cleanly on SIGTERM (exit status $rc)"
 else
 	wait $pid
 	rc=$?
-	echo "not ok 0 - nlipcd died during the battery (exit status $rc)"
-fi >>"$dir/tap"
+	not_ok "nlipcd died during the battery (exit status $rc)"
+fi
 pid=
-[ $rc -eq 0 ] || tail -n 20 "$dir/log" | sed 's/^/# nlipcd: /' >>"$dir/tap"
-while IFS= read -r line; do
-	case $line in
-	"ok "* | "not ok "*)
-		n=$((n + 1))
-		verdict=${line%% [0-9]*}
-		echo "$verdict $n - ${line#* - }" ;;
-	"1.."*) ;;
-	*) echo "# ${line#\# }" ;;
-	esac
-done <"$dir/tap"
-echo "1..$n"
+[ $rc -eq 0 ] || tail -n 20 "$dir/log" | sed 's/^/# nlipcd: /'
+plan

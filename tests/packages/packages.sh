@@ -10,14 +10,10 @@
 #
 # DEB_BUILD_OPTIONS is passed on; by default nocheck, as make check runs
 # the same tests on the same sources.
-skip() {
-	echo "1..0 # SKIP $*"
-	exit 0
-}
-[ "$(id -u)" = 0 ] || skip "debootstrap, chroot and mount need root"
+. "$top_srcdir/tests/tap.sh"
+need_root "debootstrap, chroot and mount need root"
 for t in dpkg-buildpackage lintian debootstrap dh_dkms; do
-	command -v $t >/dev/null ||
-		skip "$t not found (dpkg-dev, lintian, debootstrap, dh-dkms)"
+	need_command $t "$t not found (dpkg-dev, lintian, debootstrap, dh-dkms)"
 done
 
 cache=${NLIPC_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/nlipc}
@@ -38,9 +34,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
 
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $*"; }
 # step [-v] DESCRIPTION COMMAND...: one test point; on failure the end of
 # the command's output, with -v all of it in any case.
 step() {
@@ -51,20 +44,20 @@ step() {
 	t0=$(date +%s)
 	"$@" >"$tmp/log" 2>&1
 	rc=$?
-	echo "# $(($(date +%s) - t0)) s"
+	diag "$(($(date +%s) - t0)) s"
 	if [ $rc -eq 0 ]; then
-		[ $verbose = 0 ] || sed 's/^/# /' "$tmp/log"
+		[ $verbose = 0 ] || show "$tmp/log"
 		ok "$desc"
 	else
-		tail -n 40 "$tmp/log" | sed 's/^/# /'
+		tail -n 40 "$tmp/log" | show
 		not_ok "$desc"
 	fi
 	return $rc
 }
 # The steps after a failed one that they need cannot run.
 give_up() {
-	echo "# $(($(date +%s) - start)) s in all"
-	echo "1..$n"
+	diag "$(($(date +%s) - start)) s in all"
+	plan
 	exit 0
 }
 # The root's own programs and a plain environment, as a user has.
@@ -149,7 +142,7 @@ if step -v "examples/ping-stats.c compiles with gcc and pkg-config's flags for n
 	step -v "the example runs on libnlipc0 and says it cannot reach the module" \
 		in_check example-run
 else
-	ok "the example runs on libnlipc0 # SKIP it did not compile"
+	skip_point "the example runs on libnlipc0" "it did not compile"
 fi
 step "spec, completion, man pages, headers and nlipc-vm's init in place" in_check files
 step "nlipcd's systemd units installed, not enabled" in_check units
@@ -161,5 +154,5 @@ step "the packages purge cleanly" purge
 # Downloads that no mirror offers any more leave the cache.
 apt_root autoclean >/dev/null 2>&1
 
-echo "# $(($(date +%s) - start)) s in all"
-echo "1..$n"
+diag "$(($(date +%s) - start)) s in all"
+plan

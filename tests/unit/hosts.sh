@@ -8,6 +8,7 @@
 # are. The programs' test points are renumbered into one TAP stream,
 # prefixed with the setup's name; where no namespace can be made, the
 # whole test is skipped, saying why.
+. "$top_srcdir/tests/tap.sh"
 tests="tests/unit/test-bridge tests/unit/test-stream tests/unit/test-udp
 	tests/unit/test-connect"
 tmp=$(mktemp -d) || exit 1
@@ -33,10 +34,8 @@ for try in "unshare -m" "unshare -r -m"; do
 		break
 	fi
 done
-if [ -z "$ns" ]; then
-	echo "1..0 # SKIP no mount namespace to bind a hosts file in: $(head -n 1 "$tmp/why")"
-	exit 0
-fi
+[ -n "$ns" ] ||
+	skip_all "no mount namespace to bind a hosts file in: $(head -n 1 "$tmp/why")"
 
 # In the namespace: bind $1 over /etc/hosts, hide /etc/services if $2 is
 # set, and run the rest.
@@ -47,27 +46,21 @@ fi
 shift 2
 exec "$@"'
 
-n=0
-point() {
-	n=$((n + 1))
-	echo "$1 $n - $2"
-}
-
 for setup in debian-minbase:no-services v6-only:; do
 	hosts=${setup%%:*} services=${setup#*:}
 	# Both files give ::1 first: see that the tests will see it.
 	first=$($ns sh -c "$enter" sh "$tmp/$hosts" "$services" \
 		getent ahosts localhost | head -n 1)
 	case $first in
-	"::1 "*) point ok "$hosts: localhost resolves to ::1 first" ;;
-	*) point "not ok" "$hosts: localhost resolves to ::1 first, not '$first'" ;;
+	"::1 "*) ok "$hosts: localhost resolves to ::1 first" ;;
+	*) not_ok "$hosts: localhost resolves to ::1 first, not '$first'" ;;
 	esac
 	if [ -n "$services" ]; then
 		if $ns sh -c "$enter" sh "$tmp/$hosts" "$services" \
 			getent services echo >/dev/null; then
-			point "not ok" "$hosts: /etc/services hidden"
+			not_ok "$hosts: /etc/services hidden"
 		else
-			point ok "$hosts: /etc/services hidden"
+			ok "$hosts: /etc/services hidden"
 		fi
 	fi
 
@@ -76,29 +69,12 @@ for setup in debian-minbase:no-services v6-only:; do
 		$ns sh -c "$enter" sh "$tmp/$hosts" "$services" \
 			"$top_builddir/$t" >"$tmp/out" 2>&1
 		rc=$?
-		plan='' seen=0 failed=0
-		while IFS= read -r line; do
-			case $line in
-			"ok "* | "not ok "*)
-				seen=$((seen + 1))
-				verdict=${line%% [0-9]*}
-				rest=${line#"$verdict "}
-				rest=${rest#"${rest%%[!0-9]*}"}
-				[ "$verdict" = ok ] || failed=$((failed + 1))
-				case $rest in
-				" - "*) point "$verdict" "$name: ${rest# - }" ;;
-				*) point "$verdict" "$name$rest" ;;
-				esac ;;
-			"1.."*) plan=${line#1..} plan=${plan%% *} ;;
-			"#"*) echo "$line" ;;
-			*) echo "# $line" ;;
-			esac
-		done <"$tmp/out"
-		if [ -z "$plan" ] || [ "$plan" != "$seen" ]; then
-			point "not ok" "$name: planned ${plan:-no} tests, ran $seen"
-		elif [ $rc -ne 0 ] && [ $failed -eq 0 ]; then
-			point "not ok" "$name: exit status $rc"
+		tap_renumber "$name: " <"$tmp/out"
+		if [ -z "$tap_sub_plan" ] || [ "$tap_sub_plan" != "$tap_sub_seen" ]; then
+			not_ok "$name: planned ${tap_sub_plan:-no} tests, ran $tap_sub_seen"
+		elif [ $rc -ne 0 ] && [ $tap_sub_failed -eq 0 ]; then
+			not_ok "$name: exit status $rc"
 		fi
 	done
 done
-echo "1..$n"
+plan
