@@ -8,5 +8,6 @@ name=$(basename "$0" .sh)
 script=$top_srcdir/tests/$(echo "$name" | sed 's|-|/|').sh
 NLIPC_KMOD=$top_builddir/kmod/$release/nlipc.ko
 export NLIPC_KMOD
-[ -f "$script" ] || { echo "Bail out! no $script for $0"; exit 0; }
+. "$top_srcdir/tests/tap.sh"
+[ -f "$script" ] || bail_out "no $script for $0"
 exec sh "$script"

@@ -4,9 +4,9 @@
 src=$1 build=$2
 nlipcd=$build/tools/nlipcd/nlipcd
 suite=$build/tests/conformance/conformance
+. "$src/tests/tap.sh"
 . "$src/tests/net/hosts.sh"
 
-n=0
 # The suite from the client host against URL, its TAP renumbered into
 # this stream under a label.
 suite() {
@@ -15,16 +15,9 @@ suite() {
 	on_client timeout -k 5 300 env NLIPC_URL="$url" \
 		NLIPC_CONFORMANCE_KEYS="$keys" "$suite" >"$dir/out" 2>&1
 	rc=$?
-	echo "# $label: $(($(date +%s) - t0)) s"
-	[ $rc -ne 124 ] || echo "not ok $((n = n + 1)) - $label: the suite did not finish in 300 s"
-	while IFS= read -r line; do
-		case $line in
-		"ok "* | "not ok "*)
-			n=$((n + 1))
-			echo "${line%% [0-9]*} $n - $label: ${line#* - }" ;;
-		"#"*) echo "$line" ;;
-		esac
-	done <"$dir/out"
+	diag "$label: $(($(date +%s) - t0)) s"
+	[ $rc -ne 124 ] || not_ok "$label: the suite did not finish in 300 s"
+	tap_renumber "$label: " <"$dir/out"
 }
 
 hosts_up || { echo "Bail out! cannot make the two hosts"; exit 1; }
@@ -50,16 +43,15 @@ done
 # 1 % per packet: a 32 KiB ping over UDP is 23 fragments each way, and
 # every one must arrive (tests/net/udp-resends.sh measures heavier loss).
 link_shape "delay 10ms 2ms loss 1%"
-echo "# lossy link: 10 ms +- 2 ms each way, 1 % loss each way"
+diag "lossy link: 10 ms +- 2 ms each way, 1 % loss each way"
 for url in "tcp://server:$PORT" "udp://server:$PORT"; do
 	# Each request waits a round trip: fewer keys in the racing listing.
 	suite "lossy link, $url from the client host" "$url" 200
 done
 link_shape ""
 
-. "$src/tests/net/udp-resends.sh" | sed 's/^/# /'
+. "$src/tests/net/udp-resends.sh" | show
 
-n=$((n + 1))
 if kill "$(cat "$dir/pid")" 2>/dev/null; then
 	wait "$ip_pid"
 	rc=$?
@@ -67,10 +59,10 @@ else
 	rc=dead
 fi
 if [ "$rc" = 0 ]; then
-	echo "ok $n - nlipcd on the server stops cleanly"
+	ok "nlipcd on the server stops cleanly"
 else
-	echo "not ok $n - nlipcd on the server stops cleanly (exit status $rc)"
+	not_ok "nlipcd on the server stops cleanly (exit status $rc)"
 	sed 's/^/# nlipcd: /' "$dir/log" | tail -n 20
 fi
 hosts_down
-echo "1..$n"
+plan

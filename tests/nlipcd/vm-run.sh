@@ -3,26 +3,20 @@
 # it in one boot. Each part's TAP renumbered into one stream.
 # Usage: vm-run.sh TOP_SRCDIR TOP_BUILDDIR MODULE
 src=$1 build=$2 module=$3
+. "$src/tests/tap.sh"
 nlipcd=$build/tools/nlipcd/nlipcd
 suite=$build/tests/conformance/conformance
 dir=$(mktemp -d /tmp/nlipcd-vm.XXXXXX) || exit 1
 chmod 755 "$dir"
-n=0
 
-# Renumber the ok/not ok lines of a TAP stream on stdin, prefix a label.
+# A part's TAP on stdin renumbered into this stream as it comes, each
+# description after a prefix; in a pipe's subshell, so the count comes
+# back through a file (count).
 tap() {
-	while IFS= read -r line; do
-		case $line in
-		"ok "* | "not ok "*)
-			n=$((n + 1))
-			verdict=${line%% [0-9]*}
-			echo "$verdict $n - $1${line#* - }" ;;
-		"#"*) echo "$line" ;;
-		esac
-	done
-	echo $n >"$dir/n"
+	tap_renumber "$1"
+	echo $tap_n >"$dir/n"
 }
-count() { n=$(cat "$dir/n"); }
+count() { tap_n=$(cat "$dir/n"); }
 
 python3 "$src/tests/nlipcd/vm-kernel.py" "$nlipcd" "$module" 2>&1 | tap ""
 count
@@ -39,11 +33,11 @@ for url in $urls; do
 	count
 done
 kill -TERM $pid
-wait $pid || echo "not ok $((n = n + 1)) - nlipcd (kernel backend) exit status $?"
+wait $pid || not_ok "nlipcd (kernel backend) exit status $?"
 sed 's/^/# nlipcd: /' "$dir/log"
 
 # Byte for byte against the module, both backends.
 sh "$src/tests/nlipcd/vm-wire.sh" "$nlipcd" "$src/tests/nlipcd/wire-diff.py" | tap ""
 count
 rm -rf "$dir"
-echo "1..$n"
+plan

@@ -5,9 +5,9 @@
 # same answers on the host). TAP on stdout.
 # Usage: vm-wire.sh NLIPCD WIRE_DIFF_PY
 nlipcd=$1 diff=$2
+. "$(dirname "$0")/../tap.sh"
 dir=$(mktemp -d /tmp/nlipcd-wire.XXXXXX) || exit 1
 trap 'rm -rf "$dir"' EXIT
-n=0
 for backend in user kernel; do
 	"$nlipcd" --backend $backend --allow-remote-write --log-level warning \
 		unix:$dir/s unix+seqpacket:$dir/sp unix+dgram:$dir/dg \
@@ -18,16 +18,7 @@ for backend in user kernel; do
 	python3 "$diff" netlink: unix:$dir/s unix+dgram:$dir/dg >$dir/tap 2>&1
 	kill -TERM $pid
 	wait $pid
-	grep -v '^1\.\.' $dir/tap | while IFS= read -r line; do
-		case $line in
-		"ok "* | "not ok "*)
-			n=$((n + 1))
-			echo "$line" | sed "s/^\(not \)\{0,1\}ok [0-9]* - /\1ok $n - $backend backend, /" ;;
-		*) echo "$line" ;;
-		esac
-	done >$dir/tap.$backend
-	cat $dir/tap.$backend
-	n=$((n + $(grep -c '^\(not \)\{0,1\}ok ' $dir/tap.$backend)))
+	tap_renumber "$backend backend, " <$dir/tap
 done
 sed 's/^/# nlipcd: /' $dir/log
-echo "1..$n"
+plan

@@ -19,9 +19,10 @@ STRESS_LIB=$top_srcdir/tests/stress/lib.sh
 load=$top_builddir/tests/stress/stress-load
 nlipcd=$top_builddir/tools/nlipcd/nlipcd
 nlipc=$top_builddir/tools/nlipc/nlipc
+. "$top_srcdir/tests/tap.sh"
 # shellcheck source=tests/stress/lib.sh
 . "$STRESS_LIB"
-[ -x "$load" ] || { echo "1..0 # SKIP stress-load not built"; exit 0; }
+[ -x "$load" ] || skip_all "stress-load not built"
 dir=$(mktemp -d) || exit 1
 trap 'daemon_stop; rm -rf "$dir"' EXIT
 port=$((20000 + $$ % 20000))
@@ -36,11 +37,9 @@ daemon_args="--backend user --allow-remote-write --max-clients 1024
 daemon_wrap=
 ready_url=tcp://127.0.0.1:$port
 export STRESS_LIB nlipcd nlipc dir daemon_args daemon_wrap ready_url
-n=0
 
 bail() {
-	echo "Bail out! $*: $(tail -n 3 "$dir/log")"
-	exit 0
+	bail_out "$*: $(tail -n 3 "$dir/log")"
 }
 
 # 1. Abuse, against a baseline measured in the same run.
@@ -48,10 +47,10 @@ daemon_start || bail "nlipcd did not start"
 # shellcheck disable=SC2086
 "$load" --baseline "$(seconds "$S" 1 3)" --seconds "$S" --abuse \
 	--daemon-pid "$dir/pid" $urls >"$dir/out" 2>&1
-tap_renumber "abuse" <"$dir/out"
+load_tap "abuse"
 daemon_alive
 crashed=$?
-tap_check $crashed "abuse: nlipcd still running"
+ok_status $crashed "abuse: nlipcd still running"
 stress_line host-abuse "$(fd_leaks)" $crashed
 
 # 2. kill -9 under load, and the same command line again.
@@ -62,20 +61,20 @@ fi
 "$load" --seconds "$(seconds "$S" 1 2)" \
 	--fault '. "$STRESS_LIB" && daemon_kill9_restart' \
 	--daemon-pid "$dir/pid" $urls >"$dir/out" 2>&1
-tap_renumber "kill -9" <"$dir/out"
+load_tap "kill -9"
 daemon_alive
 crashed=$?
-tap_check $crashed "kill -9: the new nlipcd still running"
+ok_status $crashed "kill -9: the new nlipcd still running"
 stress_line host-kill9 0 $crashed
 daemon_stop
 left=$(find "$dir" -type s | wc -l)
-tap_check "$left" "kill -9: the new nlipcd removed its socket files at exit ($left left)"
+ok_status "$left" "kill -9: the new nlipcd removed its socket files at exit ($left left)"
 
 # 3. Leaks and memory errors: a shorter, lighter abuse run under valgrind;
 # not in make check-sanitizers, whose ASan build valgrind cannot run (ASan
 # checks the same there).
 if [ -n "${SANITIZER_REPORTS:-}" ]; then
-	echo "# an ASan build (make check-sanitizers): no valgrind run"
+	diag "an ASan build (make check-sanitizers): no valgrind run"
 elif command -v valgrind >/dev/null; then
 	daemon_wrap="valgrind --log-file=$dir/valgrind --leak-check=full
 --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=none"
@@ -85,11 +84,11 @@ elif command -v valgrind >/dev/null; then
 	"$load" --baseline 1 --seconds "$(seconds "$S" 1 3)" --abuse \
 		--clients 1 --rate 100 --timeout 5000 --p99-factor 0 \
 		--daemon-pid "$dir/pid" $urls >"$dir/out" 2>&1
-	tap_renumber "valgrind" <"$dir/out"
+	load_tap "valgrind"
 	kill -TERM "$pid"
 	wait "$pid"
 	status=$?
-	tap_check $status "valgrind: nlipcd stopped cleanly on SIGTERM (status $status)"
+	ok_status $status "valgrind: nlipcd stopped cleanly on SIGTERM (status $status)"
 	sed -n 's/^==[0-9]*== //p' "$dir/valgrind" |
 		grep -E 'lost:|ERROR SUMMARY|Invalid|uninitialised|at 0x|by 0x' |
 		head -n 60 | sed 's/^/# valgrind: /'
@@ -98,11 +97,11 @@ elif command -v valgrind >/dev/null; then
 		"$dir/valgrind" | tr -d , | awk '{ s += $1 } END { print s + 0 }')
 	errors=$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1/p' "$dir/valgrind")
 	[ -n "$errors" ] || errors=1
-	tap_check "$leaks" "valgrind: no memory leaked ($leaks blocks)"
-	tap_check "$errors" "valgrind: no memory errors ($errors)"
+	ok_status "$leaks" "valgrind: no memory leaked ($leaks blocks)"
+	ok_status "$errors" "valgrind: no memory errors ($errors)"
 	[ $status -eq 0 ] || errors=$((errors + 1))
 	stress_line host-valgrind "$((leaks + $(fd_leaks)))" "$errors"
 else
-	echo "# valgrind not installed: no leak check"
+	diag "valgrind not installed: no leak check"
 fi
-echo "1..$n"
+plan

@@ -1,7 +1,7 @@
 # shellcheck shell=sh disable=SC2154
-# Helpers of the stress scripts (host.sh, vm-guest.sh), sourced; also by
-# stress-load's --fault command, through $STRESS_LIB, so everything they
-# use is exported by the script that sets it:
+# Helpers of the stress scripts (host.sh, vm-guest.sh), sourced after
+# tests/tap.sh; also by stress-load's --fault command, through $STRESS_LIB,
+# so everything the faults use is exported by the script that sets it:
 #   nlipcd, nlipc       the daemon and the command-line tool
 #   dir                 a scratch directory: pid, starts, log
 #   daemon_args         nlipcd's options and URLs
@@ -87,36 +87,12 @@ module_bounce() {
 	note "nlipcd answers again"
 }
 
-# stress-load's TAP on stdin, renumbered into this script's stream ($n),
-# each test prefixed with a label; its "# load:" line kept in $dir/load.
-tap_renumber() {
-	: >"$dir/load"
-	while IFS= read -r line; do
-		case $line in
-		"ok "* | "not ok "*)
-			n=$((n + 1))
-			verdict=${line%% [0-9]*}
-			echo "$verdict $n - $1: ${line#* - }" ;;
-		"# load: "*)
-			echo "${line#\# load: }" >"$dir/load"
-			echo "$line" ;;
-		"1.."*) ;;
-		"Bail out!"*)
-			n=$((n + 1))
-			echo "not ok $n - $1: ${line#Bail out! }" ;;
-		*) echo "# ${line#\# }" ;;
-		esac
-	done
-}
-
-# One test of our own: verdict (0 is ok) and text.
-tap_check() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-	fi
+# stress-load's TAP in $dir/out, renumbered into this script's stream,
+# each test prefixed with a label, a Bail out! a failure; its last
+# "# load:" line kept in $dir/load.
+load_tap() {
+	sed -n 's/^# load: //p' "$dir/out" | tail -n 1 >"$dir/load"
+	tap_renumber -b "$1: " <"$dir/out"
 }
 
 # A field of the last "# load:" line, or $2 if it has none.

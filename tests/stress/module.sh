@@ -13,14 +13,11 @@
 # NLIPC_KMOD: another kernel's module (tests/kernel-lane.sh).
 module=${NLIPC_KMOD:-$top_builddir/kmod/nlipc.ko}
 seconds=${STRESS_SECONDS:-20}
-skip() {
-	echo "1..0 # SKIP $*"
-	exit 0
-}
-command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86 not installed"
-[ "$PYTHON3" != false ] || skip "no python3 with PyYAML"
+. "$top_srcdir/tests/tap.sh"
+need_command qemu-system-x86_64 "qemu-system-x86 not installed"
+[ "$PYTHON3" != false ] || skip_all "no python3 with PyYAML"
 case $seconds in
-'' | *[!0-9]*) echo "Bail out! STRESS_SECONDS must be whole seconds"; exit 0 ;;
+'' | *[!0-9]*) bail_out "STRESS_SECONDS must be whole seconds" ;;
 esac
 
 kernel=
@@ -29,14 +26,14 @@ if [ "${STRESS_KERNEL:-}" = debug ]; then
 	# The module built against the debug kernel, where the debug lane has it.
 	out=$top_builddir/tests/vm/kmod-debug
 	"$top_srcdir/tools/vm/debug-kernel.sh" --module "$top_srcdir/kmod" "$out" \
-		>/dev/null 2>&1 || skip "no debug kernel (tools/vm/debug-kernel.sh failed)"
+		>/dev/null 2>&1 || skip_all "no debug kernel (tools/vm/debug-kernel.sh failed)"
 	module=$out/nlipc.ko
 	kernel="--kernel debug"
 	timeout=$((seconds * 6 + 2400))
 elif [ -n "${STRESS_KERNEL:-}" ]; then
 	kernel="--kernel $STRESS_KERNEL"
 fi
-[ -f "$module" ] || skip "kmod/nlipc.ko not built (no kernel headers)"
+[ -f "$module" ] || skip_all "kmod/nlipc.ko not built (no kernel headers)"
 
 unload=$((seconds / 5))
 [ $unload -ge 3 ] || unload=3

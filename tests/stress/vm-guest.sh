@@ -16,6 +16,7 @@ STRESS_LIB=$src/tests/stress/lib.sh
 load=$build/tests/stress/stress-load
 nlipcd=$build/tools/nlipcd/nlipcd
 nlipc=$build/tools/nlipc/nlipc
+. "$src/tests/tap.sh"
 # shellcheck source=tests/stress/lib.sh
 . "$STRESS_LIB"
 dir=$(mktemp -d /tmp/nlipc-stress.XXXXXX) || exit 1
@@ -31,33 +32,32 @@ export STRESS_LIB nlipcd nlipc dir daemon_args daemon_wrap ready_url module
 # requests and fewer hostile acts, so that what is measured is nlipcd's
 # fairness, not how soon two emulated CPUs are saturated; longer timeouts.
 load_opts="--clients 1 --rate 50 --timeout 5000 --verify-url netlink:"
-n=0
 
 # A host loads unix_diag on request; this guest cannot (no modprobe in its
 # initramfs), and without it nlipcd paces unix+dgram peers by totals only
 # (doc/nlipcd.8): one abuser that never reads would hold up the others.
-modprobe unix_diag 2>/dev/null || echo "# unix_diag not loaded: nlipcd says what it loses"
-daemon_start || { echo "Bail out! nlipcd did not start: $(tail -n 3 "$dir/log")"; exit 0; }
+modprobe unix_diag 2>/dev/null || diag "unix_diag not loaded: nlipcd says what it loses"
+daemon_start || bail_out "nlipcd did not start: $(tail -n 3 "$dir/log")"
 
 # shellcheck disable=SC2086
 "$load" --baseline "$(seconds "$S" 1 3)" --seconds "$S" --abuse \
 	--abuse-pause 50000 $load_opts --daemon-pid "$dir/pid" \
 	$urls >"$dir/out" 2>&1
-tap_renumber "abuse" <"$dir/out"
+load_tap "abuse"
 daemon_alive
 crashed=$?
-tap_check $crashed "abuse: nlipcd still running"
+ok_status $crashed "abuse: nlipcd still running"
 stress_line vm-abuse "$(fd_leaks)" $crashed
-[ $crashed -eq 0 ] || daemon_start || { echo "Bail out! nlipcd did not start again"; exit 0; }
+[ $crashed -eq 0 ] || daemon_start || bail_out "nlipcd did not start again"
 
 # shellcheck disable=SC2086,SC2016
 "$load" --seconds "$S" $load_opts --store-survives \
 	--fault '. "$STRESS_LIB" && daemon_kill9_restart' \
 	--daemon-pid "$dir/pid" $urls >"$dir/out" 2>&1
-tap_renumber "kill -9" <"$dir/out"
+load_tap "kill -9"
 daemon_alive
 crashed=$?
-tap_check $crashed "kill -9: the new nlipcd still running"
+ok_status $crashed "kill -9: the new nlipcd still running"
 stress_line vm-kill9 0 $crashed
 
 pid=$(cat "$dir/pid")
@@ -65,15 +65,15 @@ pid=$(cat "$dir/pid")
 "$load" --seconds "$S" $load_opts \
 	--fault '. "$STRESS_LIB" && module_bounce' \
 	--daemon-pid "$dir/pid" $urls >"$dir/out" 2>&1
-tap_renumber "rmmod" <"$dir/out"
+load_tap "rmmod"
 daemon_alive && [ "$(cat "$dir/pid")" = "$pid" ]
 crashed=$?
-tap_check $crashed "rmmod: the same nlipcd still running"
+ok_status $crashed "rmmod: the same nlipcd still running"
 stress_line vm-rmmod 0 $crashed
 
 daemon_stop
-tap_check $? "nlipcd stopped on SIGTERM"
+ok_status $? "nlipcd stopped on SIGTERM"
 # The log, but what the abusers earned (closed, refused, byte order).
 grep -v 'closing\|refused\|byte order' "$dir/log" | tail -n 30 | sed 's/^/# nlipcd: /'
 rm -rf "$dir"
-echo "1..$n"
+plan

@@ -5,16 +5,11 @@
 # TCG it takes about a minute more than the runs themselves.
 S=${STRESS_SECONDS:-10}
 module="$top_builddir/kmod/nlipc.ko"
-skip() {
-	echo "1..0 # SKIP $*"
-	exit 0
-}
-[ -f "$module" ] || skip "kmod/nlipc.ko not built (no kernel headers)"
-command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86 not installed"
-[ -x "$top_builddir/tests/stress/stress-load" ] || skip "stress-load not built"
+. "$top_srcdir/tests/tap.sh"
+[ -f "$module" ] || skip_all "kmod/nlipc.ko not built (no kernel headers)"
+need_command qemu-system-x86_64 "qemu-system-x86 not installed"
+[ -x "$top_builddir/tests/stress/stress-load" ] || skip_all "stress-load not built"
 "$top_srcdir/tools/nlipc-vm" --module "$module" --timeout $((S * 6 + 300)) -- \
 	sh "$top_srcdir/tests/stress/vm-guest.sh" "$top_srcdir" "$top_builddir" \
 	"$module" "$S"
-rc=$?
-[ $rc -lt 124 ] || echo "Bail out! nlipc-vm failed ($rc)"
-exit 0
+vm_exit $?
