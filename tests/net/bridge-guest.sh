@@ -8,18 +8,15 @@ src=$1 build=$2
 export NLIPC_SPEC_PATH=$3
 nlipc=$build/tools/nlipc/nlipc
 nlipcd=$build/tools/nlipcd/nlipcd
+. "$src/tests/tap.sh"
 . "$src/tests/net/hosts.sh"
 
-n=0
+# tap STATUS LABEL FILE...: a test point; the files' heads if it fails.
 tap() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		shift 2
-		for f; do sed 's/^/# /' "$f" | head -n 20; done
-	fi
+	ok_status "$1" "$2"
+	[ "$1" = 0 ] && return
+	shift 2
+	for f; do show "$f" | head -n 20; done
 }
 
 # same LABEL ARGS...: through tcp://server from the client host, as on
@@ -32,8 +29,8 @@ same() {
 	on_server "$nlipc" -j "$@" >"$dir/local" 2>&1
 	l=$?
 	if [ $l != 0 ]; then
-		n=$((n + 1))
-		echo "ok $n - $label # SKIP $(uname -r) refuses it over netlink: $(head -c 120 "$dir/local")"
+		skip_point "$label" \
+			"$(uname -r) refuses it over netlink: $(head -c 120 "$dir/local")"
 		return
 	fi
 	on_client "$nlipc" -j -c "tcp://server:$PORT" "$@" >"$dir/remote" 2>&1
@@ -98,8 +95,7 @@ if [ $netdev = 1 ]; then
 else
 	for t in "netdev dump dev-get" "netdev do dev-get veth-srv" \
 		"netdev do bind-rx (admin-perm) over TCP"; do
-		n=$((n + 1))
-		echo "ok $n - $t # SKIP no netdev family in $(uname -r)"
+		skip_point "$t" "no netdev family in $(uname -r)"
 	done
 fi
 same "ethtool do linkinfo-get veth-srv" --family ethtool --do linkinfo-get \
@@ -138,7 +134,6 @@ echo "#   client host through tcp://server: $(ms 10 on_client "$nlipc" \
 	-c "tcp://server:$PORT" --family ethtool --do linkinfo-get \
 	--json '{"header":{"dev-name":"veth-srv"}}') ms"
 
-n=$((n + 1))
 if kill "$(cat "$dir/pid")" 2>/dev/null; then
 	wait "$ip_pid"
 	rc=$?
@@ -146,10 +141,10 @@ else
 	rc=dead
 fi
 if [ "$rc" = 0 ] && grep -q "bridged ethtool: .* forwarded, 1 refused" "$dir/log"; then
-	echo "ok $n - nlipcd stops cleanly, its refusals counted"
+	ok "nlipcd stops cleanly, its refusals counted"
 else
-	echo "not ok $n - nlipcd stops cleanly, its refusals counted (exit status $rc)"
+	not_ok "nlipcd stops cleanly, its refusals counted (exit status $rc)"
 fi
-grep "bridged" "$dir/log" | sed 's/^/# /'
+grep "bridged" "$dir/log" | show
 hosts_down
-echo "1..$n"
+plan

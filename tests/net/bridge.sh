@@ -4,23 +4,17 @@
 # --bridge-family netdev and ethtool; the client host asks it by name over
 # tcp://, and must get what the server host gets over netlink. TAP from
 # the guest (tests/net/bridge-guest.sh).
+. "$top_srcdir/tests/tap.sh"
 module=${NLIPC_KMOD:-$top_builddir/kmod/nlipc.ko}
-skip() {
-	echo "1..0 # SKIP $*"
-	exit 0
-}
-[ -f "$module" ] || skip "kmod/nlipc.ko not built (no kernel headers)"
-command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86 not installed"
-py=$PYTHON3
-[ -n "$py" ] && [ "$py" != false ] || py=python3
+[ -f "$module" ] || skip_all "kmod/nlipc.ko not built (no kernel headers)"
+need_command qemu-system-x86_64 "qemu-system-x86 not installed"
+need_python "no python3"
 [ -f /usr/src/linux-source-6.12.tar.xz ] ||
-	skip "/usr/src/linux-source-6.12.tar.xz is missing (apt-get install linux-source-6.12)"
+	skip_all "/usr/src/linux-source-6.12.tar.xz is missing (apt-get install linux-source-6.12)"
 # The kernel's specs, extracted on the host: the guest's root is read-only.
 specs=$(PYTHONPATH="$top_srcdir/tests" "$py" -m nlipctest.kernel_specs) ||
-	skip "cannot extract the kernel's specs"
+	skip_all "cannot extract the kernel's specs"
 "$top_srcdir/tools/nlipc-vm" --module "$module" --smp 1 --timeout 600 -- \
 	sh "$top_srcdir/tests/net/bridge-guest.sh" "$top_srcdir" \
 	"$top_builddir" "$specs"
-rc=$?
-[ $rc -lt 124 ] || echo "Bail out! nlipc-vm failed ($rc)"
-exit 0
+vm_exit $?
