@@ -16,7 +16,8 @@ dist_man_MANS += \
 	doc/man3/nlipc_kv_set.3 doc/man3/nlipc_kv_get.3 \
 	doc/man3/nlipc_kv_del.3 doc/man3/nlipc_kv_list.3 \
 	doc/man3/nlipc_subscribe.3 doc/man3/nlipc_next_event.3 \
-	doc/man3/nlipc_publish.3 \
+	doc/man3/nlipc_publish.3 doc/man3/nlipc_join_group.3 \
+	doc/man3/nlipc_next_msg.3 \
 	doc/man3/nlipc_call.3 doc/man3/nlipc_msg_start.3 \
 	doc/man3/nlipc_msg_start_family.3 doc/man3/nlipc_family_id.3 \
 	doc/man3/nlipc_msg_put.3 doc/man3/nlipc_msg_put_u32.3 \

@@ -140,9 +140,7 @@ int nlipc_ctrl_resolve(struct nlipc *ep)
 int nlipc_ctrl_join(struct nlipc *ep, const char *name)
 {
 	const struct nlipc_group *g = NULL;
-	struct nlipc_msg *m;
 	unsigned int i;
-	int err;
 
 	for (i = 0; i < ep->ngroups && !g; i++)
 		if (!strcmp(ep->groups[i].name, name))
@@ -152,12 +150,27 @@ int nlipc_ctrl_join(struct nlipc *ep, const char *name)
 				  "family '%s' has no multicast group '%s'",
 				  NLIPC_FAMILY_NAME, name);
 
+	return nlipc_ctrl_join_id(ep, g->id);
+}
+
+/**
+ * nlipc_ctrl_join_id - join a multicast group of any family nlipcd serves
+ * @ep: the endpoint
+ * @id: the group's id, from the family's getfamily reply
+ *
+ * Returns as nlipc_ctrl_join() does.
+ */
+int nlipc_ctrl_join_id(struct nlipc *ep, uint32_t id)
+{
+	struct nlipc_msg *m;
+	int err;
+
 	m = nlipc_msg_start_family(ep, GENL_ID_CTRL, NLIPC_BRIDGE_CMD_JOIN,
 				   CTRL_VERSION, 0);
-	nlipc_msg_put_u32(m, CTRL_ATTR_MCAST_GRP_ID, g->id);
+	nlipc_msg_put_u32(m, CTRL_ATTR_MCAST_GRP_ID, id);
 	err = nlipc_transact(ep, m, NULL, NULL);
 	if (err && !ep->err.msg[0])
-		nlipc_fail(ep, err, "nlipcd refused to join group '%s'", name);
+		nlipc_fail(ep, err, "nlipcd refused to join group %u", id);
 	return err;
 }
 

@@ -41,6 +41,37 @@ NLIPC_EXPORT int nlipc_subscribe(struct nlipc *ep, const char *group)
 	return 0;
 }
 
+/**
+ * nlipc_join_group - receive any family's multicast group
+ * @ep: the endpoint, usually from nlipc_open_genl(); from now on it only
+ *	receives, as after nlipc_subscribe()
+ * @group_id: the group's id, from the family's getfamily reply (the
+ *	controller's CTRL_ATTR_MCAST_GRP_ID)
+ *
+ * Over nlipcd, the daemon relays the groups of the families it serves
+ * (nlipcd --bridge-family). Read the notifications with nlipc_next_msg().
+ * Returns 0 or a negative errno with the error record set: -EOPNOTSUPP
+ * over UDP or a transport without groups, the kernel's or nlipcd's
+ * refusal (-EINVAL: no such group; -EPERM).
+ */
+NLIPC_EXPORT int nlipc_join_group(struct nlipc *ep, uint32_t group_id)
+{
+	int err;
+
+	nlipc_error_clear(ep);
+	if ((ep->tp->flags & NLIPC_TP_LOSSY) || !ep->tp->join_id)
+		return nlipc_fail(ep, -EOPNOTSUPP,
+				  "multicast groups are not available over %s: use tcp://, unix: or netlink:",
+				  ep->tp->scheme);
+	if (!ep->subscribed)
+		ep->ev_left = 0;
+	err = ep->tp->join_id(ep, group_id);
+	if (err)
+		return err;
+	ep->subscribed = true;
+	return 0;
+}
+
 static int event_parse(const struct nlmsghdr *nlh, struct nlipc_event *ev)
 {
 	const struct genlmsghdr *genl = nlipc_genl_hdr(nlh);
@@ -93,8 +124,13 @@ static bool is_overrun(const struct nlmsghdr *nlh)
 	       e->error == -ENOBUFS;
 }
 
-/* The next notification already received, or 0 if none is left. */
-static int event_take(struct nlipc *ep, struct nlipc_event *ev)
+/*
+ * The next notification already received, or 0 if none is left: of the
+ * nlipc family, parsed into @ev; or, with @ev NULL, of any family, in
+ * @raw.
+ */
+static int event_take(struct nlipc *ep, struct nlipc_event *ev,
+		      const struct nlmsghdr **raw)
 {
 	const struct nlmsghdr *nlh;
 	int left, err;
@@ -113,6 +149,14 @@ static int event_take(struct nlipc *ep, struct nlipc_event *ev)
 		if (is_overrun(nlh))
 			return nlipc_fail(ep, -ENOBUFS,
 					  "overrun: notifications were lost; resync, then go on");
+		if (!ev) {
+			/* Notifications only: no answer to a request. */
+			if (nlh->nlmsg_type < NLMSG_MIN_TYPE || nlh->nlmsg_seq ||
+			    !nlipc_genl_hdr(nlh))
+				continue;
+			*raw = nlh;
+			return 1;
+		}
 		if (nlh->nlmsg_type != ep->family_id)
 			continue;
 		err = event_parse(nlh, ev);
@@ -123,6 +167,45 @@ static int event_take(struct nlipc *ep, struct nlipc_event *ev)
 		return 1;
 	}
 	return 0;
+}
+
+static int next(struct nlipc *ep, struct nlipc_event *ev,
+		const struct nlmsghdr **raw, int timeout_ms)
+{
+	long long deadline;
+	ssize_t n;
+	int err;
+
+	nlipc_error_clear(ep);
+	if (!ep->subscribed)
+		return nlipc_fail(ep, -EINVAL, "endpoint is not subscribed");
+	if (ep->ev_lost) {
+		ep->ev_lost = false;
+		return nlipc_fail(ep, -ENOBUFS,
+				  "notifications were lost while joining a group; resync, then go on");
+	}
+	nlipc_deadline(timeout_ms, &deadline);
+	for (;;) {
+		err = event_take(ep, ev, raw);
+		if (err)
+			return err;
+		n = ep->tp->recv(ep, deadline);
+		if (n == -ETIMEDOUT)
+			return 0;
+		if (n == -ENOBUFS)
+			return nlipc_fail(ep, n,
+					  "overrun: notifications were lost; resync, then go on");
+		if (n < 0)
+			return ep->err.code ? n : nlipc_fail(ep, n, "receive failed");
+		ep->ev_off = 0;
+		ep->ev_left = n;
+		/* Messages that are no events must not keep us past it. */
+		err = event_take(ep, ev, raw);
+		if (err)
+			return err;
+		if (nlipc_expired(deadline))
+			return 0;
+	}
 }
 
 /**
@@ -139,40 +222,22 @@ static int event_take(struct nlipc *ep, struct nlipc_event *ev)
 NLIPC_EXPORT int nlipc_next_event(struct nlipc *ep, struct nlipc_event *ev,
 				  int timeout_ms)
 {
-	long long deadline;
-	ssize_t n;
-	int err;
+	return next(ep, ev, NULL, timeout_ms);
+}
 
-	nlipc_error_clear(ep);
-	if (!ep->subscribed)
-		return nlipc_fail(ep, -EINVAL, "endpoint is not subscribed");
-	if (ep->ev_lost) {
-		ep->ev_lost = false;
-		return nlipc_fail(ep, -ENOBUFS,
-				  "notifications were lost while joining a group; resync, then go on");
-	}
-	nlipc_deadline(timeout_ms, &deadline);
-	for (;;) {
-		err = event_take(ep, ev);
-		if (err)
-			return err;
-		n = ep->tp->recv(ep, deadline);
-		if (n == -ETIMEDOUT)
-			return 0;
-		if (n == -ENOBUFS)
-			return nlipc_fail(ep, n,
-					  "overrun: notifications were lost; resync, then go on");
-		if (n < 0)
-			return ep->err.code ? n : nlipc_fail(ep, n, "receive failed");
-		ep->ev_off = 0;
-		ep->ev_left = n;
-		/* Messages that are no events must not keep us past it. */
-		err = event_take(ep, ev);
-		if (err)
-			return err;
-		if (nlipc_expired(deadline))
-			return 0;
-	}
+/**
+ * nlipc_next_msg - wait for the next notification of any family
+ * @ep: an endpoint that joined groups with nlipc_join_group()
+ * @nlh: set to the notification, whole and with its genetlink header,
+ *	valid until the next call on @ep; its nlmsg_type is the family's id
+ * @timeout_ms: how long to wait, 0 to poll, -1 forever
+ *
+ * Returns as nlipc_next_event() does.
+ */
+NLIPC_EXPORT int nlipc_next_msg(struct nlipc *ep, const struct nlmsghdr **nlh,
+				int timeout_ms)
+{
+	return next(ep, NULL, nlh, timeout_ms);
 }
 
 /**

@@ -187,6 +187,7 @@ unsigned int nlipc_rtt_rto(const struct nlipc_rtt *r);
 /* ctrl.c: the resolve and join ops of the bridged transports */
 int nlipc_ctrl_resolve(struct nlipc *ep);
 int nlipc_ctrl_join(struct nlipc *ep, const char *name);
+int nlipc_ctrl_join_id(struct nlipc *ep, uint32_t id);
 int nlipc_ctrl_check_order(struct nlipc *ep, const struct nlmsghdr *nlh,
 			   size_t max);
 

@@ -115,6 +115,12 @@ struct nlipc_transport {
 	int (*join)(struct nlipc *ep, const char *name);
 
 	/*
+	 * Join multicast group @id of any family (nlipc_join_group()). As
+	 * join, without the resolution.
+	 */
+	int (*join_id)(struct nlipc *ep, uint32_t id);
+
+	/*
 	 * What carries the messages, beyond the URL (TLS: version, cipher,
 	 * records in the kernel or in user space), for nlipc_transport_info();
 	 * a string ep owns. NULL, or returning NULL: nothing to add.

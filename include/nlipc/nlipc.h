@@ -230,6 +230,11 @@ int nlipc_next_event(struct nlipc *ep, struct nlipc_event *ev,
 int nlipc_publish(struct nlipc *ep, const char *topic, const void *payload,
 		  size_t len);
 
+/* Any family's notifications, undecoded (an endpoint of nlipc_open_genl()). */
+int nlipc_join_group(struct nlipc *ep, uint32_t group_id);
+int nlipc_next_msg(struct nlipc *ep, const struct nlmsghdr **nlh,
+		   int timeout_ms);
+
 #ifdef __cplusplus
 }
 #endif

@@ -230,6 +230,7 @@ const struct nlipc_transport nlipc_transport_tcp = {
 	.send = nlipc_sock_send_stream,
 	.recv = nlipc_sock_recv_stream,
 	.join = nlipc_ctrl_join,
+	.join_id = nlipc_ctrl_join_id,
 };
 
 const struct nlipc_transport nlipc_transport_udp = {
@@ -243,4 +244,5 @@ const struct nlipc_transport nlipc_transport_udp = {
 	.send_each = udp_send_each,
 	.recv = nlipc_sock_recv_dgram,
 	.join = nlipc_ctrl_join,
+	.join_id = nlipc_ctrl_join_id,
 };

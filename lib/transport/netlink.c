@@ -195,6 +195,15 @@ static int netlink_join(struct nlipc *ep, const char *name)
 	return 0;
 }
 
+static int netlink_join_id(struct nlipc *ep, uint32_t id)
+{
+	/* libnl maps the errno to its own codes: keep the kernel's. */
+	if (nl_socket_add_membership(sock(ep), id))
+		return nlipc_fail(ep, -errno, "cannot join multicast group %u",
+				  id);
+	return 0;
+}
+
 const struct nlipc_transport nlipc_transport_netlink = {
 	.scheme = "netlink",
 	.dgram_max = NETLINK_MSG_MAX,
@@ -204,4 +213,5 @@ const struct nlipc_transport nlipc_transport_netlink = {
 	.send = netlink_send,
 	.recv = netlink_recv,
 	.join = netlink_join,
+	.join_id = netlink_join_id,
 };

@@ -407,4 +407,5 @@ const struct nlipc_transport nlipc_transport_ssh = {
 	.send = ssh_send,
 	.recv = ssh_recv,
 	.join = nlipc_ctrl_join,
+	.join_id = nlipc_ctrl_join_id,
 };

@@ -396,5 +396,6 @@ const struct nlipc_transport nlipc_transport_tls = {
 	.send = nlipc_sock_send_stream,
 	.recv = nlipc_sock_recv_stream,
 	.join = nlipc_ctrl_join,
+	.join_id = nlipc_ctrl_join_id,
 	.describe = tls_describe,
 };

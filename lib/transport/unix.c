@@ -183,6 +183,7 @@ const struct nlipc_transport nlipc_transport_unix = {
 	.send = nlipc_sock_send_stream,
 	.recv = nlipc_sock_recv_stream,
 	.join = nlipc_ctrl_join,
+	.join_id = nlipc_ctrl_join_id,
 };
 
 const struct nlipc_transport nlipc_transport_unix_seqpacket = {
@@ -195,6 +196,7 @@ const struct nlipc_transport nlipc_transport_unix_seqpacket = {
 	.send_each = unix_send_each,
 	.recv = nlipc_sock_recv_dgram,
 	.join = nlipc_ctrl_join,
+	.join_id = nlipc_ctrl_join_id,
 };
 
 /* AF_UNIX datagrams are never lost: the sender waits for room instead. */
@@ -208,4 +210,5 @@ const struct nlipc_transport nlipc_transport_unix_dgram = {
 	.send_each = unix_send_each,
 	.recv = nlipc_sock_recv_dgram,
 	.join = nlipc_ctrl_join,
+	.join_id = nlipc_ctrl_join_id,
 };

@@ -200,3 +200,50 @@ int nlipc_ynl_call(struct nlipc_ynl *y, struct nlipc *ep,
 	json_object_put(c.list);
 	return 0;
 }
+
+/**
+ * nlipc_ynl_decode_ntf - a notification, as the YNL CLI shows one
+ * @y: the family, resolved
+ * @nlh: a message from nlipc_next_msg()
+ * @out: set to {"name": the notification's op, "msg": its attributes}
+ *
+ * Returns 0, -ENOMSG for another family's message or a command the spec
+ * has no notification for (not an error: skip it), or the decoder's
+ * negative errno with y->err set.
+ */
+int nlipc_ynl_decode_ntf(struct nlipc_ynl *y, const struct nlmsghdr *nlh,
+			 struct json_object **out)
+{
+	const struct nlipc_spec_op *op = NULL;
+	const struct genlmsghdr *genl;
+	struct json_object *msg;
+	size_t i;
+	int err;
+
+	if (nlh->nlmsg_type != y->family_id ||
+	    nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
+		return -ENOMSG;
+	genl = mnl_nlmsg_get_payload(nlh);
+	for (i = 0; i < y->spec->n_ops && !op; i++) {
+		const struct nlipc_spec_op *o = &y->spec->ops[i];
+
+		/* The message's id: the op's, or its own (directional model). */
+		if ((o->notify || o->event.present) &&
+		    (o->value == genl->cmd ||
+		     (o->event.value && o->event.value == genl->cmd)))
+			op = o;
+	}
+	if (!op || !op->set)
+		return -ENOMSG;
+	err = nlipc_ynl_decode(y, op->set, nlh, &msg);
+	if (err)
+		return err;
+	*out = json_object_new_object();
+	if (!*out) {
+		json_object_put(msg);
+		return -ENOMEM;
+	}
+	json_object_object_add(*out, "name", json_object_new_string(op->name));
+	json_object_object_add(*out, "msg", msg);
+	return 0;
+}

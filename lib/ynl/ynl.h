@@ -47,6 +47,8 @@ int nlipc_ynl_resolve(struct nlipc_ynl *y, struct nlipc *ep);
 int nlipc_ynl_call(struct nlipc_ynl *y, struct nlipc *ep,
 		   const struct nlipc_spec_op *op, bool dump,
 		   struct json_object *req, struct json_object **out);
+int nlipc_ynl_decode_ntf(struct nlipc_ynl *y, const struct nlmsghdr *nlh,
+			 struct json_object **out);
 
 /* codec.c: both return 0 or a negative errno with y->err set. */
 int nlipc_ynl_encode(struct nlipc_ynl *y, struct nlipc_msg *m,

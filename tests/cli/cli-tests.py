@@ -397,10 +397,11 @@ def test_batch_usage_errors():
     assert 'cannot open /nonexistent/batch' in r.stderr, r.stderr
 
 
-def listen(d, *args):
+def listen(d, *args, seen='probe'):
     """nlipc -j monitor or subscribe, once it has joined: it has printed
     a probe sent until it did (a key "probe" set, or a message of topic
-    "probe"), so none of what follows can come before it is there."""
+    "probe"), so none of what follows can come before it is there. seen:
+    how the probe shows in the output."""
     # Unbuffered: what select() says is there, readline() takes alone.
     p = subprocess.Popen([NLIPC, '-c', d.url, *args],
                          stdout=subprocess.PIPE, bufsize=0)
@@ -411,7 +412,7 @@ def listen(d, *args):
         assert nlipc('-c', d.url, *probe).returncode == 0
         if select.select([p.stdout], [], [], 0.5)[0]:
             line = p.stdout.readline().decode()
-            assert 'probe' in line, line
+            assert seen in line, line
             return p
     p.kill()
     raise AssertionError(f'{args} did not join')
@@ -462,6 +463,32 @@ def test_overruns_are_events_too():
         overruns = [e for e in events if e['event'] == 'overrun']
         assert overruns == [{'event': 'overrun'}], \
             (cmd, [e['event'] for e in events])
+
+
+def test_spec_subscribe_prints_the_familys_notifications():
+    """nlipc --spec --subscribe through nlipcd: the nlipc family's own
+    notifications, decoded by its spec, one JSON object a line."""
+    d = daemon()
+    spec = os.path.join(os.environ.get('top_srcdir') or os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), '..', '..'),
+        'spec', 'nlipc.yaml')
+    p = listen(d, '-j', '--spec', spec, '--subscribe', 'events', '--count',
+               '3', seen=b'probe'.hex())
+    assert nlipc('-c', d.url, 'kv', 'set', 'k', 'v').returncode == 0
+    assert nlipc('-c', d.url, 'kv', 'del', 'k').returncode == 0
+    out, _ = p.communicate(timeout=10)
+    assert p.returncode == 0, (p.returncode, out)
+    got = [json.loads(line) for line in out.decode().splitlines()]
+    assert [n['name'] for n in got] == ['kv-set-ntf', 'kv-del-ntf'], got
+    assert got[0]['msg'] == {'key': b'k'.hex(), 'value': b'v'.hex()}, got
+    # The usage errors of the mode.
+    one_line_usage_error(nlipc('--spec', spec, '--count', '2', '--do',
+                               'ping'))
+    one_line_usage_error(nlipc('--spec', spec, '--subscribe', 'events',
+                               '--do', 'ping'))
+    r = nlipc('-c', d.url, '--spec', spec, '--subscribe', 'nosuch')
+    one_line_usage_error(r)
+    assert "no multicast group 'nosuch'" in r.stderr, r.stderr
 
 
 def test_monitor_timestamps_count_and_duration():

@@ -258,6 +258,37 @@ def test_a_joined_group_gets_the_kernels_notifications():
         t.close()
 
 
+def test_nlipc_subscribe_through_the_bridge():
+    """nlipc --family netdev --subscribe mgmt through nlipcd: the kernel's
+    notifications, decoded; over TCP the group is not even listed."""
+    _, unix, tcp, _ = bridge('netdev')
+    p = subprocess.Popen([NLIPC, '-j', '-c', unix, '--family', 'netdev',
+                          '--subscribe', 'mgmt', '--count', '1',
+                          '--duration', '10'], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, env=ENV)
+    try:
+        # Until it has joined, a new device may come before it: again.
+        for i in range(40):
+            subprocess.run(['ip', 'link', 'add', f's{i}', 'type', 'veth',
+                            'peer', 'name', f't{i}'], capture_output=True)
+            try:
+                out, err = p.communicate(timeout=0.25)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        else:
+            out, err = p.communicate(timeout=10)
+    finally:
+        for i in range(40):
+            subprocess.run(['ip', 'link', 'del', f's{i}'], capture_output=True)
+    assert p.returncode == 0, (p.returncode, err)
+    ntf = json.loads(out)
+    assert ntf['name'] == 'dev-add-ntf' and ntf['msg']['ifindex'] > 0, ntf
+    rc, out, err = nlipc('--family', 'netdev', '--subscribe', 'mgmt', url=tcp)
+    assert rc == 2 and "no multicast group 'mgmt'" in out['error']['message'], \
+        (rc, out)
+
+
 def main():
     global V0
     if os.geteuid() != 0:

@@ -267,6 +267,53 @@ def compare(root, ref, case, present, agree, total, netns=None):
     agree[fam] = agree.get(fam, 0) + (1 if ok else 0)
 
 
+def compare_subscribe(root, ref, present):
+    """netdev's mgmt notifications of a veth pair made in a new namespace,
+    as nlipc --subscribe and YNL (cli.py --subscribe) see them."""
+    what = "netdev --subscribe mgmt, a veth pair made"
+    if not present.setdefault("netdev", family_present(root, ref, "netdev")):
+        tap.skip(what, "family 'netdev' is not registered on this kernel")
+        return
+    ns = f"nlipc-ynl-ntf-{os.getpid()}"
+    if subprocess.run(["ip", "netns", "add", ns],
+                      capture_output=True).returncode:
+        tap.skip(what, "cannot make a namespace here")
+        return
+    spec = spec_path(root, "netdev")
+    try:
+        ours = subprocess.Popen(["ip", "netns", "exec", ns, NLIPC, "-j",
+                                 "--spec", spec, "--subscribe", "mgmt",
+                                 "--duration", "3"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)
+        # YNL answers once it has joined; nlipc, started first, has too.
+        rc, out = ref.ask(spec, "subscribe", "mgmt", None, ns)
+        time.sleep(0.5)
+        made = subprocess.run(["ip", "-n", ns, "link", "add", "v0", "type",
+                               "veth", "peer", "name", "v1"],
+                              capture_output=True).returncode == 0
+        stdout, stderr = ours.communicate(timeout=30)
+        rc2, theirs = ref.ask(spec, "notifications", None, None, ns)
+    finally:
+        ref.close(ns)
+        subprocess.run(["ip", "netns", "del", ns])
+    if not made:
+        tap.skip(what, "cannot make a veth pair here")
+        return
+    try:
+        a = [json.loads(line) for line in stdout.splitlines()]
+        b = json.loads(theirs)
+    except ValueError as e:
+        tap.point(False, what, [f"not JSON: {e}", stdout[:500], stderr[:500],
+                                theirs[:500]])
+        return
+    ok = ours.returncode == 0 and rc == 0 and rc2 == 0 and \
+        len(a) >= 2 and norm(a) == norm(b)
+    tap.point(ok, f"{what}: nlipc and YNL see the same {len(a)}",
+              [f"nlipc:  {ours.returncode} {json.dumps(norm(a))[:1500]} {stderr[:300]}",
+               f"ynl:    {rc2} {json.dumps(norm(b))[:1500]}"])
+
+
 def fou_port():
     """A fou port for FOU_CASES to read; False where fou is not there."""
     subprocess.run(["modprobe", "-q", "fou"], capture_output=True)
@@ -331,6 +378,8 @@ def main():
         if made or os.path.exists(f"/run/netns/{netns}"):
             subprocess.run(["ip", "netns", "del", netns])
 
+    if not guest:
+        compare_subscribe(root, ref, present)
     if guest:
         tap.diag(["agreement: " + ", ".join(f"{f} {agree[f]}/{total[f]}"
                                             for f in total)])

@@ -6,6 +6,10 @@ would answer each (ynl-compare.py's reference, without an interpreter's
 start per request):
 
   {"spec": F, "schema": S, "mode": "do"|"dump", "op": OP, "req": {...}}
+  {"spec": F, "schema": S, "mode": "subscribe", "op": GROUP}
+      joins GROUP, answering once it has (rc 0, out "")
+  {"spec": F, "schema": S, "mode": "notifications"}
+      the notifications since, as cli.py --subscribe prints them
   -> {"rc": 0, "out": JSON}   the reply, as cli.py prints it
      {"rc": 1, "out": TEXT}   the kernel's error, as cli.py prints it
      {"rc": 2, "out": TEXT}   anything else that went wrong
@@ -43,6 +47,12 @@ for line in sys.stdin:
             y = families[key]
             if q["mode"] == "do":
                 reply = y.do(q["op"], q["req"] or {}, None)
+            elif q["mode"] == "subscribe":
+                y.ntf_subscribe(q["op"])
+                reply = None
+            elif q["mode"] == "notifications":
+                y.check_ntf()
+                reply, y.async_msg_queue = y.async_msg_queue, []
             else:
                 reply = y.dump(q["op"], q["req"] or {})
         answer = {"rc": 0, "out": said.getvalue() +

@@ -19,17 +19,13 @@
 
 #include "nlipc.h"
 
-enum {
-	OPT_HEX = 256,
-	OPT_DURATION,
-};
 
 /* Shared with subscribe, which takes the same options. */
 const struct option monitor_long_opts[] = {
 	{ "count", required_argument, NULL, 'c' },
-	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "duration", required_argument, NULL, MONITOR_OPT_DURATION },
 	{ "timestamp", no_argument, NULL, 't' },
-	{ "hex", no_argument, NULL, OPT_HEX },
+	{ "hex", no_argument, NULL, MONITOR_OPT_HEX },
 	{ "help", no_argument, NULL, 'h' },
 	{}
 };
@@ -88,7 +84,7 @@ int monitor_parse_opt(const char *cmd, int c, const char *arg,
 			return cli_usage_error(cmd, "invalid count '%s'", arg);
 		mo->count = v;
 		return 0;
-	case OPT_DURATION:
+	case MONITOR_OPT_DURATION:
 		errno = 0;
 		s = strtod(arg, &end);
 		if (errno || end == arg || *end || !(s >= 0) || s > INT_MAX)
@@ -100,7 +96,7 @@ int monitor_parse_opt(const char *cmd, int c, const char *arg,
 	case 't':
 		mo->timestamp = true;
 		return 0;
-	case OPT_HEX:
+	case MONITOR_OPT_HEX:
 		mo->hex = true;
 		return 0;
 	}
@@ -148,8 +144,8 @@ void monitor_begin(const struct monitor_opts *mo, const char *event)
  * is missed before a wait. Returns an exit code, after reporting a
  * failure.
  */
-int monitor_loop(const char *cmd, struct nlipc *ep,
-		 const struct monitor_opts *mo, monitor_fn fn, void *arg)
+int monitor_run(const char *cmd, struct nlipc *ep,
+		const struct monitor_opts *mo, monitor_take_fn take, void *arg)
 {
 	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
 	struct pollfd pfd = { .fd = nlipc_fd(ep), .events = POLLIN };
@@ -157,8 +153,7 @@ int monitor_loop(const char *cmd, struct nlipc *ep,
 	sigset_t block, old_mask, unblocked;
 	struct timespec wait, *timeout;
 	unsigned long seen = 0;
-	struct nlipc_event ev;
-	int err, ret = EXIT_OK;
+	int err, out_err = 0, ret = EXIT_OK;
 	bool idle = false;
 
 	if (mo->duration_ms >= 0)
@@ -193,21 +188,19 @@ int monitor_loop(const char *cmd, struct nlipc *ep,
 		if (stopped)
 			break;
 
-		err = nlipc_next_event(ep, &ev, 0);
+		err = take(ep, arg, &out_err);
 		idle = !err;
-		if (!err)
-			continue;
+		if (err == MONITOR_OUTPUT_FAILED) {
+			print_errorf(cmd, out_err, "cannot write the output");
+			ret = EXIT_REFUSED;
+			break;
+		}
 		if (err < 0 && err != -ENOBUFS) {
 			ret = cli_fail(cmd, ep, err);
 			break;
 		}
-		err = fn(err == -ENOBUFS ? NULL : &ev, arg);
-		if (err < 0) {
-			print_errorf(cmd, err, "cannot write the output");
-			ret = EXIT_REFUSED;
-			break;
-		}
-		seen += err;
+		if (err > 0)
+			seen += err;
 	}
 
 	/* Unblock first: a signal still pending must not kill us now. */
@@ -215,6 +208,43 @@ int monitor_loop(const char *cmd, struct nlipc *ep,
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	return ret;
+}
+
+struct take_event {
+	monitor_fn fn;
+	void *arg;
+};
+
+/* monitor_run()'s take for the nlipc family's own notifications. */
+static int take_event(struct nlipc *ep, void *arg, int *out_err)
+{
+	const struct take_event *te = arg;
+	struct nlipc_event ev;
+	int err, n;
+
+	for (;;) {
+		err = nlipc_next_event(ep, &ev, 0);
+		if (err <= 0 && err != -ENOBUFS)
+			return err;
+		n = te->fn(err == -ENOBUFS ? NULL : &ev, te->arg);
+		if (n < 0) {
+			*out_err = n;
+			return MONITOR_OUTPUT_FAILED;
+		}
+		if (err == -ENOBUFS)
+			return err;
+		if (n)
+			return n;
+		/* One this tool does not print: look at the next. */
+	}
+}
+
+int monitor_loop(const char *cmd, struct nlipc *ep,
+		 const struct monitor_opts *mo, monitor_fn fn, void *arg)
+{
+	struct take_event te = { fn, arg };
+
+	return monitor_run(cmd, ep, mo, take_event, &te);
 }
 
 static int monitor_print(const struct nlipc_event *ev, void *arg)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * nlipc --spec FILE | --family NAME --do OP | --dump OP [--json JSON]:
- * any generic netlink family from its YNL spec, a C counterpart of the
+ * nlipc --spec FILE | --family NAME --do OP | --dump OP [--json JSON] |
+ * --subscribe GROUP: any generic netlink family from its YNL spec, a C
+ * counterpart of the
  * kernel's tools/net/ynl/cli.py. Its options are its own: --json is the
  * request here, as it is for cli.py, and -j prints the answer as JSON.
  */
@@ -27,6 +28,9 @@ enum {
 	OPT_DUMP,
 	OPT_JSON,
 	OPT_LIST_OPS,
+	OPT_SUBSCRIBE,
+	OPT_COUNT,
+	OPT_DURATION,
 };
 
 static const struct option long_opts[] = {
@@ -36,6 +40,9 @@ static const struct option long_opts[] = {
 	{ "dump", required_argument, NULL, OPT_DUMP },
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "list-ops", no_argument, NULL, OPT_LIST_OPS },
+	{ "subscribe", required_argument, NULL, OPT_SUBSCRIBE },
+	{ "count", required_argument, NULL, OPT_COUNT },
+	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "connect", required_argument, NULL, 'c' },
 	{ "pretty", no_argument, NULL, 'p' },
 	{ "timeout", required_argument, NULL, 't' },
@@ -59,13 +66,18 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: nlipc [-j|-p] [-t SECONDS] [-n NETNS] --spec FILE|--family NAME\n"
-		"             --do OP|--dump OP [--json JSON] | --list-ops\n"
+		"             --do OP|--dump OP [--json JSON] | --list-ops |\n"
+		"             --subscribe GROUP [--count N] [--duration SECONDS]\n"
 		"\n"
 		"Send a request to any generic netlink family, encoded from JSON by the\n"
 		"family's YNL spec, and print the answer decoded by it, as the kernel's\n"
 		"YNL CLI (tools/net/ynl/cli.py) does. --family NAME reads NAME.yaml from\n"
 		"$NLIPC_SPEC_PATH (directories separated by ':'), %s\n"
-		"and /usr/share/ynl/specs.\n", SPECDIR);
+		"and /usr/share/ynl/specs.\n"
+		"\n"
+		"--subscribe GROUP prints the family's notifications from its multicast\n"
+		"GROUP as they come, until SIGINT or SIGTERM, --count N of them or\n"
+		"--duration SECONDS.\n", SPECDIR);
 }
 
 static void list_ops(const struct nlipc_spec *sp)
@@ -137,8 +149,76 @@ static void print_text(json_object *v, int indent, bool item)
 	}
 }
 
+/* A notification decoded; JSON: one document per line, as monitor's. */
+static int print_ntf(json_object *ntf)
+{
+	if (is_json_context()) {
+		print_json_value(ntf);
+	} else {
+		printf("%s:\n", json_object_get_string(
+				 json_object_object_get(ntf, "name")));
+		print_text(json_object_object_get(ntf, "msg"), 2, false);
+		json_object_put(ntf);
+	}
+	return print_finish();
+}
+
+/* monitor_run()'s take: the family's notifications, decoded by its spec. */
+static int take_ntf(struct nlipc *ep, void *arg, int *out_err)
+{
+	struct nlipc_ynl *y = arg;
+	const struct nlmsghdr *nlh;
+	json_object *ntf;
+	int err;
+
+	for (;;) {
+		err = nlipc_next_msg(ep, &nlh, 0);
+		if (err == -ENOBUFS) {
+			open_json_object(NULL);
+			print_string(PRINT_ANY, "event", "%s", "overrun");
+			print_string(PRINT_FP, NULL, "%s", ": notifications lost");
+			close_json_object();
+			print_nl();
+			*out_err = print_finish();
+			return *out_err ? MONITOR_OUTPUT_FAILED : err;
+		}
+		if (err <= 0)
+			return err;
+		err = nlipc_ynl_decode_ntf(y, nlh, &ntf);
+		if (err == -ENOMSG)
+			continue;	/* not one of the family's notifications */
+		if (err) {
+			/* Said, and skipped: the next one may decode. */
+			print_errorf(NULL, err, "%s", y->err);
+			continue;
+		}
+		*out_err = print_ntf(ntf);
+		return *out_err ? MONITOR_OUTPUT_FAILED : 1;
+	}
+}
+
+static int subscribe(struct nlipc_ynl *y, struct nlipc *ep, const char *group,
+		     const struct monitor_opts *mo)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < y->n_groups; i++)
+		if (!strcmp(y->groups[i].name, group))
+			break;
+	if (i == y->n_groups)
+		return cli_usage_error(NULL,
+				       "family '%s' has no multicast group '%s'",
+				       y->spec->name, group);
+	err = nlipc_join_group(ep, y->groups[i].id);
+	if (err)
+		return cli_fail(NULL, ep, err);
+	return monitor_run(NULL, ep, mo, take_ntf, y);
+}
+
 static int run(const char *spec, const char *family, const char *op_name,
-	       bool dump, const char *json, bool list)
+	       bool dump, const char *json, bool list, const char *group,
+	       const struct monitor_opts *mo)
 {
 	const struct nlipc_spec_op *op;
 	json_object *req = NULL, *out;
@@ -165,6 +245,20 @@ static int run(const char *spec, const char *family, const char *op_name,
 		list_ops(y.spec);
 		ret = EXIT_OK;
 		goto out_free;
+	}
+	if (group) {
+		ret = cli_connect_genl(NULL, &ep);
+		if (ret)
+			goto out_free;
+		err = nlipc_ynl_resolve(&y, ep);
+		if (err) {
+			print_errorf(NULL, err, "%s", y.err[0] ? y.err :
+				     nlipc_error(ep)->msg);
+			ret = cli_exit_code(err);
+		} else {
+			ret = subscribe(&y, ep, group, mo);
+		}
+		goto out_close;
 	}
 	op = nlipc_spec_op(y.spec, op_name);
 	if (!op) {
@@ -218,8 +312,9 @@ out_free:
 int cmd_ynl_main(int argc, char **argv)
 {
 	const char *spec = NULL, *family = NULL, *op = NULL, *json = NULL;
-	const char *timeout = NULL, *netns = NULL;
-	bool dump = false, list = false;
+	const char *timeout = NULL, *netns = NULL, *group = NULL;
+	struct monitor_opts mo = { .duration_ms = -1 };
+	bool dump = false, list = false, watch = false;
 	int c, ret = 0, err;
 
 	opterr = 0;
@@ -248,6 +343,18 @@ int cmd_ynl_main(int argc, char **argv)
 			break;
 		case OPT_LIST_OPS:
 			list = true;
+			break;
+		case OPT_SUBSCRIBE:
+			group = optarg;
+			break;
+		case OPT_COUNT:
+		case OPT_DURATION:
+			print_init(cli.json, cli.pretty);
+			ret = monitor_parse_opt(NULL, c == OPT_COUNT ? 'c' :
+						MONITOR_OPT_DURATION, optarg, &mo);
+			if (ret)
+				goto out;
+			watch = true;
 			break;
 		case 'c':
 			cli.url = optarg;
@@ -279,11 +386,14 @@ int cmd_ynl_main(int argc, char **argv)
 				      argv[optind]);
 	else if (!spec == !family)
 		ret = cli_usage_error(NULL, "one of --spec and --family");
-	else if (!op == !list)
-		ret = cli_usage_error(NULL, "one of --do, --dump and --list-ops");
+	else if (!!op + list + !!group != 1)
+		ret = cli_usage_error(NULL,
+				      "one of --do, --dump, --list-ops and --subscribe");
+	else if (watch && !group)
+		ret = cli_usage_error(NULL, "--count and --duration go with --subscribe");
 	else if (!(timeout && (ret = cli_parse_timeout(timeout))) &&
 		 !(netns && (ret = cli_enter_netns(netns))))
-		ret = run(spec, family, op, dump, json, list);
+		ret = run(spec, family, op, dump, json, list, group, &mo);
 out:
 	err = print_finish();
 	if (err && !ret) {

@@ -134,6 +134,10 @@ struct monitor_opts {
 };
 
 #define MONITOR_SHORT_OPTS ":c:th"
+enum {
+	MONITOR_OPT_HEX = 256,
+	MONITOR_OPT_DURATION,
+};
 extern const struct option monitor_long_opts[];
 
 typedef int (*monitor_fn)(const struct nlipc_event *ev, void *arg);
@@ -142,6 +146,17 @@ int monitor_parse_opt(const char *cmd, int c, const char *arg,
 		      struct monitor_opts *mo);
 int monitor_loop(const char *cmd, struct nlipc *ep,
 		 const struct monitor_opts *mo, monitor_fn fn, void *arg);
+/*
+ * What monitor_loop() does with any notifications: @take prints what has
+ * arrived, without waiting; it returns how many it printed (0: none is
+ * left), -ENOBUFS after printing an overrun, MONITOR_OUTPUT_FAILED with
+ * the output's negative errno in *@out_err, or another negative errno
+ * (the endpoint's record says why).
+ */
+#define MONITOR_OUTPUT_FAILED	(-4096)
+typedef int (*monitor_take_fn)(struct nlipc *ep, void *arg, int *out_err);
+int monitor_run(const char *cmd, struct nlipc *ep,
+		const struct monitor_opts *mo, monitor_take_fn take, void *arg);
 void monitor_begin(const struct monitor_opts *mo, const char *event);
 
 /* One per command, in cmd_<object>.c; each returns an exit code. */
