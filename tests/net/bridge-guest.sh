@@ -5,7 +5,7 @@
 # name, and each answer must be the server host's own over netlink.
 #   usage: bridge-guest.sh TOP_SRCDIR TOP_BUILDDIR SPEC_DIR
 src=$1 build=$2
-export NLIPC_SPEC_PATH=$3
+export NLIPC_SPEC_PATH="$3"
 nlipc=$build/tools/nlipc/nlipc
 nlipcd=$build/tools/nlipcd/nlipcd
 . "$src/tests/tap.sh"
@@ -64,18 +64,10 @@ ms() {
 }
 
 hosts_up || { echo "Bail out! cannot make the two hosts"; exit 1; }
-on_server sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$dir/pid" \
-	"$nlipcd" --backend kernel --bridge-family netdev \
+server_up "$nlipcd" --backend kernel --bridge-family netdev \
 	--bridge-family ethtool:read-only \
-	"tcp://[$SERVER6]:$PORT" "tcp://$SERVER4:$PORT" 2>"$dir/log" &
-ip_pid=$!
-i=0
-until on_client "$nlipc" -c "tcp://server:$PORT" -t 1 ping -c 1 \
-	>/dev/null 2>&1; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || { echo "Bail out! nlipcd on the server never answered"; cat "$dir/log"; exit 1; }
-	sleep 0.1
-done
+	"tcp://[$SERVER6]:$PORT" "tcp://$SERVER4:$PORT" ||
+	{ echo "Bail out! nlipcd on the server never answered"; cat "$dir/log"; exit 1; }
 echo "# kernel $(uname -r)"
 
 if on_server "$nlipc" --family nlctrl --do getfamily \
@@ -134,16 +126,12 @@ echo "#   client host through tcp://server: $(ms 10 on_client "$nlipc" \
 	-c "tcp://server:$PORT" --family ethtool --do linkinfo-get \
 	--json '{"header":{"dev-name":"veth-srv"}}') ms"
 
-if kill "$(cat "$dir/pid")" 2>/dev/null; then
-	wait "$ip_pid"
-	rc=$?
-else
-	rc=dead
-fi
-if [ "$rc" = 0 ] && grep -q "bridged ethtool: .* forwarded, 1 refused" "$dir/log"; then
+server_down
+if [ "$server_rc" = 0 ] &&
+	grep -q "bridged ethtool: .* forwarded, 1 refused" "$dir/log"; then
 	ok "nlipcd stops cleanly, its refusals counted"
 else
-	not_ok "nlipcd stops cleanly, its refusals counted (exit status $rc)"
+	not_ok "nlipcd stops cleanly, its refusals counted (exit status $server_rc)"
 fi
 grep "bridged" "$dir/log" | show
 hosts_down

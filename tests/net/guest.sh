@@ -21,19 +21,10 @@ suite() {
 }
 
 hosts_up || { echo "Bail out! cannot make the two hosts"; exit 1; }
-# ip netns exec waits for its command: signals go to nlipcd's own pid.
-on_server sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$dir/pid" \
-	"$nlipcd" --backend user --allow-remote-write --quiet \
+server_up "$nlipcd" --backend user --allow-remote-write --quiet \
 	"tcp://[$SERVER6]:$PORT" "udp://[$SERVER6]:$PORT" \
-	"tcp://$SERVER4:$PORT" "udp://$SERVER4:$PORT" 2>"$dir/log" &
-ip_pid=$!
-i=0
-until on_client "$build/tools/nlipc/nlipc" -c "tcp://server:$PORT" -t 1 ping -c 1 \
-	>/dev/null 2>&1; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || { echo "Bail out! nlipcd on the server never answered"; cat "$dir/log"; exit 1; }
-	sleep 0.1
-done
+	"tcp://$SERVER4:$PORT" "udp://$SERVER4:$PORT" ||
+	{ echo "Bail out! nlipcd on the server never answered"; cat "$dir/log"; exit 1; }
 
 # By the name with both addresses, and by each family's own name.
 for url in "tcp://server:$PORT" "udp://server:$PORT" \
@@ -52,16 +43,11 @@ link_shape ""
 
 . "$src/tests/net/udp-resends.sh" | show
 
-if kill "$(cat "$dir/pid")" 2>/dev/null; then
-	wait "$ip_pid"
-	rc=$?
-else
-	rc=dead
-fi
-if [ "$rc" = 0 ]; then
+server_down
+if [ "$server_rc" = 0 ]; then
 	ok "nlipcd on the server stops cleanly"
 else
-	not_ok "nlipcd on the server stops cleanly (exit status $rc)"
+	not_ok "nlipcd on the server stops cleanly (exit status $server_rc)"
 	sed 's/^/# nlipcd: /' "$dir/log" | tail -n 20
 fi
 hosts_down

@@ -4,6 +4,7 @@
 # the documentation ranges, with names in a hosts file bound over
 # /etc/hosts as a stock Debian one reads (localhost on 127.0.0.1 and ::1).
 # "server" has both addresses, IPv6 first; server4 and server6 one each.
+# The sourcing script sets $build, the build tree (server_up uses nlipc).
 SERVER4=192.0.2.1 CLIENT4=192.0.2.2
 SERVER6=2001:db8::1 CLIENT6=2001:db8::2
 PORT=7411
@@ -53,6 +54,34 @@ link_shape() {
 client_tx() { on_client cat /sys/class/net/veth-cli/statistics/tx_packets; }
 client_udp() {
 	on_client awk '$1 == "Udp:" && $2 ~ /^[0-9]/ { print $5 }' /proc/net/snmp
+}
+
+# server_up NLIPCD ARGS...: nlipcd on the server host, its log in
+# $dir/log, waited for until the client host reaches it by name
+# (tcp://server:$PORT must be among its URLs). 1 if it never answers.
+server_up() {
+	# ip netns exec waits for its command: signals go to nlipcd's own pid.
+	on_server sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$dir/pid" \
+		"$@" 2>"$dir/log" &
+	server_ip_pid=$!
+	i=0
+	until on_client "$build/tools/nlipc/nlipc" -c "tcp://server:$PORT" \
+		-t 1 ping -c 1 >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || return 1
+		sleep 0.1
+	done
+}
+
+# server_down: stop the server's nlipcd; $server_rc is its exit status
+# (0: it stopped cleanly), or "dead" if it was gone already.
+server_down() {
+	if kill "$(cat "$dir/pid")" 2>/dev/null; then
+		wait "$server_ip_pid"
+		server_rc=$?
+	else
+		server_rc=dead
+	fi
 }
 
 hosts_down() {
