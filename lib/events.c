@@ -10,6 +10,26 @@
 
 #include "internal.h"
 
+/* Join by name (the nlipc family's groups) or, with @name NULL, by id. */
+static int join(struct nlipc *ep, const char *name, uint32_t id)
+{
+	int err;
+
+	nlipc_error_clear(ep);
+	if ((ep->tp->flags & NLIPC_TP_LOSSY) || (!name && !ep->tp->join_id))
+		return nlipc_fail(ep, -EOPNOTSUPP,
+				  "subscriptions are not available over %s: a lost datagram would lose notifications unnoticed; use tcp:// or unix:",
+				  ep->tp->scheme);
+	/* Left over from requests: not notifications. */
+	if (!ep->subscribed)
+		ep->ev_left = 0;
+	err = name ? ep->tp->join(ep, name) : ep->tp->join_id(ep, id);
+	if (err)
+		return err;
+	ep->subscribed = true;
+	return 0;
+}
+
 /**
  * nlipc_subscribe - receive a multicast group's notifications
  * @ep: the endpoint; from now on it only receives (nlipc_call() on it
@@ -24,21 +44,7 @@
  */
 NLIPC_EXPORT int nlipc_subscribe(struct nlipc *ep, const char *group)
 {
-	int err;
-
-	nlipc_error_clear(ep);
-	if (ep->tp->flags & NLIPC_TP_LOSSY)
-		return nlipc_fail(ep, -EOPNOTSUPP,
-				  "subscriptions are not available over %s: a lost datagram would lose notifications unnoticed; use tcp:// or unix:",
-				  ep->tp->scheme);
-	/* Left over from requests: not notifications. */
-	if (!ep->subscribed)
-		ep->ev_left = 0;
-	err = ep->tp->join(ep, group);
-	if (err)
-		return err;
-	ep->subscribed = true;
-	return 0;
+	return join(ep, group, 0);
 }
 
 /**
@@ -56,20 +62,7 @@ NLIPC_EXPORT int nlipc_subscribe(struct nlipc *ep, const char *group)
  */
 NLIPC_EXPORT int nlipc_join_group(struct nlipc *ep, uint32_t group_id)
 {
-	int err;
-
-	nlipc_error_clear(ep);
-	if ((ep->tp->flags & NLIPC_TP_LOSSY) || !ep->tp->join_id)
-		return nlipc_fail(ep, -EOPNOTSUPP,
-				  "multicast groups are not available over %s: use tcp://, unix: or netlink:",
-				  ep->tp->scheme);
-	if (!ep->subscribed)
-		ep->ev_left = 0;
-	err = ep->tp->join_id(ep, group_id);
-	if (err)
-		return err;
-	ep->subscribed = true;
-	return 0;
+	return join(ep, NULL, group_id);
 }
 
 static int event_parse(const struct nlmsghdr *nlh, struct nlipc_event *ev)
