@@ -141,7 +141,6 @@ def test_refusals_are_clear_and_counted():
                '{"ifindex":1}')
     refused(tcp, 'EPERM', 'needs CAP_NET_ADMIN: refused over the network',
             *bind_rx)
-    refused(unix, 'EPERM', 'uid 65534 is none of them', *bind_rx, user=65534)
     refused(unix, 'EPERM',
             'linkinfo-get of ethtool is not bridged (nlipcd --bridge-family ethtool:dump-only)',
             '--family', 'ethtool', '--do', 'linkinfo-get', '--json',
@@ -156,8 +155,22 @@ def test_refusals_are_clear_and_counted():
     assert rc == 1 and out['error']['name'] == 'EINVAL', out
     d.stop_cleanly()
     text = d.text()
-    assert 'bridged netdev: 1 requests forwarded, 2 refused' in text, text
+    assert 'bridged netdev: 1 requests forwarded, 1 refused' in text, text
     assert 'bridged ethtool: 0 requests forwarded, 1 refused' in text, text
+
+
+def test_admin_ops_only_for_allowed_uids_on_unix():
+    # A tree under a directory only root may enter (a fresh root's
+    # /root) is out of reach for uid 65534: say so.
+    if subprocess.run(['setpriv', '--reuid=65534', '--regid=65534',
+                       '--clear-groups', 'test', '-x', NLIPC]).returncode:
+        raise tap.Skip(f'uid 65534 cannot run {NLIPC}')
+    d, unix, _, _ = bridge('netdev')
+    refused(unix, 'EPERM', 'uid 65534 is none of them', '--family', 'netdev',
+            '--do', 'bind-rx', '--json', '{"ifindex":1}', user=65534)
+    d.stop_cleanly()
+    text = d.text()
+    assert 'bridged netdev: 0 requests forwarded, 1 refused' in text, text
 
 
 def test_ops_named_on_the_command_line_only():

@@ -34,6 +34,14 @@ MODULE = sys.argv[2]    # argv[1], the spec: nlipctest.family has its ids
 CMD, A = family.CMD, family.ATTR
 KV, BUS, INFO, PING = A['kv'], A['bus'], A['info'], A['ping']
 
+
+def refusal(status):
+    """The NetlinkError an ACK's or DONE's (errno, text, offset, missing
+    type) says, or None for a success."""
+    code, text, offs, miss = status
+    return NetlinkError(-code, text, offs, miss) if code else None
+
+
 FAILSLAB = '/sys/kernel/debug/failslab'
 SO_RCVBUFFORCE = 33
 SYS_finit_module = 313
@@ -164,15 +172,13 @@ class Client:
                 if mseq != seq:
                     continue
                 if mtype == nl.NLMSG_ERROR:
-                    tlv = 4 + (16 if mflags & nl.NLM_F_CAPPED else
-                               struct.unpack_from('=I', payload, 4)[0])
-                    code, err = Genl._error(mflags, payload, tlv)
+                    err = refusal(nl.ack_of(mflags, payload))
                     if err:
                         return Outcome('error', err.code, replies, err)
                     if not dump:
                         return Outcome('ok', 0, replies)
                 elif mtype == nl.NLMSG_DONE:
-                    code, err = Genl._error(mflags, payload, 4)
+                    err = refusal(nl.done_of(mflags, payload))
                     if err:
                         return Outcome('error', err.code, replies, err)
                     return Outcome('ok', 0, replies)
