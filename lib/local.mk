@@ -3,7 +3,7 @@
 # internals the version script hides.
 noinst_LTLIBRARIES = lib/libnlipc-core.la
 lib_libnlipc_core_la_SOURCES = \
-	lib/internal.h lib/transport.h lib/url.h lib/bridge.h \
+	lib/internal.h lib/transport.h lib/url.h lib/bridge.h lib/hex.h \
 	lib/endpoint.c lib/url.c lib/error.c lib/msg.c lib/call.c lib/batch.c \
 	lib/ops.c lib/kv.c lib/events.c lib/names.c lib/names-gen.c lib/ctrl.c \
 	lib/rtt.c \

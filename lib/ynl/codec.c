@@ -20,6 +20,7 @@
 #include <libmnl/libmnl.h>
 
 #include "ynl.h"
+#include "../hex.h"
 
 #define NLIPC_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -675,39 +676,6 @@ static int enc_bitfield32(struct enc *e, const struct nlipc_spec_attr *a,
 	return put(e, a->value, bf, sizeof(bf));
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Pairs of hex digits, spaces and colons between them ignored. */
-static int hex_bytes(const char *s, uint8_t *buf, size_t cap, size_t *len)
-{
-	size_t n = 0;
-	int hi, lo;
-
-	while (*s) {
-		if (*s == ' ' || *s == ':') {
-			s++;
-			continue;
-		}
-		hi = hex_digit(s[0]);
-		lo = hi < 0 ? -1 : hex_digit(s[1]);
-		if (n == cap || lo < 0)
-			return -EINVAL;
-		buf[n++] = hi << 4 | lo;
-		s += 2;
-	}
-	*len = n;
-	return 0;
-}
-
 static int enc_value(struct enc *e, const struct nlipc_spec_attr *a,
 		     json_object *v)
 {
@@ -732,7 +700,7 @@ static int enc_value(struct enc *e, const struct nlipc_spec_attr *a,
 		buf = malloc(strlen(s) / 2 + 1);
 		if (!buf)
 			return -ENOMEM;
-		err = hex_bytes(s, buf, strlen(s) / 2 + 1, &len);
+		err = nlipc_hex_bytes(s, " :", buf, strlen(s) / 2 + 1, &len);
 		if (err)
 			err = fail(e->y, err, "attribute '%s' takes hex digits",
 				   a->name);

@@ -9,22 +9,12 @@
 #include <string.h>
 
 #include "nlipc.h"
-
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "../../lib/hex.h"
 
 /* Decode "[0x]HEX..." into a new buffer; -EINVAL if it is not that. */
 static int hex_decode(const char *s, struct bytes *b)
 {
-	size_t i, n;
+	size_t n, len;
 	uint8_t *p;
 
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
@@ -35,17 +25,12 @@ static int hex_decode(const char *s, struct bytes *b)
 	p = malloc(n / 2 + 1);
 	if (!p)
 		return -ENOMEM;
-	for (i = 0; i < n / 2; i++) {
-		int hi = hex_digit(s[2 * i]), lo = hex_digit(s[2 * i + 1]);
-
-		if (hi < 0 || lo < 0) {
-			free(p);
-			return -EINVAL;
-		}
-		p[i] = hi << 4 | lo;
+	if (nlipc_hex_bytes(s, "", p, n / 2, &len)) {
+		free(p);
+		return -EINVAL;
 	}
 	b->data = p;
-	b->len = n / 2;
+	b->len = len;
 	return 0;
 }
 

@@ -27,6 +27,7 @@
 #include <gnutls/x509.h>
 
 #include "client.h"
+#include "hex.h"
 #include "kind.h"
 #include "loop.h"
 #include "nlipcd.h"
@@ -51,17 +52,6 @@ struct tls_conn {
 	char fp[8 + 2 * NLIPCD_TLS_FP_LEN];	/* "sha256:HEX" */
 };
 
-static int hex_digit(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /**
  * nlipcd_tls_parse_fingerprint - read "sha256:HEX" (--allow-cert)
  * @arg: the option's argument; pairs of hex digits, colons between
@@ -73,23 +63,12 @@ static int hex_digit(char ch)
 int nlipcd_tls_parse_fingerprint(const char *arg,
 				 unsigned char fp[NLIPCD_TLS_FP_LEN])
 {
-	const char *p;
-	int n = 0, hi, lo;
+	size_t n;
 
-	if (strncasecmp(arg, "sha256:", 7))
+	/* Colons between pairs, not before the first. */
+	if (strncasecmp(arg, "sha256:", 7) || arg[7] == ':' ||
+	    nlipc_hex_bytes(arg + 7, ":", fp, NLIPCD_TLS_FP_LEN, &n))
 		return -EINVAL;
-	for (p = arg + 7; *p; ) {
-		if (*p == ':' && n) {
-			p++;
-			continue;
-		}
-		hi = hex_digit(p[0]);
-		lo = hi < 0 ? -1 : hex_digit(p[1]);
-		if (lo < 0 || n == NLIPCD_TLS_FP_LEN)
-			return -EINVAL;
-		fp[n++] = hi << 4 | lo;
-		p += 2;
-	}
 	return n == NLIPCD_TLS_FP_LEN ? 0 : -EINVAL;
 }
 
