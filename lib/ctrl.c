@@ -17,64 +17,22 @@
 #include "internal.h"
 #include "bridge.h"
 
-/* The controller's version, as libnl and the kernel's genl tools send it. */
-#define CTRL_VERSION	2
-
-static int group_parse(struct nlipc *ep, const struct nlattr *nest)
-{
-	const struct nlattr *a, *name = NULL, *id = NULL;
-	struct nlipc_group *g;
-
-	mnl_attr_for_each_nested(a, nest) {
-		if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_NAME)
-			name = a;
-		else if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_ID)
-			id = a;
-	}
-	if (!name || mnl_attr_validate(name, MNL_TYPE_NUL_STRING) ||
-	    mnl_attr_get_payload_len(name) > GENL_NAMSIZ ||
-	    !id || mnl_attr_validate(id, MNL_TYPE_U32))
-		return -EBADMSG;
-	/* A family with more groups than we know of: keep the first ones. */
-	if (ep->ngroups == NLIPC_GROUPS_MAX)
-		return 0;
-	g = &ep->groups[ep->ngroups++];
-	snprintf(g->name, sizeof(g->name), "%s", mnl_attr_get_str(name));
-	g->id = mnl_attr_get_u32(id);
-	return 0;
-}
-
 static int family_cb(const struct nlmsghdr *nlh, void *arg)
 {
-	const struct nlattr *tb[CTRL_ATTR_MAX + 1] = {};
 	struct nlipc *ep = arg;
-	const struct nlattr *a;
+	struct nlipc_genl_family f = {
+		.groups = ep->groups,
+		.max_groups = NLIPC_GROUPS_MAX,
+	};
 	int err;
 
-	if (!nlh || nlipc_attr_parse(nlh, tb, CTRL_ATTR_MAX))
-		return -EBADMSG;
-	if (!tb[CTRL_ATTR_FAMILY_ID] ||
-	    mnl_attr_validate(tb[CTRL_ATTR_FAMILY_ID], MNL_TYPE_U16))
-		return -EBADMSG;
-	a = tb[CTRL_ATTR_FAMILY_NAME];
-	if (a && (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) ||
-		  strcmp(mnl_attr_get_str(a), ep->family_name)))
-		return -EBADMSG;
-	if (tb[CTRL_ATTR_VERSION] &&
-	    mnl_attr_validate(tb[CTRL_ATTR_VERSION], MNL_TYPE_U32))
-		return -EBADMSG;
-
-	ep->family_id = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
-	if (tb[CTRL_ATTR_VERSION])
-		ep->family_version = mnl_attr_get_u32(tb[CTRL_ATTR_VERSION]);
-	ep->ngroups = 0;
-	if (!tb[CTRL_ATTR_MCAST_GROUPS])
-		return 0;
-	mnl_attr_for_each_nested(a, tb[CTRL_ATTR_MCAST_GROUPS]) {
-		err = group_parse(ep, a);
-		if (err)
-			return err;
-	}
+	err = nlipc_genl_family_parse(nlh, ep->family_name, &f);
+	if (err)
+		return err;
+	ep->family_id = f.id;
+	if (f.version)
+		ep->family_version = f.version;
+	ep->ngroups = f.n_groups;
 	return 0;
 }
 
@@ -96,7 +54,7 @@ int nlipc_ctrl_resolve(struct nlipc *ep)
 	int err;
 
 	m = nlipc_msg_start_family(ep, GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
-				   CTRL_VERSION, 0);
+				   NLIPC_CTRL_VERSION, 0);
 	nlipc_msg_put_str(m, CTRL_ATTR_FAMILY_NAME, ep->family_name);
 
 	ep->family_id = 0;
@@ -139,7 +97,7 @@ int nlipc_ctrl_resolve(struct nlipc *ep)
  */
 int nlipc_ctrl_join(struct nlipc *ep, const char *name)
 {
-	const struct nlipc_group *g = NULL;
+	const struct nlipc_genl_group *g = NULL;
 	unsigned int i;
 
 	for (i = 0; i < ep->ngroups && !g; i++)
@@ -166,7 +124,7 @@ int nlipc_ctrl_join_id(struct nlipc *ep, uint32_t id)
 	int err;
 
 	m = nlipc_msg_start_family(ep, GENL_ID_CTRL, NLIPC_BRIDGE_CMD_JOIN,
-				   CTRL_VERSION, 0);
+				   NLIPC_CTRL_VERSION, 0);
 	nlipc_msg_put_u32(m, CTRL_ATTR_MCAST_GRP_ID, id);
 	err = nlipc_transact(ep, m, NULL, NULL);
 	if (err && !ep->err.msg[0])

@@ -9,6 +9,7 @@
 #include <linux/genetlink.h>
 #include <nlipc/nlipc.h>
 
+#include "genl-family.h"
 #include "transport.h"
 #include "url.h"
 
@@ -51,11 +52,6 @@ struct nlipc_rtt {
 	unsigned int rto_ms;	/* nlipc_rtt_rto(), kept up to date */
 };
 
-struct nlipc_group {
-	char name[GENL_NAMSIZ];
-	uint32_t id;
-};
-
 struct nlipc {
 	const struct nlipc_transport *tp;
 	void *tp_priv;
@@ -85,7 +81,7 @@ struct nlipc {
 	/* Bridged transports (ctrl.c): what the first exchange taught us. */
 	bool learn_portid;	/* take our port id from the next reply */
 	bool order_checked;	/* the peer has our byte order */
-	struct nlipc_group groups[NLIPC_GROUPS_MAX];
+	struct nlipc_genl_group groups[NLIPC_GROUPS_MAX];
 	unsigned int ngroups;
 
 	struct nlipc_rtt rtt;	/* lossy transports: when to resend */

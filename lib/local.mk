@@ -4,6 +4,7 @@
 noinst_LTLIBRARIES = lib/libnlipc-core.la
 lib_libnlipc_core_la_SOURCES = \
 	lib/internal.h lib/transport.h lib/url.h lib/bridge.h lib/hex.h \
+	lib/genl-family.h \
 	lib/endpoint.c lib/url.c lib/error.c lib/msg.c lib/call.c lib/batch.c \
 	lib/ops.c lib/kv.c lib/events.c lib/names.c lib/names-gen.c lib/ctrl.c \
 	lib/rtt.c \

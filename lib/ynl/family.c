@@ -12,9 +12,6 @@
 
 #include "ynl.h"
 
-/* The controller's version, as libnl and the kernel's genl tools send it. */
-#define CTRL_VERSION	2
-
 int nlipc_ynl_load(struct nlipc_ynl *y, const char *path)
 {
 	memset(y, 0, sizeof(*y));
@@ -27,50 +24,20 @@ void nlipc_ynl_free(struct nlipc_ynl *y)
 	y->spec = NULL;
 }
 
-static int group_parse(struct nlipc_ynl *y, const struct nlattr *nest)
-{
-	const struct nlattr *a, *name = NULL, *id = NULL;
-	struct nlipc_ynl_group *g;
-
-	mnl_attr_for_each_nested(a, nest) {
-		if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_NAME)
-			name = a;
-		else if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_ID)
-			id = a;
-	}
-	if (!name || mnl_attr_validate(name, MNL_TYPE_NUL_STRING) ||
-	    mnl_attr_get_payload_len(name) > GENL_NAMSIZ ||
-	    !id || mnl_attr_validate(id, MNL_TYPE_U32))
-		return -EBADMSG;
-	if (y->n_groups == NLIPC_YNL_GROUPS_MAX)
-		return 0;
-	g = &y->groups[y->n_groups++];
-	snprintf(g->name, sizeof(g->name), "%s", mnl_attr_get_str(name));
-	g->id = mnl_attr_get_u32(id);
-	return 0;
-}
-
 static int family_cb(const struct nlmsghdr *nlh, void *arg)
 {
-	const struct nlattr *tb[CTRL_ATTR_MAX + 1] = {};
 	struct nlipc_ynl *y = arg;
-	const struct nlattr *a;
+	struct nlipc_genl_family f = {
+		.groups = y->groups,
+		.max_groups = NLIPC_YNL_GROUPS_MAX,
+	};
 	int err;
 
-	if (!nlh || nlipc_attr_parse(nlh, tb, CTRL_ATTR_MAX))
-		return -EBADMSG;
-	if (!tb[CTRL_ATTR_FAMILY_ID] ||
-	    mnl_attr_validate(tb[CTRL_ATTR_FAMILY_ID], MNL_TYPE_U16))
-		return -EBADMSG;
-	y->family_id = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
-	y->n_groups = 0;
-	if (!tb[CTRL_ATTR_MCAST_GROUPS])
-		return 0;
-	mnl_attr_for_each_nested(a, tb[CTRL_ATTR_MCAST_GROUPS]) {
-		err = group_parse(y, a);
-		if (err)
-			return err;
-	}
+	err = nlipc_genl_family_parse(nlh, NULL, &f);
+	if (err)
+		return err;
+	y->family_id = f.id;
+	y->n_groups = f.n_groups;
 	return 0;
 }
 
@@ -89,7 +56,7 @@ int nlipc_ynl_resolve(struct nlipc_ynl *y, struct nlipc *ep)
 	int err;
 
 	m = nlipc_msg_start_family(ep, GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
-				   CTRL_VERSION, 0);
+				   NLIPC_CTRL_VERSION, 0);
 	nlipc_msg_put_str(m, CTRL_ATTR_FAMILY_NAME, y->spec->name);
 	y->family_id = 0;
 	y->err[0] = '\0';

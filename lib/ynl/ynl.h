@@ -20,21 +20,17 @@
 #include <linux/genetlink.h>
 #include <nlipc/nlipc.h>
 
+#include "../genl-family.h"
 #include "../spec/spec.h"
 
 /* Nests deeper than this are refused: the decoder recurses per level. */
 #define NLIPC_YNL_DEPTH_MAX	16
 #define NLIPC_YNL_GROUPS_MAX	32
 
-struct nlipc_ynl_group {
-	char name[GENL_NAMSIZ];
-	uint32_t id;
-};
-
 struct nlipc_ynl {
 	struct nlipc_spec *spec;
 	uint16_t family_id;		/* 0 until resolved */
-	struct nlipc_ynl_group groups[NLIPC_YNL_GROUPS_MAX];
+	struct nlipc_genl_group groups[NLIPC_YNL_GROUPS_MAX];
 	unsigned int n_groups;
 	bool sent;			/* the last call reached the family */
 	char err[256];			/* why it failed, if not the family's */
