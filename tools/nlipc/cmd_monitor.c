@@ -188,7 +188,7 @@ int monitor_run(const char *cmd, struct nlipc *ep,
 		if (stopped)
 			break;
 
-		err = take(ep, arg, &out_err);
+		err = take(ep, arg, &seen, &out_err);
 		idle = !err;
 		if (err == MONITOR_OUTPUT_FAILED) {
 			print_errorf(cmd, out_err, "cannot write the output");
@@ -199,8 +199,6 @@ int monitor_run(const char *cmd, struct nlipc *ep,
 			ret = cli_fail(cmd, ep, err);
 			break;
 		}
-		if (err > 0)
-			seen += err;
 	}
 
 	/* Unblock first: a signal still pending must not kill us now. */
@@ -216,27 +214,23 @@ struct take_event {
 };
 
 /* monitor_run()'s take for the nlipc family's own notifications. */
-static int take_event(struct nlipc *ep, void *arg, int *out_err)
+static int take_event(struct nlipc *ep, void *arg, unsigned long *printed,
+		      int *out_err)
 {
 	const struct take_event *te = arg;
 	struct nlipc_event ev;
 	int err, n;
 
-	for (;;) {
-		err = nlipc_next_event(ep, &ev, 0);
-		if (err <= 0 && err != -ENOBUFS)
-			return err;
-		n = te->fn(err == -ENOBUFS ? NULL : &ev, te->arg);
-		if (n < 0) {
-			*out_err = n;
-			return MONITOR_OUTPUT_FAILED;
-		}
-		if (err == -ENOBUFS)
-			return err;
-		if (n)
-			return n;
-		/* One this tool does not print: look at the next. */
+	err = nlipc_next_event(ep, &ev, 0);
+	if (err <= 0 && err != -ENOBUFS)
+		return err;
+	n = te->fn(err == -ENOBUFS ? NULL : &ev, te->arg);
+	if (n < 0) {
+		*out_err = n;
+		return MONITOR_OUTPUT_FAILED;
 	}
+	*printed += n;
+	return err;
 }
 
 int monitor_loop(const char *cmd, struct nlipc *ep,

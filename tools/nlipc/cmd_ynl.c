@@ -164,37 +164,39 @@ static int print_ntf(json_object *ntf)
 }
 
 /* monitor_run()'s take: the family's notifications, decoded by its spec. */
-static int take_ntf(struct nlipc *ep, void *arg, int *out_err)
+static int take_ntf(struct nlipc *ep, void *arg, unsigned long *printed,
+		    int *out_err)
 {
 	struct nlipc_ynl *y = arg;
 	const struct nlmsghdr *nlh;
 	json_object *ntf;
 	int err;
 
-	for (;;) {
-		err = nlipc_next_msg(ep, &nlh, 0);
-		if (err == -ENOBUFS) {
-			open_json_object(NULL);
-			print_string(PRINT_ANY, "event", "%s", "overrun");
-			print_string(PRINT_FP, NULL, "%s", ": notifications lost");
-			close_json_object();
-			print_nl();
-			*out_err = print_finish();
-			return *out_err ? MONITOR_OUTPUT_FAILED : err;
-		}
-		if (err <= 0)
-			return err;
-		err = nlipc_ynl_decode_ntf(y, nlh, &ntf);
-		if (err == -ENOMSG)
-			continue;	/* not one of the family's notifications */
-		if (err) {
-			/* Said, and skipped: the next one may decode. */
-			print_errorf(NULL, err, "%s", y->err);
-			continue;
-		}
-		*out_err = print_ntf(ntf);
-		return *out_err ? MONITOR_OUTPUT_FAILED : 1;
+	err = nlipc_next_msg(ep, &nlh, 0);
+	if (err == -ENOBUFS) {
+		open_json_object(NULL);
+		print_string(PRINT_ANY, "event", "%s", "overrun");
+		print_string(PRINT_FP, NULL, "%s", ": notifications lost");
+		close_json_object();
+		print_nl();
+		*out_err = print_finish();
+		return *out_err ? MONITOR_OUTPUT_FAILED : err;
 	}
+	if (err <= 0)
+		return err;
+	err = nlipc_ynl_decode_ntf(y, nlh, &ntf);
+	if (err == -ENOMSG)
+		return 1;	/* not one of the family's notifications */
+	if (err) {
+		/* Said, and skipped: the next one may decode. */
+		print_errorf(NULL, err, "%s", y->err);
+		return 1;
+	}
+	*out_err = print_ntf(ntf);
+	if (*out_err)
+		return MONITOR_OUTPUT_FAILED;
+	++*printed;
+	return 1;
 }
 
 static int subscribe(struct nlipc_ynl *y, struct nlipc *ep, const char *group,

@@ -147,14 +147,16 @@ int monitor_parse_opt(const char *cmd, int c, const char *arg,
 int monitor_loop(const char *cmd, struct nlipc *ep,
 		 const struct monitor_opts *mo, monitor_fn fn, void *arg);
 /*
- * What monitor_loop() does with any notifications: @take prints what has
- * arrived, without waiting; it returns how many it printed (0: none is
- * left), -ENOBUFS after printing an overrun, MONITOR_OUTPUT_FAILED with
- * the output's negative errno in *@out_err, or another negative errno
- * (the endpoint's record says why).
+ * What monitor_loop() does with any notifications: @take handles one
+ * that has arrived, without waiting, and adds to *@printed if it printed
+ * it. It returns 1 when it took one, 0 when none is left, -ENOBUFS after
+ * printing an overrun, MONITOR_OUTPUT_FAILED with the output's negative
+ * errno in *@out_err, or another negative errno (the endpoint's record
+ * says why). One at a time: between two, the loop lets signals in.
  */
 #define MONITOR_OUTPUT_FAILED	(-4096)
-typedef int (*monitor_take_fn)(struct nlipc *ep, void *arg, int *out_err);
+typedef int (*monitor_take_fn)(struct nlipc *ep, void *arg,
+			       unsigned long *printed, int *out_err);
 int monitor_run(const char *cmd, struct nlipc *ep,
 		const struct monitor_opts *mo, monitor_take_fn take, void *arg);
 void monitor_begin(const struct monitor_opts *mo, const char *event);
