@@ -176,6 +176,9 @@ static int list_op(struct nlipcd_bridged *f, const char *word)
 			cmd = op->dump.request.value ?: op->value;
 		else
 			break;
+		/* A spec's number is any u32: past the map, no such op here. */
+		if (cmd >= OPS_MAX)
+			break;
 		f->listed[cmd / 8] |= 1u << (cmd % 8);
 		return 0;
 	}
