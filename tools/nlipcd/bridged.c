@@ -879,6 +879,7 @@ int nlipcd_bridge_init(struct nlipcd *d)
 	err = nlipcd_watch_add(d, &b->ntf_w, fd, EPOLLIN);
 	if (err) {
 		close(fd);
+		b->ntf_w.fd = -1;	/* nlipcd_bridge_uninit() follows */
 		goto err_uninit_fwd;
 	}
 	for (i = 0; i < b->n; i++) {

@@ -543,10 +543,8 @@ int main(int argc, char **argv)
 	 * Files the user we drop to may not read: loaded first, so that
 	 * one missing stops us before anything is set up.
 	 */
-	if (tls_wanted(argc, argv) && nlipcd_tls_init(&d, &tls_opts)) {
-		nlipcd_tls_uninit(&d);
-		return 1;
-	}
+	if (tls_wanted(argc, argv) && nlipcd_tls_init(&d, &tls_opts))
+		goto out_free;
 
 	/* Signals arrive through the loop, never in the middle of it. */
 	signal(SIGPIPE, SIG_IGN);
@@ -560,8 +558,9 @@ int main(int argc, char **argv)
 	err = sfd < 0 ? -errno : nlipcd_loop_init(&d);
 	if (err) {
 		nlipcd_err("cannot set up the loop: %s", strerror(-err));
-		nlipcd_tls_uninit(&d);
-		return 1;
+		if (sfd >= 0)
+			close(sfd);
+		goto out_free;
 	}
 	nlipcd_admit_init(&d);
 	sig.w.handle = signal_handle;
@@ -614,12 +613,15 @@ out_uninit_backend:
 	d.backend->uninit(&d);
 	nlipcd_dgram_uninit(&d);
 out_close:
-	nlipcd_tls_uninit(&d);
 	nlipcd_notify_uninit(&d);
 	close(d.epfd);
 	close(sfd);
 	if (d.spare_fd >= 0)
 		close(d.spare_fd);
+out_free:
+	/* Each safe where it was never set up, or already taken down. */
+	nlipcd_bridge_uninit(&d);
+	nlipcd_tls_uninit(&d);
 	free(d.allow_uids);
 	return ret;
 
