@@ -9,8 +9,9 @@ module=${NLIPC_KMOD:-$top_builddir/kmod/nlipc.ko}
 [ -f "$module" ] || skip_all "kmod/nlipc.ko not built (no kernel headers)"
 need_command qemu-system-x86_64 "qemu-system-x86 not installed"
 need_python "no python3"
-[ -f /usr/src/linux-source-6.12.tar.xz ] ||
-	skip_all "/usr/src/linux-source-6.12.tar.xz is missing (apt-get install linux-source-6.12)"
+tarball=${LINUX_SOURCE_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+[ -f "$tarball" ] ||
+	skip_all "$tarball is missing (apt-get install linux-source-6.12)"
 # The kernel's specs, extracted on the host: the guest's root is read-only.
 specs=$(PYTHONPATH="$top_srcdir/tests" "$py" -m nlipctest.kernel_specs) ||
 	skip_all "cannot extract the kernel's specs"

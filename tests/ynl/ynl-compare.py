@@ -271,7 +271,9 @@ def compare_subscribe(root, ref, present):
     """netdev's mgmt notifications of a veth pair made in a new namespace,
     as nlipc --subscribe and YNL (cli.py --subscribe) see them."""
     what = "netdev --subscribe mgmt, a veth pair made"
-    if not present.setdefault("netdev", family_present(root, ref, "netdev")):
+    if "netdev" not in present:
+        present["netdev"] = family_present(root, ref, "netdev")
+    if not present["netdev"]:
         tap.skip(what, "family 'netdev' is not registered on this kernel")
         return
     ns = f"nlipc-ynl-ntf-{os.getpid()}"
@@ -283,10 +285,11 @@ def compare_subscribe(root, ref, present):
     try:
         ours = subprocess.Popen(["ip", "netns", "exec", ns, NLIPC, "-j",
                                  "--spec", spec, "--subscribe", "mgmt",
-                                 "--duration", "3"],
+                                 "--duration", "10"],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True)
         # YNL answers once it has joined; nlipc, started first, has too.
+        # It listens long enough for a loaded machine to start YNL.
         rc, out = ref.ask(spec, "subscribe", "mgmt", None, ns)
         time.sleep(0.5)
         made = subprocess.run(["ip", "-n", ns, "link", "add", "v0", "type",
