@@ -5,7 +5,8 @@
 dist_man_MANS += doc/nlipc.1 doc/nlipc.7
 dist_man_MANS += \
 	doc/man3/nlipc_open.3 doc/man3/nlipc_open_timeout.3 doc/man3/nlipc_open_genl.3 \
-	doc/man3/nlipc_open_tls.3 doc/man3/nlipc_transport_info.3 \
+	doc/man3/nlipc_open_tls.3 doc/man3/nlipc_open_genl_tls.3 \
+	doc/man3/nlipc_transport_info.3 \
 	doc/man3/nlipc_close.3 doc/man3/nlipc_fd.3 \
 	doc/man3/nlipc_set_timeout.3 doc/man3/nlipc_url.3 \
 	doc/man3/nlipc_version.3 \

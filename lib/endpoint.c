@@ -232,6 +232,25 @@ NLIPC_EXPORT int nlipc_open_genl(struct nlipc **ep, const char *url,
 			     err);
 }
 
+/**
+ * nlipc_open_genl_tls - nlipc_open_genl() with the files a tls:// URL uses
+ * @ep: receives the endpoint
+ * @url: as for nlipc_open_genl()
+ * @timeout_ms: as for nlipc_open_tls()
+ * @tls: as for nlipc_open_tls()
+ * @err: if not NULL, receives the reason on failure
+ *
+ * Returns as nlipc_open_genl() and nlipc_open_tls() do.
+ */
+NLIPC_EXPORT int nlipc_open_genl_tls(struct nlipc **ep, const char *url,
+				     int timeout_ms,
+				     const struct nlipc_tls_files *tls,
+				     struct nlipc_error *err)
+{
+	return endpoint_open(ep, url, timeout_ms, tls, NLIPC_CTRL_FAMILY_NAME,
+			     err);
+}
+
 /** nlipc_close - close an endpoint and free it; NULL is ignored */
 NLIPC_EXPORT void nlipc_close(struct nlipc *ep)
 {

@@ -68,6 +68,9 @@ struct nlipc_tls_files {
 
 int nlipc_open_tls(struct nlipc **ep, const char *url, int timeout_ms,
 		   const struct nlipc_tls_files *tls, struct nlipc_error *err);
+int nlipc_open_genl_tls(struct nlipc **ep, const char *url, int timeout_ms,
+			const struct nlipc_tls_files *tls,
+			struct nlipc_error *err);
 const char *nlipc_transport_info(const struct nlipc *ep);
 void nlipc_close(struct nlipc *ep);
 int nlipc_fd(const struct nlipc *ep);

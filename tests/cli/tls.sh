@@ -69,7 +69,7 @@ as_reader="$ca_opt --tls-cert $dir/reader.pem --tls-key $dir/reader.key"
 
 . "$top_srcdir/tests/cli/monitor.sh"
 
-plan 17
+plan 18
 if "$nlipc" -v -c $url $as_writer ping -c 1 >"$dir/out" 2>"$dir/err" &&
    grep -q "TLS1.3" "$dir/err" && grep -q "records in" "$dir/err"; then
 	ok "ping over tls:// with a client certificate: $(cat "$dir/err")"
@@ -123,6 +123,15 @@ if out=$(NLIPC_TLS_CA=$dir/ca.pem NLIPC_TLS_CERT=$dir/reader.pem \
 	ok "another certificate of the CA reads (files from NLIPC_TLS_*)"
 else
 	not_ok "another certificate reads: $out"
+fi
+
+# Any family's spec mode takes the same options.
+if out=$("$nlipc" -c $url $as_reader --spec "$top_srcdir/spec/nlipc.yaml" \
+	--do kv-get --json '{"key": "6b"}' 2>&1) &&
+   printf '%s\n' "$out" | grep -qx "value: $(printf secret | od -An -tx1 | tr -d ' \n')"; then
+	ok "nlipc --spec over tls:// with the files as options"
+else
+	not_ok "nlipc --spec over tls://: $out"
 fi
 
 if "$nlipc" -c $url $as_reader kv set k changed >"$dir/out" 2>&1; then

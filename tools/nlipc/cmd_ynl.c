@@ -31,6 +31,9 @@ enum {
 	OPT_SUBSCRIBE,
 	OPT_COUNT,
 	OPT_DURATION,
+	OPT_TLS_CA,
+	OPT_TLS_CERT,
+	OPT_TLS_KEY,
 };
 
 static const struct option long_opts[] = {
@@ -43,6 +46,9 @@ static const struct option long_opts[] = {
 	{ "subscribe", required_argument, NULL, OPT_SUBSCRIBE },
 	{ "count", required_argument, NULL, OPT_COUNT },
 	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "tls-ca", required_argument, NULL, OPT_TLS_CA },
+	{ "tls-cert", required_argument, NULL, OPT_TLS_CERT },
+	{ "tls-key", required_argument, NULL, OPT_TLS_KEY },
 	{ "connect", required_argument, NULL, 'c' },
 	{ "pretty", no_argument, NULL, 'p' },
 	{ "timeout", required_argument, NULL, 't' },
@@ -74,6 +80,9 @@ static void usage(FILE *f)
 		"YNL CLI (tools/net/ynl/cli.py) does. --family NAME reads NAME.yaml from\n"
 		"$NLIPC_SPEC_PATH (directories separated by ':'), %s\n"
 		"and /usr/share/ynl/specs.\n"
+		"\n"
+		"-c URL reaches the family through nlipcd (--tls-ca, --tls-cert and\n"
+		"--tls-key as for nlipc's commands).\n"
 		"\n"
 		"--subscribe GROUP prints the family's notifications from its multicast\n"
 		"GROUP as they come, until SIGINT or SIGTERM, --count N of them or\n"
@@ -345,6 +354,15 @@ int cmd_ynl_main(int argc, char **argv)
 			break;
 		case OPT_LIST_OPS:
 			list = true;
+			break;
+		case OPT_TLS_CA:
+			cli.tls.ca = optarg;
+			break;
+		case OPT_TLS_CERT:
+			cli.tls.cert = optarg;
+			break;
+		case OPT_TLS_KEY:
+			cli.tls.key = optarg;
 			break;
 		case OPT_SUBSCRIBE:
 			group = optarg;

@@ -272,7 +272,7 @@ int cli_connect_genl(const char *cmd, struct nlipc **ep)
 	struct nlipc_error err;
 	int ret;
 
-	ret = nlipc_open_genl(ep, cli.url, cli.timeout_ms, &err);
+	ret = nlipc_open_genl_tls(ep, cli.url, cli.timeout_ms, &cli.tls, &err);
 	return ret ? connect_failed(cmd, ret, &err) : 0;
 }
 
