@@ -86,6 +86,26 @@ int nlipc_ctrl_resolve(struct nlipc *ep)
 	return 0;
 }
 
+/* NLIPC_BRIDGE_CMD_JOIN of group @id, @name (or NULL) in the messages. */
+static int ctrl_join(struct nlipc *ep, uint32_t id, const char *name)
+{
+	struct nlipc_msg *m;
+	int err;
+
+	m = nlipc_msg_start_family(ep, GENL_ID_CTRL, NLIPC_BRIDGE_CMD_JOIN,
+				   NLIPC_CTRL_VERSION, 0);
+	nlipc_msg_put_u32(m, CTRL_ATTR_MCAST_GRP_ID, id);
+	err = nlipc_transact(ep, m, NULL, NULL);
+	if (err && !ep->err.msg[0]) {
+		if (name)
+			nlipc_fail(ep, err, "nlipcd refused to join group '%s'",
+				   name);
+		else
+			nlipc_fail(ep, err, "nlipcd refused to join group %u", id);
+	}
+	return err;
+}
+
 /**
  * nlipc_ctrl_join - join one of the family's multicast groups
  * @ep: the endpoint, resolved by nlipc_ctrl_resolve()
@@ -108,7 +128,7 @@ int nlipc_ctrl_join(struct nlipc *ep, const char *name)
 				  "family '%s' has no multicast group '%s'",
 				  NLIPC_FAMILY_NAME, name);
 
-	return nlipc_ctrl_join_id(ep, g->id);
+	return ctrl_join(ep, g->id, name);
 }
 
 /**
@@ -120,16 +140,7 @@ int nlipc_ctrl_join(struct nlipc *ep, const char *name)
  */
 int nlipc_ctrl_join_id(struct nlipc *ep, uint32_t id)
 {
-	struct nlipc_msg *m;
-	int err;
-
-	m = nlipc_msg_start_family(ep, GENL_ID_CTRL, NLIPC_BRIDGE_CMD_JOIN,
-				   NLIPC_CTRL_VERSION, 0);
-	nlipc_msg_put_u32(m, CTRL_ATTR_MCAST_GRP_ID, id);
-	err = nlipc_transact(ep, m, NULL, NULL);
-	if (err && !ep->err.msg[0])
-		nlipc_fail(ep, err, "nlipcd refused to join group %u", id);
-	return err;
+	return ctrl_join(ep, id, NULL);
 }
 
 static bool plausible(uint32_t len, size_t max)

@@ -178,23 +178,6 @@ static ssize_t netlink_recv(struct nlipc *ep, long long until)
 	}
 }
 
-static int netlink_join(struct nlipc *ep, const char *name)
-{
-	int group, err;
-
-	libnl_timeout(ep);
-	group = genl_ctrl_resolve_grp(sock(ep), NLIPC_FAMILY_NAME, name);
-	if (group < 0)
-		return nlipc_fail(ep, -ENOENT,
-				  "family '%s' has no multicast group '%s'",
-				  NLIPC_FAMILY_NAME, name);
-	err = nl_socket_add_membership(sock(ep), group);
-	if (err)
-		return nlipc_fail(ep, -EIO, "cannot join group '%s': %s", name,
-				  nl_geterror(err));
-	return 0;
-}
-
 static int netlink_join_id(struct nlipc *ep, uint32_t id)
 {
 	/* libnl maps the errno to its own codes: keep the kernel's. */
@@ -202,6 +185,19 @@ static int netlink_join_id(struct nlipc *ep, uint32_t id)
 		return nlipc_fail(ep, -errno, "cannot join multicast group %u",
 				  id);
 	return 0;
+}
+
+static int netlink_join(struct nlipc *ep, const char *name)
+{
+	int group;
+
+	libnl_timeout(ep);
+	group = genl_ctrl_resolve_grp(sock(ep), NLIPC_FAMILY_NAME, name);
+	if (group < 0)
+		return nlipc_fail(ep, -ENOENT,
+				  "family '%s' has no multicast group '%s'",
+				  NLIPC_FAMILY_NAME, name);
+	return netlink_join_id(ep, group);
 }
 
 const struct nlipc_transport nlipc_transport_netlink = {
