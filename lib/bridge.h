@@ -67,4 +67,7 @@
 #define NLIPC_BRIDGE_UDP_RTO_MAX_MS	4000
 #define NLIPC_BRIDGE_UDP_BACKOFFS	1
 
+/* tls://: TLS 1.3 only, on both ends, whatever else the system allows. */
+#define NLIPC_BRIDGE_TLS_PRIORITY	"-VERS-ALL:+VERS-TLS1.3"
+
 #endif /* _NLIPC_BRIDGE_H */

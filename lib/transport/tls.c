@@ -29,10 +29,9 @@
 #include <gnutls/socket.h>
 
 #include "../internal.h"
+#include "../bridge.h"
 #include "sock.h"
 
-/* TLS 1.3 only: nothing older is offered or taken. */
-#define TLS_PRIORITY	"-VERS-ALL:+VERS-TLS1.3"
 
 struct tls {
 	gnutls_session_t session;
@@ -265,7 +264,7 @@ static int session_init(struct nlipc *ep, struct tls *t, const char *host)
 		t->session = NULL;
 		return nlipc_fail(ep, -ENOMEM, "TLS: %s", gnutls_strerror(ret));
 	}
-	ret = gnutls_set_default_priority_append(t->session, TLS_PRIORITY,
+	ret = gnutls_set_default_priority_append(t->session, NLIPC_BRIDGE_TLS_PRIORITY,
 						 &where, 0);
 	if (!ret)
 		ret = gnutls_credentials_set(t->session, GNUTLS_CRD_CERTIFICATE,

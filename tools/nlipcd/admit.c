@@ -137,19 +137,32 @@ static void answer_stateless(struct nlipcd_listener *lis, int fd,
  * What it already sent is read first, so that TCP closes with a FIN and
  * not a reset that could overtake the refusal.
  */
-static void refuse_now(struct nlipcd_listener *lis, int fd, int err,
-		       const char *msg)
+/**
+ * nlipcd_shut_drained - end our side of a stream after a last word
+ * @fd: the connection; not closed
+ *
+ * Reads what the peer already sent, so that the close which follows
+ * sends a FIN after our last word (a refusal, a TLS alert), not a reset
+ * that could discard it unread.
+ */
+void nlipcd_shut_drained(int fd)
 {
 	char sink[4096];
 	int i;
 
-	/* Before a TLS handshake, only closing says anything. */
-	if (!lis->ops->handshake)
-		answer_stateless(lis, fd, NULL, 0, NULL, 0, err, msg);
 	shutdown(fd, SHUT_WR);
 	for (i = 0; i < 16; i++)
 		if (recv(fd, sink, sizeof(sink), MSG_DONTWAIT) <= 0)
 			break;
+}
+
+static void refuse_now(struct nlipcd_listener *lis, int fd, int err,
+		       const char *msg)
+{
+	/* Before a TLS handshake, only closing says anything. */
+	if (!lis->ops->handshake)
+		answer_stateless(lis, fd, NULL, 0, NULL, 0, err, msg);
+	nlipcd_shut_drained(fd);
 	close(fd);
 }
 

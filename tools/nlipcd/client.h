@@ -178,6 +178,7 @@ bool nlipcd_client_order_bad(struct nlipcd_client *c,
 
 /* admit.c */
 int nlipcd_admit_init(struct nlipcd *d);
+void nlipcd_shut_drained(int fd);
 void nlipcd_client_accept(struct nlipcd *d, struct nlipcd_listener *lis);
 void nlipcd_client_datagram(struct nlipcd *d, struct nlipcd_listener *lis);
 

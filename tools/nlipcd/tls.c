@@ -33,8 +33,6 @@
 #include "nlipcd.h"
 #include "tls.h"
 
-/* TLS 1.3 only, whatever else the system's policy allows. */
-#define TLS_PRIORITY		"-VERS-ALL:+VERS-TLS1.3"
 /* A handshake takes a round trip or two: ten seconds is generous. */
 #define TLS_HANDSHAKE_MS	10000
 
@@ -117,11 +115,11 @@ int nlipcd_tls_init(struct nlipcd *d, struct nlipcd_tls_opts *o)
 			   gnutls_strerror(ret));
 		return -EINVAL;
 	}
-	ret = gnutls_priority_init2(&t->prio, TLS_PRIORITY, &where,
+	ret = gnutls_priority_init2(&t->prio, NLIPC_BRIDGE_TLS_PRIORITY, &where,
 				    GNUTLS_PRIORITY_INIT_DEF_APPEND);
 	if (ret < 0) {
 		t->prio = NULL;
-		nlipcd_err("TLS priority '%s': %s", TLS_PRIORITY,
+		nlipcd_err("TLS priority '%s': %s", NLIPC_BRIDGE_TLS_PRIORITY,
 			   gnutls_strerror(ret));
 		return -EINVAL;
 	}
@@ -273,8 +271,8 @@ static const char *failure(struct tls_conn *tc, int ret, char *buf,
 static bool tls_handshake(struct nlipcd_client *c, uint32_t events)
 {
 	struct tls_conn *tc = c->kind_priv;
-	char why[256], sink[4096];
-	int ret, i;
+	char why[256];
+	int ret;
 
 	if (tc->established)
 		return false;
@@ -293,10 +291,7 @@ static bool tls_handshake(struct nlipcd_client *c, uint32_t events)
 		 * before the alert is read.
 		 */
 		gnutls_alert_send_appropriate(tc->session, ret);
-		shutdown(c->fd, SHUT_WR);
-		for (i = 0; i < 16; i++)
-			if (recv(c->fd, sink, sizeof(sink), MSG_DONTWAIT) <= 0)
-				break;
+		nlipcd_shut_drained(c->fd);
 		nlipcd_client_abort(c, failure(tc, ret, why, sizeof(why)));
 		return true;
 	}
