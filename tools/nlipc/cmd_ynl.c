@@ -31,9 +31,6 @@ enum {
 	OPT_SUBSCRIBE,
 	OPT_COUNT,
 	OPT_DURATION,
-	OPT_TLS_CA,
-	OPT_TLS_CERT,
-	OPT_TLS_KEY,
 };
 
 static const struct option long_opts[] = {
@@ -46,13 +43,7 @@ static const struct option long_opts[] = {
 	{ "subscribe", required_argument, NULL, OPT_SUBSCRIBE },
 	{ "count", required_argument, NULL, OPT_COUNT },
 	{ "duration", required_argument, NULL, OPT_DURATION },
-	{ "tls-ca", required_argument, NULL, OPT_TLS_CA },
-	{ "tls-cert", required_argument, NULL, OPT_TLS_CERT },
-	{ "tls-key", required_argument, NULL, OPT_TLS_KEY },
-	{ "connect", required_argument, NULL, 'c' },
-	{ "pretty", no_argument, NULL, 'p' },
-	{ "timeout", required_argument, NULL, 't' },
-	{ "netns", required_argument, NULL, 'n' },
+	CLI_GLOBAL_LONG_OPTS,
 	{ "help", no_argument, NULL, 'h' },
 	{}
 };
@@ -323,14 +314,17 @@ out_free:
 int cmd_ynl_main(int argc, char **argv)
 {
 	const char *spec = NULL, *family = NULL, *op = NULL, *json = NULL;
-	const char *timeout = NULL, *netns = NULL, *group = NULL;
+	struct cli_global_args g = { 0 };
+	const char *group = NULL;
 	struct monitor_opts mo = { .duration_ms = -1 };
 	bool dump = false, list = false, watch = false;
 	int c, ret = 0, err;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":c:jpt:n:h", long_opts,
-				NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":" CLI_GLOBAL_SHORT_OPTS "h",
+				long_opts, NULL)) != -1) {
+		if (cli_global_opt(c, optarg, &g))
+			continue;
 		switch (c) {
 		case OPT_SPEC:
 			spec = optarg;
@@ -355,15 +349,6 @@ int cmd_ynl_main(int argc, char **argv)
 		case OPT_LIST_OPS:
 			list = true;
 			break;
-		case OPT_TLS_CA:
-			cli.tls.ca = optarg;
-			break;
-		case OPT_TLS_CERT:
-			cli.tls.cert = optarg;
-			break;
-		case OPT_TLS_KEY:
-			cli.tls.key = optarg;
-			break;
 		case OPT_SUBSCRIBE:
 			group = optarg;
 			break;
@@ -375,21 +360,6 @@ int cmd_ynl_main(int argc, char **argv)
 			if (ret)
 				goto out;
 			watch = true;
-			break;
-		case 'c':
-			cli.url = optarg;
-			break;
-		case 'j':
-			cli.json = true;
-			break;
-		case 'p':
-			cli.json = cli.pretty = true;
-			break;
-		case 't':
-			timeout = optarg;
-			break;
-		case 'n':
-			netns = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -411,8 +381,8 @@ int cmd_ynl_main(int argc, char **argv)
 				      "one of --do, --dump, --list-ops and --subscribe");
 	else if (watch && !group)
 		ret = cli_usage_error(NULL, "--count and --duration go with --subscribe");
-	else if (!(timeout && (ret = cli_parse_timeout(timeout))) &&
-		 !(netns && (ret = cli_enter_netns(netns))))
+	else if (!(g.timeout && (ret = cli_parse_timeout(g.timeout))) &&
+		 !(g.netns && (ret = cli_enter_netns(g.netns))))
 		ret = run(spec, family, op, dump, json, list, group, &mo);
 out:
 	err = print_finish();

@@ -21,7 +21,7 @@
 #include "nlipc.h"
 
 /* Long options without a short one. */
-enum { OPT_FORCE = 0x100, OPT_TLS_CA, OPT_TLS_CERT, OPT_TLS_KEY };
+enum { OPT_FORCE = 0x100 };
 
 /* Where "ip netns add" puts the namespaces it names. */
 #define NETNS_RUN_DIR "/run/netns"
@@ -276,6 +276,38 @@ int cli_connect_genl(const char *cmd, struct nlipc **ep)
 	return ret ? connect_failed(cmd, ret, &err) : 0;
 }
 
+/* One of CLI_GLOBAL_LONG_OPTS, or -j: taken; anything else is not. */
+bool cli_global_opt(int c, const char *arg, struct cli_global_args *g)
+{
+	switch (c) {
+	case 'c':
+		cli.url = arg;
+		return true;
+	case 'j':
+		cli.json = true;
+		return true;
+	case 'p':
+		cli.json = cli.pretty = true;
+		return true;
+	case 't':
+		g->timeout = arg;
+		return true;
+	case 'n':
+		g->netns = arg;
+		return true;
+	case CLI_OPT_TLS_CA:
+		cli.tls.ca = arg;
+		return true;
+	case CLI_OPT_TLS_CERT:
+		cli.tls.cert = arg;
+		return true;
+	case CLI_OPT_TLS_KEY:
+		cli.tls.key = arg;
+		return true;
+	}
+	return false;
+}
+
 int cli_parse_timeout(const char *arg)
 {
 	char *end;
@@ -403,22 +435,17 @@ int cli_enter_netns(const char *name)
 int main(int argc, char **argv)
 {
 	static const struct option long_opts[] = {
-		{ "connect", required_argument, NULL, 'c' },
+		CLI_GLOBAL_LONG_OPTS,
 		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'p' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "netns", required_argument, NULL, 'n' },
 		{ "batch", required_argument, NULL, 'b' },
 		{ "force", no_argument, NULL, OPT_FORCE },
-		{ "tls-ca", required_argument, NULL, OPT_TLS_CA },
-		{ "tls-cert", required_argument, NULL, OPT_TLS_CERT },
-		{ "tls-key", required_argument, NULL, OPT_TLS_KEY },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{}
 	};
-	const char *timeout = NULL, *netns = NULL, *file = NULL;
+	struct cli_global_args g = { 0 };
+	const char *file = NULL;
 	const char *env = getenv("NLIPC_CONNECT");
 	bool version = false, force = false;
 	int c, ret, err;
@@ -436,38 +463,16 @@ int main(int argc, char **argv)
 
 	opterr = 0;
 	/* "+": options after the command belong to the command. */
-	while ((c = getopt_long(argc, argv, "+:c:jpt:n:b:hvV", long_opts,
-				NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:" CLI_GLOBAL_SHORT_OPTS "b:hvV",
+				long_opts, NULL)) != -1) {
+		if (cli_global_opt(c, optarg, &g))
+			continue;
 		switch (c) {
-		case 'c':
-			cli.url = optarg;
-			break;
-		case 'j':
-			cli.json = true;
-			break;
-		case 'p':
-			cli.json = cli.pretty = true;
-			break;
-		case 't':
-			timeout = optarg;
-			break;
-		case 'n':
-			netns = optarg;
-			break;
 		case 'b':
 			file = optarg;
 			break;
 		case OPT_FORCE:
 			force = true;
-			break;
-		case OPT_TLS_CA:
-			cli.tls.ca = optarg;
-			break;
-		case OPT_TLS_CERT:
-			cli.tls.cert = optarg;
-			break;
-		case OPT_TLS_KEY:
-			cli.tls.key = optarg;
 			break;
 		case 'v':
 			cli.verbose = true;
@@ -486,7 +491,7 @@ int main(int argc, char **argv)
 	}
 	print_init(cli.json, cli.pretty);
 
-	if (timeout && (ret = cli_parse_timeout(timeout)))
+	if (g.timeout && (ret = cli_parse_timeout(g.timeout)))
 		goto out;
 	if (version) {
 		ret = show_version();
@@ -501,7 +506,7 @@ int main(int argc, char **argv)
 			ret = cli_usage_error(NULL,
 					      "-b runs the commands of a file: unexpected '%s'",
 					      argv[optind]);
-		else if (!netns || !(ret = cli_enter_netns(netns)))
+		else if (!g.netns || !(ret = cli_enter_netns(g.netns)))
 			ret = cli_batch_main(file, force, run_line);
 		goto out;
 	}
@@ -514,7 +519,7 @@ int main(int argc, char **argv)
 		goto out;
 	if (i == ARRAY_SIZE(commands))
 		ret = help(argc - optind, argv + optind);
-	else if (!netns || !(ret = cli_enter_netns(netns)))
+	else if (!g.netns || !(ret = cli_enter_netns(g.netns)))
 		ret = run(i, argc - optind, argv + optind);
 
 out:

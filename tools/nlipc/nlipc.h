@@ -35,7 +35,30 @@ struct cli_opts {
 
 extern struct cli_opts cli;
 
+/*
+ * The options of every way nlipc runs (its commands, and --spec or
+ * --family): where and how to connect, and how to print. -j is a short
+ * option only here: in spec mode --json is the request.
+ */
+enum { CLI_OPT_TLS_CA = 0x1000, CLI_OPT_TLS_CERT, CLI_OPT_TLS_KEY };
+#define CLI_GLOBAL_SHORT_OPTS	"c:jpt:n:"
+#define CLI_GLOBAL_LONG_OPTS \
+	{ "connect", required_argument, NULL, 'c' }, \
+	{ "pretty", no_argument, NULL, 'p' }, \
+	{ "timeout", required_argument, NULL, 't' }, \
+	{ "netns", required_argument, NULL, 'n' }, \
+	{ "tls-ca", required_argument, NULL, CLI_OPT_TLS_CA }, \
+	{ "tls-cert", required_argument, NULL, CLI_OPT_TLS_CERT }, \
+	{ "tls-key", required_argument, NULL, CLI_OPT_TLS_KEY }
+
+/* What a global option leaves for later: -t parsed, -n entered. */
+struct cli_global_args {
+	const char *timeout;
+	const char *netns;
+};
+
 /* main.c */
+bool cli_global_opt(int c, const char *arg, struct cli_global_args *g);
 int cli_connect(const char *cmd, struct nlipc **ep);
 int cli_connect_genl(const char *cmd, struct nlipc **ep);
 int cli_parse_timeout(const char *arg);
