@@ -248,22 +248,8 @@ static int run(const char *spec, const char *family, const char *op_name,
 		ret = EXIT_OK;
 		goto out_free;
 	}
-	if (group) {
-		ret = cli_connect_genl(NULL, &ep);
-		if (ret)
-			goto out_free;
-		err = nlipc_ynl_resolve(&y, ep);
-		if (err) {
-			print_errorf(NULL, err, "%s", y.err[0] ? y.err :
-				     nlipc_error(ep)->msg);
-			ret = cli_exit_code(err);
-		} else {
-			ret = subscribe(&y, ep, group, mo);
-		}
-		goto out_close;
-	}
-	op = nlipc_spec_op(y.spec, op_name);
-	if (!op) {
+	op = group ? NULL : nlipc_spec_op(y.spec, op_name);
+	if (!group && !op) {
 		ret = cli_usage_error(NULL, "family '%s' has no op '%s'",
 				      y.spec->name, op_name);
 		goto out_free;
@@ -284,6 +270,10 @@ static int run(const char *spec, const char *family, const char *op_name,
 	if (ret)
 		goto out_free;
 	err = nlipc_ynl_resolve(&y, ep);
+	if (!err && group) {
+		ret = subscribe(&y, ep, group, mo);
+		goto out_close;
+	}
 	if (!err)
 		err = nlipc_ynl_call(&y, ep, op, dump, req, &out);
 	if (err) {
