@@ -24,6 +24,7 @@
 #include "backend.h"
 #include "client.h"
 #include "fwd.h"
+#include "genl-family.h"
 #include "loop.h"
 #include "nlipcd.h"
 #include "policy.h"
@@ -66,39 +67,34 @@ static struct kernel *kernel_of(struct nlipcd *d)
 
 static int parse_family(struct kernel *k, const struct nlmsghdr *nlh)
 {
-	const struct nlattr *a, *g, *ga;
+	struct nlipc_genl_group groups[NLIPCD_GROUPS_MAX];
+	struct nlipc_genl_family gf = {
+		.groups = groups,
+		.max_groups = NLIPCD_GROUPS_MAX,
+	};
 	struct nlipcd_family *f = &k->fam;
-	size_t len = nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
+	size_t len;
 	unsigned int i;
+	int err;
 
+	/* Checked as the library checks it: lengths and types first. */
+	err = nlipc_genl_family_parse(nlh, NLIPC_FAMILY_NAME, &gf);
+	if (err)
+		return err;
+	len = nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
 	if (len > sizeof(k->fam_attrs))
 		return -E2BIG;
 	memcpy(k->fam_attrs, (const char *)nlh + NLMSG_HDRLEN + GENL_HDRLEN, len);
 	f->attrs = k->fam_attrs;
 	f->attrs_len = len;
-	f->id = 0;
+	f->id = gf.id;
 	for (i = 0; i < NLIPCD_GRP_COUNT; i++)
 		f->group_id[i] = 0;
-	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
-		if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID)
-			f->id = mnl_attr_get_u16(a);
-		if (mnl_attr_get_type(a) != CTRL_ATTR_MCAST_GROUPS)
-			continue;
-		mnl_attr_for_each_nested(g, a) {
-			const char *name = NULL;
-			uint32_t id = 0;
-
-			mnl_attr_for_each_nested(ga, g) {
-				if (mnl_attr_get_type(ga) == CTRL_ATTR_MCAST_GRP_NAME)
-					name = mnl_attr_get_str(ga);
-				if (mnl_attr_get_type(ga) == CTRL_ATTR_MCAST_GRP_ID)
-					id = mnl_attr_get_u32(ga);
-			}
-			if (name && !strcmp(name, NLIPC_MCGRP_EVENTS))
-				f->group_id[NLIPCD_GRP_EVENTS] = id;
-			if (name && !strcmp(name, NLIPC_MCGRP_BUS))
-				f->group_id[NLIPCD_GRP_BUS] = id;
-		}
+	for (i = 0; i < gf.n_groups; i++) {
+		if (!strcmp(groups[i].name, NLIPC_MCGRP_EVENTS))
+			f->group_id[NLIPCD_GRP_EVENTS] = groups[i].id;
+		if (!strcmp(groups[i].name, NLIPC_MCGRP_BUS))
+			f->group_id[NLIPCD_GRP_BUS] = groups[i].id;
 	}
 	return f->id ? 0 : -EBADMSG;
 }
