@@ -30,7 +30,6 @@ remove it from KNOWN then); any other output fails.
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -38,6 +37,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from nlipctest import tap  # noqa: E402
+from nlipctest.daemon import free_port  # noqa: E402
 from nlipctest.kernel_specs import TARBALL, extract, spec_dir  # noqa: E402
 
 SRC = os.environ.get("top_srcdir", ".")
@@ -81,12 +81,6 @@ def examples(text):
         elif block:
             block[-1][1].append(line)
     return blocks
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def normalise(lines, ports):
