@@ -83,6 +83,7 @@ static void stop_daemon(void)
 
 /* The library's system calls, counted through the linker's --wrap. */
 static unsigned int n_send, n_sendmmsg, n_recvmsg;
+static int most_per_sendmmsg;	/* the most datagrams one call sent */
 
 ssize_t __real_send(int fd, const void *buf, size_t len, int flags);
 ssize_t __wrap_send(int fd, const void *buf, size_t len, int flags);
@@ -99,8 +100,12 @@ ssize_t __wrap_send(int fd, const void *buf, size_t len, int flags)
 
 int __wrap_sendmmsg(int fd, struct mmsghdr *v, unsigned int n, int flags)
 {
+	int sent = __real_sendmmsg(fd, v, n, flags);
+
 	n_sendmmsg++;
-	return __real_sendmmsg(fd, v, n, flags);
+	if (sent > most_per_sendmmsg)
+		most_per_sendmmsg = sent;
+	return sent;
 }
 
 ssize_t __wrap_recvmsg(int fd, struct msghdr *mh, int flags)
@@ -200,6 +205,7 @@ static void few_system_calls(void **state)
 
 	add_pings(f, 64, 16, slots, true);
 	n_send = n_sendmmsg = n_recvmsg = 0;
+	most_per_sendmmsg = 0;
 	assert_int_equal(nlipc_batch_run(f->b), 0);
 	assert_int_equal(slots[63], 1063);
 	switch (f->t) {
@@ -212,8 +218,15 @@ static void few_system_calls(void **state)
 		assert_int_equal(n_sendmmsg, 1);
 		assert_int_equal(n_send, 0);
 		break;
-	case 2:	/* unix+dgram: the daemon's queue (max_dgram_qlen) may stop it */
-		assert_true(n_sendmmsg >= 1 && n_sendmmsg < 64);
+	case 2:
+		/*
+		 * unix+dgram: the daemon's queue (max_dgram_qlen, 10 by
+		 * default) stops it, and how often depends on how fast the
+		 * daemon reads (a loaded machine: about once a datagram).
+		 * What holds: a call sends what the queue takes, many.
+		 */
+		assert_true(n_sendmmsg >= 1);
+		assert_true(most_per_sendmmsg > 1);
 		break;
 	case 4:	/* udp: 16 in flight, as nlipcd remembers answers */
 		assert_true(n_sendmmsg >= 4 && n_sendmmsg < 64);
