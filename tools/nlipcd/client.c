@@ -444,7 +444,8 @@ int nlipcd_client_queue(struct nlipcd_client *c, struct nlipcd_buf *b)
 		c->tx.head = e;
 	c->tx.tail = e;
 	c->tx.bytes += b->len;
-	nlipcd_client_flush(c);
+	if (!c->tx.corked)
+		nlipcd_client_flush(c);
 	return 0;
 }
 

@@ -86,6 +86,7 @@ struct nlipcd_client {
 	struct {
 		struct nlipcd_txe *head, *tail;
 		size_t bytes;
+		bool corked;		/* a turn is taking requests: send at its end */
 	} tx;
 	size_t kernel_bytes;		/* dgram: sent, perhaps not yet read */
 	unsigned int seen;		/* dgram: alive in this sock_diag round */

@@ -194,9 +194,17 @@ void nlipcd_client_take_input(struct nlipcd_client *c)
 {
 	unsigned int n;
 
+	/*
+	 * The answers of one turn leave together: a pipelining client gets
+	 * them in a few sends and reads, not one each; a lone request's
+	 * turn ends with it, so it waits for nothing.
+	 */
+	c->tx.corked = true;
 	for (n = 0; n < TURN_MESSAGES && nlipcd_client_can_take(c); n++)
 		if (!c->ops->take(c))
 			break;
+	c->tx.corked = false;
+	nlipcd_client_flush(c);
 	if (n == TURN_MESSAGES && nlipcd_client_can_take(c) &&
 	    nlipcd_client_has_message(c))
 		nlipcd_client_schedule(c);
