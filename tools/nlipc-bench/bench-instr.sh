@@ -5,7 +5,8 @@
 # exchange (nlipc-bench's lib_exchange() or raw_exchange(), callees
 # included), for N and for 2N round trips of a 16-byte ping; the
 # difference over N is the cost of one, start-up and first-call costs
-# (lazy binding, the first page faults) removed.
+# (lazy binding, the first page faults) removed. --no-trace: a run makes
+# exactly N exchanges (the traced pass for the sys column would add N/10).
 #
 # usage: bench-instr.sh NLIPC-BENCH INSTR-NETLINK [LIBTOOL]
 # env:   BENCH_INSTR_N         round trips of the short run (default 1000)
@@ -52,7 +53,7 @@ per_ping() {
 	else
 		fn=${2}_exchange
 		set -- -f "$1" -p "$2" -m pingpong -s 16 -w 0 -r 1 -t 1000 \
-			--no-pin --no-progress
+			--no-pin --no-progress --no-trace
 		a=$(count "$fn" "$bench" -n "$n" "$@") || { echo -; return; }
 		b=$(count "$fn" "$bench" -n $((2 * n)) "$@") ||
 			{ echo -; return; }

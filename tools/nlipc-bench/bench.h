@@ -76,6 +76,7 @@ struct bench_opts {
 	bool no_daemon;
 	unsigned int idle_clients;	/* --idle-clients: idle.c */
 	int progress;			/* -1 auto (a terminal), 0 off, 1 on */
+	bool no_trace;			/* no traced pass after a run */
 };
 
 /* Percentiles of one measurement's RTTs, in microseconds. */
@@ -348,6 +349,7 @@ uint32_t wire_reply_bytes(uint32_t reply_size);
 struct run_cfg {
 	enum bench_mode mode;
 	unsigned int iterations, warmup, batch;
+	bool trace;			/* the traced pass after the run */
 	double rate;
 	double max_time;
 	unsigned long stream_msgs;

@@ -94,6 +94,8 @@ static void usage(FILE *f)
 		"      --idle-clients N  first, what N idle TCP clients cost nlipcd: CPU per\n"
 		"                        admission, RSS per connection, one client's RTT\n"
 		"      --no-progress     no progress line on the terminal\n"
+		"      --no-trace        no traced pass after each run (the sys column's\n"
+		"                        n/10 more exchanges): exactly n exchanges a run\n"
 		"  -l, --list            list the families and exit\n"
 		"  -h, --help            show this help\n"
 		"  -V, --version         show the version\n"
@@ -291,6 +293,7 @@ enum {
 	OPT_IDLE_CLIENTS,
 	OPT_NO_PROGRESS,
 	OPT_NO_PIN,
+	OPT_NO_TRACE,
 };
 
 static int parse_opts(struct bench_opts *o, int argc, char **argv)
@@ -318,6 +321,7 @@ static int parse_opts(struct bench_opts *o, int argc, char **argv)
 		{ "no-daemon", no_argument, NULL, OPT_NO_DAEMON },
 		{ "idle-clients", required_argument, NULL, OPT_IDLE_CLIENTS },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+		{ "no-trace", no_argument, NULL, OPT_NO_TRACE },
 		{ "list", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -448,6 +452,9 @@ static int parse_opts(struct bench_opts *o, int argc, char **argv)
 			break;
 		case OPT_NO_PROGRESS:
 			o->progress = 0;
+			break;
+		case OPT_NO_TRACE:
+			o->no_trace = true;
 			break;
 		case 'l':
 			for (i = 0; i < bench_nfamilies; i++)

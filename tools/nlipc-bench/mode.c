@@ -112,7 +112,7 @@ static int run_exchanges(struct bench_conn *c, const struct run_cfg *cfg,
 	out->cpu_ns = sane_cpu(meter_stop(&m), out->elapsed_ns);
 	out->client_syscalls = c->syscalls - sys0;
 	out->metered_msgs = out->msgs;
-	if (err)
+	if (err || !cfg->trace)
 		return err;
 	return trace_pass(c, cfg, batch, out);
 }
