@@ -14,12 +14,14 @@ notifications of a netdev group it joined.
 Needs root (for the namespace) and the kernel's specs (linux-source-6.12);
 skips, saying why, without them. Speaks TAP."""
 
+import ctypes
 import json
 import os
 import socket
 import struct
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
 from nlipctest import proc, tap, wire  # noqa: E402
@@ -33,6 +35,8 @@ ENV = dict(os.environ)
 V0 = None
 
 daemons = Daemons(NLIPCD)
+SYS_PIDFD_GETFD = 438         # x86_64
+NETLINK_LIST_MEMBERSHIPS = 9
 
 
 def bridge(*families):
@@ -270,6 +274,72 @@ def test_a_joined_group_gets_the_kernels_notifications():
         c.close()
         t.close()
 
+
+def kernel_groups(pid):
+    """The generic netlink groups any socket of process @pid has joined,
+    read through a duplicate of each (pidfd_getfd, NETLINK_LIST_MEMBERSHIPS)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    pidfd, groups = os.pidfd_open(pid), set()
+    try:
+        for name in os.listdir(f'/proc/{pid}/fd'):
+            try:
+                if not os.readlink(f'/proc/{pid}/fd/{name}').startswith(
+                        'socket:'):
+                    continue
+            except OSError:
+                continue    # closed meanwhile
+            fd = libc.syscall(SYS_PIDFD_GETFD, pidfd, int(name), 0)
+            if fd < 0:
+                continue
+            s = socket.socket(fileno=fd)
+            try:
+                if (s.family != socket.AF_NETLINK or
+                        s.proto != wire.NETLINK_GENERIC):
+                    continue
+                bits = s.getsockopt(wire.SOL_NETLINK,
+                                    NETLINK_LIST_MEMBERSHIPS, 256)
+            except OSError:
+                continue
+            finally:
+                s.close()
+            for i, byte in enumerate(bits):
+                groups |= {8 * i + b + 1 for b in range(8) if byte >> b & 1}
+    finally:
+        os.close(pidfd)
+    return groups
+
+
+def test_a_group_nobody_listens_to_is_left():
+    """Once its last subscriber is gone, nlipcd leaves the kernel's group
+    (nothing is copied for nobody) and frees the slot for another."""
+    d, unix, _, _ = bridge('netdev')
+    first = wire.Conn(unix).resolve('netdev')
+    gid = first.groups['mgmt']
+    assert gid not in kernel_groups(d.proc.pid)
+    first.join('mgmt')
+    second = wire.Conn(unix).resolve('netdev')
+    second.join('mgmt')
+    assert gid in kernel_groups(d.proc.pid)
+    first.close()
+    time.sleep(0.5)
+    assert gid in kernel_groups(d.proc.pid), 'left with a subscriber still there'
+    second.close()
+    deadline = time.time() + 5
+    while time.time() < deadline and gid in kernel_groups(d.proc.pid):
+        time.sleep(0.05)
+    assert gid not in kernel_groups(d.proc.pid), 'still in the group'
+    # Joined again: the slot is taken anew, and notifications flow.
+    again = wire.Conn(unix).resolve('netdev')
+    again.join('mgmt')
+    assert gid in kernel_groups(d.proc.pid)
+    subprocess.run(['ip', 'link', 'add', 'n0', 'type', 'veth', 'peer',
+                    'name', 'n1'], check=True)
+    try:
+        ev = again.event(5)
+        assert ev and ev[0] == 2, ev
+    finally:
+        subprocess.run(['ip', 'link', 'del', 'n0'])
+        again.close()
 
 def test_nlipc_subscribe_through_the_bridge():
     """nlipc --family netdev --subscribe mgmt through nlipcd: the kernel's

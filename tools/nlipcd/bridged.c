@@ -91,7 +91,10 @@ struct nlipcd_bridge {
 	struct nlipcd_watch ntf_w;	/* the groups subscribers joined */
 	struct nlipcd_bridged *fams[BRIDGED_MAX];
 	unsigned int n;
-	/* The kernel group behind each client group bit from NLIPCD_GRP_COUNT. */
+	/*
+	 * The kernel group behind each client group bit from
+	 * NLIPCD_GRP_COUNT, 0 for a slot free again; n_slots: the most used.
+	 */
 	uint32_t slot_group[NLIPCD_GROUPS_MAX];
 	unsigned int n_slots;
 };
@@ -812,7 +815,7 @@ int nlipcd_bridge_join(struct nlipcd_client *c, uint32_t group,
 	unsigned int i, j;
 	int slot;
 
-	for (i = 0; b && i < b->n && !f; i++)
+	for (i = 0; b && group && i < b->n && !f; i++)
 		for (j = 0; j < b->fams[i]->n_groups; j++)
 			if (b->fams[i]->id && b->fams[i]->groups[j].id == group)
 				f = b->fams[i];
@@ -828,7 +831,9 @@ int nlipcd_bridge_join(struct nlipcd_client *c, uint32_t group,
 	}
 	slot = slot_of(b, group);
 	if (slot < 0) {
-		if (NLIPCD_GRP_COUNT + b->n_slots == NLIPCD_GROUPS_MAX) {
+		slot = slot_of(b, 0);	/* a slot released */
+		if (slot < 0 &&
+		    NLIPCD_GRP_COUNT + b->n_slots == NLIPCD_GROUPS_MAX) {
 			ext->msg = "nlipcd relays no more groups";
 			return -ENOSPC;
 		}
@@ -837,7 +842,8 @@ int nlipcd_bridge_join(struct nlipcd_client *c, uint32_t group,
 			ext->msg = "nlipcd could not join the kernel's group";
 			return -errno;
 		}
-		slot = NLIPCD_GRP_COUNT + b->n_slots++;
+		if (slot < 0)
+			slot = NLIPCD_GRP_COUNT + b->n_slots++;
 		b->slot_group[slot] = group;
 	}
 	if (!(c->groups & (1u << slot))) {
@@ -845,6 +851,31 @@ int nlipcd_bridge_join(struct nlipcd_client *c, uint32_t group,
 		c->d->n_subscribed[slot]++;
 	}
 	return 0;
+}
+
+/**
+ * nlipcd_bridge_release - a relayed group's last subscriber is gone
+ * @d: the daemon
+ * @slot: the group's client bit
+ *
+ * Leave the kernel's group, so its notifications are no longer copied,
+ * and free the slot: a family loaded again comes with new group ids,
+ * which would otherwise use the slots up.
+ */
+void nlipcd_bridge_release(struct nlipcd *d, unsigned int slot)
+{
+	struct nlipcd_bridge *b = d->bridge;
+	uint32_t group;
+
+	if (!b || slot < NLIPCD_GRP_COUNT || !b->slot_group[slot])
+		return;
+	group = b->slot_group[slot];
+	b->slot_group[slot] = 0;
+	/* The kernel forgot it already if the family went away. */
+	if (setsockopt(b->ntf_w.fd, SOL_NETLINK, NETLINK_DROP_MEMBERSHIP,
+		       &group, sizeof(group)) < 0)
+		nlipcd_debug("leaving the kernel's group %u: %s", group,
+			     strerror(errno));
 }
 
 /* ------------------------------------------------------------------ */

@@ -37,5 +37,6 @@ void nlipcd_bridge_policy(struct nlipcd_client *c, const struct nlmsghdr *nlh,
 			  struct nlipcd_bridged *f);
 int nlipcd_bridge_join(struct nlipcd_client *c, uint32_t group,
 		       struct nlipcd_extack *ext);
+void nlipcd_bridge_release(struct nlipcd *d, unsigned int slot);
 
 #endif /* _NLIPCD_BRIDGED_H */

@@ -29,6 +29,7 @@
 #include <linux/genetlink.h>
 
 #include "backend.h"
+#include "bridged.h"
 #include "client.h"
 #include "kind.h"
 #include "listen.h"
@@ -181,8 +182,8 @@ static void client_free(struct nlipcd_client *c)
 	if (c->ops->fini)
 		c->ops->fini(c);
 	for (g = 0; g < NLIPCD_GROUPS_MAX; g++)
-		if (c->groups & (1u << g))
-			d->n_subscribed[g]--;
+		if ((c->groups & (1u << g)) && !--d->n_subscribed[g])
+			nlipcd_bridge_release(d, g);
 	nlipcd_list_del(&c->node);
 	nlipcd_list_del(&c->ready_node);
 	nlipcd_list_del(&c->retry_node);
