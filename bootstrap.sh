@@ -39,6 +39,8 @@ packages=(
 	systemd
 	# nlipc-bench's cross-check against an outside tool (make bench-check).
 	sockperf
+	# Counting system calls (tests/cli/tls.sh).
+	strace
 	# The unit tests under memcheck (make check-valgrind).
 	valgrind
 	# libFuzzer targets (make fuzz, make check-fuzz).

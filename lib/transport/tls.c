@@ -10,9 +10,12 @@
  * GnuTLS (doc/bridge.md says why) makes the records; where it is built
  * with kTLS and the kernel has the "tls" ULP, it hands them to the kernel
  * after the handshake, and nlipc_transport_info() says which happened.
- * The socket stays non-blocking: every wait is a poll() by the call's
- * deadline, and the stream framing above is sock.c's, through
- * struct nlipc_sock_io.
+ * The handshake runs on a non-blocking socket, each wait a poll() by the
+ * deadline. Then, records in user space, the socket blocks and the
+ * records come through tls_pull(): one nlipc_recvmsg() under the call's
+ * deadline, as tcp:// receives, where GnuTLS would read a header and a
+ * body. The stream framing above is sock.c's, through struct
+ * nlipc_sock_io.
  *
  * Environment: NLIPC_TLS_CA, NLIPC_TLS_CERT, NLIPC_TLS_KEY for the files
  * nlipc_open_tls() was not given.
@@ -33,8 +36,17 @@
 #include "sock.h"
 
 
+/* A TLS 1.3 record, header and all, at most: what one read takes. */
+#define TLS_RECORD_MAX	(5 + 16384 + 256)
+
 struct tls {
 	gnutls_session_t session;
+	struct nlipc *ep;
+	/* Read ahead of GnuTLS by tls_pull(), for the receive by until. */
+	unsigned char *ahead;
+	size_t ahead_off, ahead_len;
+	long long until;
+	ssize_t pull_err;	/* why tls_pull() could not: -errno */
 	bool handshaken;
 	bool have_cert;		/* we present one */
 	char info[200];		/* nlipc_transport_info() */
@@ -158,7 +170,8 @@ static ssize_t tls_send(struct nlipc *ep, void *priv, const void *buf,
 
 /*
  * GnuTLS reads the socket only when it has nothing decrypted left: ask it
- * first, and poll only when it says the socket is empty.
+ * first. With tls_pull() it waits there, by @until; without (kTLS), poll
+ * when it says the socket is empty.
  */
 static ssize_t tls_recv(struct nlipc *ep, void *priv, void *buf, size_t len,
 			long long until)
@@ -167,16 +180,88 @@ static ssize_t tls_recv(struct nlipc *ep, void *priv, void *buf, size_t len,
 	ssize_t n;
 	int err;
 
+	t->until = until;
 	for (;;) {
 		n = gnutls_record_recv(t->session, buf, len);
 		if (n >= 0)
 			return n;
 		if (n != GNUTLS_E_AGAIN && n != GNUTLS_E_INTERRUPTED)
 			return tls_fail(ep, t, n);
+		if (n == GNUTLS_E_INTERRUPTED)
+			continue;
+		if (t->ahead)
+			return t->pull_err;	/* -ETIMEDOUT */
 		err = nlipc_poll(ep->fd, POLLIN, until);
 		if (err)
 			return err;
 	}
+}
+
+/*
+ * GnuTLS asks for a record's 5-byte header, then for its body, a read
+ * each: read what the socket holds once, up to a whole record, and serve
+ * both from it. The wait is nlipc_recvmsg()'s, on the blocking socket;
+ * its timeout is GnuTLS's EAGAIN, the record kept for the next call.
+ */
+static ssize_t tls_pull(gnutls_transport_ptr_t p, void *data, size_t size)
+{
+	struct tls *t = p;
+	struct iovec iov = { .iov_base = t->ahead, .iov_len = TLS_RECORD_MAX };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	ssize_t n;
+
+	if (t->ahead_off == t->ahead_len) {
+		n = nlipc_recvmsg(t->ep, &mh, 0, t->until);
+		if (n < 0) {
+			t->pull_err = n;
+			gnutls_transport_set_errno(t->session,
+						   n == -ETIMEDOUT ? EAGAIN : -n);
+			return -1;
+		}
+		t->ahead_off = 0;
+		t->ahead_len = n;
+	}
+	n = t->ahead_len - t->ahead_off;
+	if ((size_t)n > size)
+		n = size;
+	memcpy(data, t->ahead + t->ahead_off, n);
+	t->ahead_off += n;
+	return n;
+}
+
+/* Sends never block: a full socket is GnuTLS's EAGAIN, tls_send() waits. */
+static ssize_t tls_push(gnutls_transport_ptr_t p, const giovec_t *iov,
+			int iovcnt)
+{
+	struct tls *t = p;
+	struct msghdr mh = { .msg_iov = (struct iovec *)iov,
+			     .msg_iovlen = iovcnt };
+	ssize_t n;
+
+	n = sendmsg(t->ep->fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (n < 0)
+		gnutls_transport_set_errno(t->session, errno);
+	return n;
+}
+
+/* Records in user space: the socket blocks, and they pass tls_pull(). */
+static int tls_read_ahead(struct nlipc *ep, struct tls *t)
+{
+	int fl;
+
+	if (gnutls_transport_is_ktls_enabled(t->session))
+		return 0;
+	t->ahead = malloc(TLS_RECORD_MAX);
+	if (!t->ahead)
+		return nlipc_fail(ep, -ENOMEM, "out of memory");
+	fl = fcntl(ep->fd, F_GETFL);
+	if (fl < 0 || fcntl(ep->fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+		return nlipc_fail(ep, -errno, "fcntl");
+	t->ep = ep;
+	gnutls_transport_set_ptr(t->session, t);
+	gnutls_transport_set_pull_function(t->session, tls_pull);
+	gnutls_transport_set_vec_push_function(t->session, tls_push);
+	return 0;
 }
 
 static void tls_release(void *priv)
@@ -187,6 +272,7 @@ static void tls_release(void *priv)
 	if (t->handshaken)
 		gnutls_bye(t->session, GNUTLS_SHUT_WR);
 	gnutls_deinit(t->session);
+	free(t->ahead);
 	free(t);
 }
 
@@ -337,12 +423,16 @@ static int tls_setup(struct nlipc *ep, const struct nlipc_url *url,
 	}
 	t->handshaken = true;
 	describe_session(t);
+	ret = tls_read_ahead(ep, t);
+	if (ret)
+		goto err_free;
 	nlipc_sock_set_io(ep, &tls_io, t);
 	return 0;
 
 err_free:
 	if (t->session)
 		gnutls_deinit(t->session);
+	free(t->ahead);
 	free(t);
 	return ret;
 }
