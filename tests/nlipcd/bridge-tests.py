@@ -139,6 +139,20 @@ def test_getfamily_lists_what_the_client_may_use():
         ['nlctrl', 'nlipc', 'netdev', 'ethtool'], dump
 
 
+def test_the_controller_claims_no_policy_it_does_not_serve():
+    """nlipcd describes nlctrl as the kernel does, less its group and its
+    policies: it does not dump those, so no op may say it has one."""
+    _, unix, _, _ = bridge('netdev')
+    ask = ('--family', 'nlctrl', '--do', 'getfamily', '--json',
+           '{"family-name":"nlctrl"}')
+    rc, me, err = nlipc(*ask, url=unix)
+    assert rc == 0 and me['family-name'] == 'nlctrl' and op_flags(me), \
+        (rc, me, err)
+    assert all('cmd-cap-haspol' not in f for f in op_flags(me).values()), me
+    rc, out, err = nlipc('--family', 'nlctrl', '--dump', 'getpolicy',
+                         '--json', '{"family-name":"nlctrl"}', url=unix)
+    assert rc == 1 and out['error']['name'] == 'ENOENT', (rc, out, err)
+
 def test_refusals_are_clear_and_counted():
     d, unix, tcp, udp = bridge('netdev', 'ethtool:dump-only')
     bind_rx = ('--family', 'netdev', '--do', 'bind-rx', '--json',

@@ -99,7 +99,10 @@ static const char *no_family(struct nlipcd *d, const struct nlattr **tb)
 	return text;
 }
 
-/* The controller itself, as nlctrl describes itself, less its group. */
+/*
+ * The controller itself, as nlctrl describes itself, less its group and
+ * its policies: nlipcd does not dump those, so no op may claim one.
+ */
 static void ctrl_newfamily(struct nlipcd_reply *r, uint16_t flags,
 			   uint32_t seq, uint32_t portid)
 {
@@ -107,9 +110,8 @@ static void ctrl_newfamily(struct nlipcd_reply *r, uint16_t flags,
 		uint8_t cmd;
 		uint32_t flags;
 	} ops[] = {
-		{ CTRL_CMD_GETFAMILY,
-		  GENL_CMD_CAP_DO | GENL_CMD_CAP_DUMP | GENL_CMD_CAP_HASPOL },
-		{ CTRL_CMD_GETPOLICY, GENL_CMD_CAP_DUMP | GENL_CMD_CAP_HASPOL },
+		{ CTRL_CMD_GETFAMILY, GENL_CMD_CAP_DO | GENL_CMD_CAP_DUMP },
+		{ CTRL_CMD_GETPOLICY, GENL_CMD_CAP_DUMP },
 	};
 	size_t nest, one;
 	unsigned int i;
