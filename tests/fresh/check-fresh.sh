@@ -73,7 +73,9 @@ say "make check-all"
 run 'make check-all' >"$root/check-all.log" 2>&1
 rc=$?
 say "make check-all: exit $rc in $((SECONDS - t0)) s"
-grep -E '^check-all: |^(FAIL|ERROR): ' "$root/check-all.log"
-tail -n 1 "$root/check-all.log"
+# The lanes, the failing tests (indented under "check-all: failed:") and
+# the summary, which make's own error line follows when a lane failed.
+grep -E '^check-all: |^  check[a-z-]*: |^(FAIL|ERROR): |^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' \
+	"$root/check-all.log"
 say "$((SECONDS - start)) s in all"
 ((brc == 0 && rc == 0))
