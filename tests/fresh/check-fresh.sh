@@ -5,7 +5,9 @@
 # of this tree's HEAD in it, then ./bootstrap.sh and make check-all in a
 # chroot. Prints their summary; exits with theirs.
 # Needs root and Debian's mirror; about 40 minutes on 2 cores.
-#   usage: check-fresh.sh SRCDIR   (FRESH_KEEP=1 keeps the root)
+#   usage: check-fresh.sh SRCDIR   (FRESH_KEEP=1 keeps the root;
+#          FRESH_LANES="check-sanitizers ..." runs those lanes, through
+#          make check-all, instead of all of them)
 set -uo pipefail
 src=$(cd "${1:-.}" && pwd)
 ((EUID == 0)) || { echo "check-fresh: needs root (debootstrap, chroot)" >&2; exit 2; }
@@ -69,8 +71,9 @@ brc=$?
 say "./bootstrap.sh: exit $brc in $((SECONDS - t0)) s"
 ((brc == 0)) || tail -n 30 "$root/bootstrap.log"
 t0=$SECONDS
-say "make check-all"
-run 'make check-all' >"$root/check-all.log" 2>&1
+lanes=${FRESH_LANES:+ CHECK_ALL_LANES='$FRESH_LANES'}
+say "make check-all$lanes"
+run "make check-all$lanes" >"$root/check-all.log" 2>&1
 rc=$?
 say "make check-all: exit $rc in $((SECONDS - t0)) s"
 # The lanes, the failing tests (indented under "check-all: failed:") and
