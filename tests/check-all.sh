@@ -8,6 +8,7 @@
 set -uo pipefail
 make_cmd=$1
 shift
+(($#)) || { echo "check-all: no lanes to run" >&2; exit 2; }
 
 pass=0 failed=0 skip=0 failures=''
 count() { sed -n "s/^# $1: *//p" "$2" 2>/dev/null | head -n 1; }

@@ -71,7 +71,7 @@ brc=$?
 say "./bootstrap.sh: exit $brc in $((SECONDS - t0)) s"
 ((brc == 0)) || tail -n 30 "$root/bootstrap.log"
 t0=$SECONDS
-lanes=${FRESH_LANES:+ CHECK_ALL_LANES='$FRESH_LANES'}
+lanes=${FRESH_LANES:+" CHECK_ALL_LANES='$FRESH_LANES'"}
 say "make check-all$lanes"
 run "make check-all$lanes" >"$root/check-all.log" 2>&1
 rc=$?
